@@ -1,0 +1,115 @@
+/**
+ * POST /api/leads — the Partner Center "HTTPS endpoint" lead destination.
+ * auth (?code= or Bearer, constant time) → size limit → JSON → intake (typed LeadDraft) → stored in Cosmos → 202.
+ * The same payload again answers 200 with the same id; a new signal for an open lead merges into it.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseLeadPayload } from '../leads/intake';
+import { LeadDeskError, isCoded } from '../leads/errors';
+import type { LeadStore } from '../store/leadStore';
+import { logger } from '../log';
+
+const log = logger('http:leads');
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface LeadsWebhookDeps {
+  secret: string;
+  leads: LeadStore;
+  claimSlaMs: number;
+  /** Deliver the card now (not awaited: the webhook answers as soon as the lead is stored). */
+  deliverSoon(leadId: string): void;
+  now?: () => Date;
+}
+
+/** Plain Node request/response: restify's are compatible, and tests need no server to drive it. */
+export function leadsWebhook(deps: LeadsWebhookDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      if (!authorized(req, deps.secret)) throw new LeadDeskError('webhook.unauthorized');
+      const type = String(req.headers['content-type'] ?? '');
+      if (type && !/json|text\/plain/i.test(type)) throw new LeadDeskError('webhook.unsupported-media', { got: type.split(';')[0] });
+      const text = await readBody(req, MAX_BODY_BYTES);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        throw new LeadDeskError('webhook.not-json', { detail: (err as Error).message.replace(/\s+/g, ' ').slice(0, 120) });
+      }
+      const now = deps.now?.() ?? new Date();
+      const parsed = parseLeadPayload(body, now.toISOString());
+      if (!parsed.ok) throw parsed.error;
+      const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.claimSlaMs);
+      log.info({ leadId: lead.id, outcome, action: lead.source.actionCode, storefront: lead.source.storefront, test: lead.isTest }, 'lead received');
+      if (outcome !== 'duplicate') deps.deliverSoon(lead.id);
+      const status = outcome === 'duplicate' ? 200 : 202;
+      send(res, status, { id: lead.id, status: outcome === 'duplicate' ? 'duplicate' : outcome === 'merged' ? 'merged' : 'accepted' });
+    } catch (err) {
+      const coded = err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+      if (coded.status >= 500) log.error({ code: coded.code, err: errText(coded.innerError) }, 'webhook failed');
+      else log.info({ code: coded.code, status: coded.status }, 'webhook refused');
+      if (isCoded(coded, 'webhook.unauthorized')) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
+      send(res, coded.status, { error: { code: coded.code, message: coded.message, ...pick(coded.details, ['field', 'fields', 'limit']) } });
+      if (isCoded(coded, 'webhook.too-large')) req.resume();
+    }
+  };
+}
+
+function authorized(req: IncomingMessage, secret: string): boolean {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const header = String(req.headers.authorization ?? '');
+  const given = url.searchParams.get('code') ?? (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
+  // Hash both sides so the comparison is constant-time whatever the lengths.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(secret).digest();
+  return given.length > 0 && timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new LeadDeskError('webhook.too-large', { limit }));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        reject(new LeadDeskError('webhook.too-large', { limit }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      }
+    });
+    req.on('error', (err) => {
+      if (!done) {
+        done = true;
+        reject(new LeadDeskError('webhook.not-json', { detail: 'the request body could not be read' }, err));
+      }
+    });
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
+
+function errText(err: unknown): string | undefined {
+  return err ? String((err as { code?: unknown }).code ?? (err as Error).name ?? 'error') : undefined;
+}
+

@@ -1,0 +1,229 @@
+/**
+ * Delivers lead cards: posts a new thread per routed channel and updates cards whose lead changed.
+ * Runs right after intake and every JOB_INTERVAL for whatever is still pending (after a restart too).
+ * Several bot processes may share one Cosmos account: a worker first takes a lease on the lead with an
+ * ETag-guarded write, so only one of them posts a given card.
+ */
+import type { Lead, DeliveryTarget } from '../leads/lead';
+import { needsDelivery } from '../leads/lifecycle';
+import { routeLead } from '../leads/routing';
+import { isCoded, type LeadDeskError } from '../leads/errors';
+import type { LeadStore } from '../store/leadStore';
+import type { InstallStore, ChannelRecord } from '../store/installStore';
+import { logger } from '../log';
+
+const log = logger('jobs:outbox');
+
+/** What the outbox needs from Teams; src/teams implements it with the messenger and the card templates. */
+export interface CardPoster {
+  post(target: DeliveryTarget, lead: Lead, now: Date): Promise<{ threadId: string; activityId: string }>;
+  update(target: DeliveryTarget, lead: Lead, now: Date): Promise<void>;
+}
+
+export interface OutboxOptions {
+  leads: LeadStore;
+  installs: InstallStore;
+  poster: CardPoster;
+  instanceId: string;
+  leaseMs?: number;
+  concurrency?: number;
+  baseRetryMs?: number;
+  maxRetryMs?: number;
+  /** How soon a lead with no channel to go to is looked at again. */
+  waitForChannelMs?: number;
+  batch?: number;
+  now?: () => Date;
+}
+
+export class Outbox {
+  private readonly inFlight = new Set<string>();
+  private readonly queue: string[] = [];
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+
+  constructor(private readonly o: OutboxOptions) {}
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  /** Queue one lead for delivery now (in this process). */
+  deliverSoon(leadId: string): void {
+    if (this.inFlight.has(leadId) || this.queue.includes(leadId)) return;
+    this.queue.push(leadId);
+    this.pump();
+  }
+
+  /** One pass over everything due. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const ids = await this.o.leads.dueForDelivery(this.now(), this.o.batch ?? 200);
+      for (const id of ids) this.deliverSoon(id);
+      await this.idle();
+    } catch (err) {
+      log.warn({ code: (err as LeadDeskError).code ?? 'error' }, 'outbox pass failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.queue.length = 0;
+    await this.idle();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private pump(): void {
+    const limit = this.o.concurrency ?? 32;
+    while (this.running < limit && this.queue.length) {
+      const id = this.queue.shift()!;
+      this.inFlight.add(id);
+      this.running++;
+      void this.deliver(id)
+        .catch((err) => log.error({ leadId: id, code: (err as LeadDeskError).code ?? 'error' }, 'delivery crashed'))
+        .finally(() => {
+          this.inFlight.delete(id);
+          this.running--;
+          this.pump();
+          if (this.running === 0 && this.queue.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
+        });
+    }
+  }
+
+  /** Delivers one lead's cards if it is due and nobody else holds its lease. */
+  async deliver(id: string): Promise<void> {
+    const me = this.o.instanceId;
+    const start = this.now();
+    const leased = await this.o.leads.update(id, (lead) => {
+      const d = lead.delivery;
+      const nowIso = start.toISOString();
+      if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return { result: false };
+      if (d.lease && d.lease.until > nowIso && d.lease.owner !== me) return { result: false };
+      d.lease = { owner: me, until: new Date(start.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
+      return { lead, result: true };
+    });
+    if (!leased?.result) return;
+    let lead = leased.lead;
+
+    if (!lead.delivery.targets?.length) {
+      const targets = await this.route(lead);
+      if (!targets.length) {
+        log.info({ leadId: id }, 'no channel to post to yet: the lead waits');
+        await this.finish(id, { retryInMs: this.o.waitForChannelMs ?? 10_000 });
+        return;
+      }
+      const routed = await this.o.leads.update(id, (l) => {
+        l.delivery.targets = targets;
+        return { lead: l, result: true };
+      });
+      if (!routed) return;
+      lead = routed.lead;
+    }
+
+    for (const target of lead.delivery.targets ?? []) {
+      const now = this.now();
+      try {
+        if (!target.activityId) {
+          const rendered = lead;
+          const posted = await this.o.poster.post(target, rendered, now);
+          await this.patchTarget(id, target.channelKey, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev });
+          log.info({ leadId: id, channel: target.channelKey }, 'card posted');
+        } else if ((target.postedRev ?? 0) < lead.rev) {
+          const rendered = lead;
+          await this.o.poster.update(target, rendered, now);
+          await this.patchTarget(id, target.channelKey, { postedRev: rendered.rev });
+          log.info({ leadId: id, channel: target.channelKey, rev: rendered.rev }, 'card updated');
+        }
+      } catch (err) {
+        const coded = err as LeadDeskError;
+        if (isCoded(coded, 'teams.not-in-conversation')) {
+          log.warn({ leadId: id, channel: target.channelKey }, 'bot is no longer in that channel: forgetting the install; the lead waits for another channel');
+          const channel = await this.o.installs.getChannel(target.channelId);
+          if (channel) await this.o.installs.removeTeam(channel.teamId);
+          else await this.o.installs.removeChannel(target.channelId);
+          await this.o.leads.update(id, (l) => {
+            const rest = (l.delivery.targets ?? []).filter((t) => t.channelKey !== target.channelKey);
+            l.delivery.targets = rest.length ? rest : undefined;
+            return { lead: l, result: true };
+          });
+          continue;
+        }
+        if (isCoded(coded, 'teams.rejected')) {
+          log.error({ leadId: id, code: coded.code, status: coded.details.status }, 'Teams rejected the card: giving up on this lead');
+          await this.finish(id, { failed: coded.code });
+          return;
+        }
+        await this.finish(id, { error: coded.code ?? 'error' });
+        return;
+      }
+    }
+    await this.finish(id, {});
+  }
+
+  private async route(lead: Lead): Promise<DeliveryTarget[]> {
+    const all = await this.o.installs.channels();
+    const subscribed = all.filter((c) => c.subscribed);
+    let chosen: ChannelRecord[] = routeLead(lead, subscribed) as ChannelRecord[];
+    if (!chosen.length) chosen = (routeLead(lead, all.filter((c) => c.isDefault)) as ChannelRecord[]).slice(0, 1);
+    if (lead.isTest) chosen = chosen.slice(0, 1);
+    return chosen.map((c) => ({ channelKey: c.channelKey, channelId: c.channelId, serviceUrl: c.serviceUrl, tenantId: c.tenantId }));
+  }
+
+  private async patchTarget(id: string, channelKey: string, patch: Partial<DeliveryTarget>): Promise<void> {
+    await this.o.leads.update(id, (l) => {
+      const t = l.delivery.targets?.find((x) => x.channelKey === channelKey);
+      if (!t) return { result: undefined };
+      Object.assign(t, patch, { postedRev: Math.max(t.postedRev ?? 0, patch.postedRev ?? 0) });
+      return { lead: l, result: undefined };
+    });
+  }
+
+  /** Releases the lease and records the outcome: done, retry later (backoff), or failed for good. */
+  private async finish(id: string, outcome: { error?: string; failed?: string; retryInMs?: number }): Promise<void> {
+    const now = this.now();
+    await this.o.leads.update(id, (l) => {
+      const d = l.delivery;
+      delete d.lease;
+      if (outcome.failed) {
+        d.state = 'failed';
+        d.lastError = outcome.failed;
+      } else if (outcome.error) {
+        d.attempts += 1;
+        d.lastError = outcome.error;
+        const base = this.o.baseRetryMs ?? 2_000;
+        const wait = Math.min(base * 2 ** (d.attempts - 1), this.o.maxRetryMs ?? 300_000);
+        d.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
+      } else if (outcome.retryInMs !== undefined) {
+        d.nextAttemptAt = new Date(now.getTime() + outcome.retryInMs).toISOString();
+      } else if (needsDelivery(l)) {
+        d.nextAttemptAt = now.toISOString(); // changed while we were posting: go again
+        d.state = 'pending';
+      } else {
+        d.state = 'posted';
+        d.attempts = 0;
+        delete d.lastError;
+      }
+      return { lead: l, result: undefined };
+    });
+    if (!outcome.error && !outcome.failed && outcome.retryInMs === undefined) {
+      const after = await this.o.leads.get(id);
+      if (after?.delivery.state === 'pending') this.deliverSoon(id);
+    }
+  }
+}

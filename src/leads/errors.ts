@@ -1,0 +1,66 @@
+/**
+ * Every coded error of Lead Desk in one table: code → HTTP status + a human sentence with {placeholders}.
+ * The 4xx body, a refusal card and a log line reuse the sentence; code and tests branch on the code only.
+ * Declared `as const` so a mistyped code does not compile.
+ */
+export const ERRORS = {
+  // webhook (intake)
+  'webhook.unauthorized': { status: 401, message: 'Missing or wrong webhook secret: pass it as ?code=<secret> or "Authorization: Bearer <secret>".' },
+  'webhook.too-large': { status: 413, message: 'The request body is larger than {limit} bytes.' },
+  'webhook.not-json': { status: 400, message: 'The request body is not valid JSON: {detail}.' },
+  'webhook.not-object': { status: 400, message: 'The request body must be a JSON object (a Partner Center lead), got {got}.' },
+  'webhook.bad-customer-info': { status: 400, message: 'CustomerInfo must be a JSON object or a string holding one: {detail}.' },
+  'webhook.no-contact': { status: 422, message: 'The lead has no contact: expected at least one of {fields}.' },
+  'webhook.bad-field': { status: 422, message: 'Field {field} must be a string, got {got}.' },
+  'webhook.unsupported-media': { status: 415, message: 'Send the lead as application/json, got {got}.' },
+  // store
+  'store.unavailable': { status: 503, message: 'The lead store is not reachable right now; retry shortly.' },
+  'store.conflict': { status: 409, message: 'The lead changed while we were writing it; retry.' },
+  'store.failed': { status: 500, message: 'The lead store failed: {detail}.' },
+  // delivery
+  'teams.throttled': { status: 429, message: 'Teams throttled the bot; retry after {retryAfterMs} ms.' },
+  'teams.unavailable': { status: 502, message: 'Teams could not be reached: {detail}.' },
+  'teams.not-in-conversation': { status: 403, message: 'The bot is no longer a member of that channel.' },
+  'teams.rejected': { status: 400, message: 'Teams rejected the message with {status}: {detail}.' },
+  // config
+  'config.invalid': { status: 500, message: 'Invalid configuration: {detail}.' },
+  // card actions (issue 4)
+  'action.unknown-verb': { status: 400, message: 'This button is not something Lead Desk knows ({verb}).' },
+  'action.missing-lead-id': { status: 400, message: 'This card does not say which lead it is about.' },
+  'action.lead-not-found': { status: 404, message: 'That lead no longer exists.' },
+  'action.input-too-long': { status: 400, message: '{field} is too long: at most {max} characters.' },
+  'action.invalid-input': { status: 400, message: '{detail}' },
+  'lead.already-claimed': { status: 409, message: 'Already claimed by {owner}.' },
+  'lead.not-owner': { status: 403, message: 'Only {owner} (the owner) or a manager can {verb} this lead.' },
+  'lead.managers-only': { status: 403, message: 'Only a manager can {verb} a lead.' },
+  'lead.wrong-status': { status: 409, message: 'This lead is {status}; it cannot be {verb}ed now.' },
+  'lead.reason-required': { status: 400, message: 'Pick a reason to reject the lead.' },
+  'lead.do-not-contact': { status: 409, message: 'This is a do-not-contact notice, not a lead to work.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error with a stable code, an HTTP status and a sentence fit for a user. */
+export class LeadDeskError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+  readonly innerError?: unknown;
+
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, innerError?: unknown) {
+    super(formatMessage(code, params));
+    this.name = 'LeadDeskError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = params;
+    this.innerError = innerError;
+  }
+}
+
+export function formatMessage(code: ErrorCode, params: Record<string, unknown> = {}): string {
+  return ERRORS[code].message.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+export function isCoded(err: unknown, code?: ErrorCode): boolean {
+  return err instanceof LeadDeskError && (code === undefined || err.code === code);
+}

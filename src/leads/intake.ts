@@ -1,0 +1,318 @@
+/**
+ * Intake: one Partner Center lead payload, received as `unknown`, becomes a `LeadDraft` or a coded error.
+ *
+ * Two wire shapes are accepted (reference notes §1–3):
+ * - the HTTPS-endpoint body: `UserDetails{FirstName, LastName, Email, Phone, Country, Company, Title}`,
+ *   `LeadSource`, `ActionCode`, `OfferTitle`, `Description`;
+ * - the Azure Table entity: `CustomerInfo` (a JSON string, or an object, holding the same contact fields),
+ *   `LeadSource`, `ActionCode`, `ProductId`, `OfferDisplayName`, `PublisherDisplayName`, `CreatedTime`, `Description`, …
+ *
+ * Keys match case-insensitively at every level (`UserDetails` = `userDetails`), every field is optional, strings are
+ * trimmed (empty → absent) and unknown fields stay in `raw`. Pure: no I/O, nothing from outside `src/leads`.
+ */
+import { createHash } from 'node:crypto';
+import { LeadDeskError } from './errors';
+import type { ActionKind, Contact, LeadDraft, LeadSource, Storefront } from './lead';
+
+export type IntakeResult = { ok: true; draft: LeadDraft } | { ok: false; error: LeadDeskError };
+
+/** Wire name of each contact field → our `Contact` key. */
+const CONTACT_FIELDS = {
+  FirstName: 'firstName',
+  LastName: 'lastName',
+  Email: 'email',
+  Phone: 'phone',
+  Country: 'country',
+  Company: 'company',
+  Title: 'title',
+} as const satisfies Record<string, keyof Contact>;
+
+/** A lead needs at least one of these to be worth a seller's time (country and title alone reach nobody). */
+const REACHABLE: readonly (keyof typeof CONTACT_FIELDS)[] = ['Email', 'Phone', 'FirstName', 'LastName', 'Company'];
+
+const TEST_MARKER = 'MSFT_TEST';
+
+// ─── entry point ────────────────────────────────────────────────────────────
+
+/** Parses one lead payload; `receivedAt` (ISO-8601) is when the webhook got it. Never throws for bad input. */
+export function parseLeadPayload(body: unknown, receivedAt: string): IntakeResult {
+  if (!isPlainObject(body)) return { ok: false, error: new LeadDeskError('webhook.not-object', { got: kindOf(body) }) };
+  try {
+    return { ok: true, draft: toDraft(body, receivedAt) };
+  } catch (err) {
+    if (err instanceof LeadDeskError) return { ok: false, error: err };
+    throw err;
+  }
+}
+
+function toDraft(body: Record<string, unknown>, receivedAt: string): LeadDraft {
+  const fields = byLowerKey(body);
+  const contact = readContact(fields);
+  const leadSourceRaw = text(fields, 'LeadSource');
+  const explicitCode = text(fields, 'ActionCode');
+  const offerTitleField = text(fields, 'OfferTitle');
+  const offerDisplayName = text(fields, 'OfferDisplayName');
+  const productId = text(fields, 'ProductId');
+  const description = text(fields, 'Description');
+
+  if (!REACHABLE.some((f) => contact[CONTACT_FIELDS[f]] !== undefined)) {
+    throw new LeadDeskError('webhook.no-contact', { fields: `${REACHABLE.slice(0, -1).join(', ')} or ${REACHABLE.at(-1)}` });
+  }
+
+  const parts = leadSourceRaw === undefined ? {} : splitLeadSource(leadSourceRaw);
+  const actionCode = explicitCode ?? parts.actionCode ?? '';
+  const offerTitle = offerTitleField ?? offerDisplayName;
+  const offer = parts.offer ?? productId ?? offerTitle ?? '';
+  const source: LeadSource = {
+    kind: 'marketplace',
+    storefront: storefrontOf(parts.source),
+    actionCode,
+    action: actionKindOf(actionCode),
+    offer,
+  };
+  if (offerTitle !== undefined) source.offerTitle = offerTitle;
+  if (leadSourceRaw !== undefined) source.leadSourceRaw = leadSourceRaw;
+
+  const isTest = [...Object.values(contact), description, leadSourceRaw].some(
+    (v) => v !== undefined && v.toUpperCase().includes(TEST_MARKER),
+  );
+  const draft: LeadDraft = {
+    dedupeKey: dedupeKeyFor(contact, offer),
+    fingerprint: fingerprintOf(body),
+    source,
+    contact,
+    isTest,
+    doNotContact: source.action === 'do-not-contact',
+    raw: { ...body },
+    receivedAt,
+  };
+  if (description !== undefined) draft.description = description;
+  return draft;
+}
+
+// ─── reading fields ─────────────────────────────────────────────────────────
+
+/** Keys lower-cased; null counts as absent; of keys that differ only in case, the first one with a value wins. */
+function byLowerKey(obj: Record<string, unknown>): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(obj)) {
+    const lower = key.toLowerCase();
+    if (value !== undefined && value !== null && !map.has(lower)) map.set(lower, value);
+  }
+  return map;
+}
+
+/** A string field, trimmed; absent or blank → undefined; any other type → 'webhook.bad-field'. */
+function text(fields: Map<string, unknown>, name: string, path = name): string | undefined {
+  const value = fields.get(name.toLowerCase());
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new LeadDeskError('webhook.bad-field', { field: path, got: kindOf(value) });
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Contact from `UserDetails` (HTTPS shape) and/or `CustomerInfo` (table shape); UserDetails wins per field. */
+function readContact(fields: Map<string, unknown>): Contact {
+  const sources: [Map<string, unknown>, string][] = [];
+  const details = fields.get('userdetails');
+  if (details !== undefined) {
+    if (!isPlainObject(details)) throw new LeadDeskError('webhook.bad-field', { field: 'UserDetails', got: kindOf(details) });
+    sources.push([byLowerKey(details), 'UserDetails']);
+  }
+  const info = fields.get('customerinfo');
+  if (info !== undefined) sources.push([byLowerKey(customerInfo(info)), 'CustomerInfo']);
+
+  const contact: Contact = {};
+  for (const [map, prefix] of sources) {
+    for (const [wire, key] of Object.entries(CONTACT_FIELDS) as [string, keyof Contact][]) {
+      const value = text(map, wire, `${prefix}.${wire}`);
+      if (value !== undefined && contact[key] === undefined) contact[key] = value;
+    }
+  }
+  return contact;
+}
+
+/** The table entity's `CustomerInfo`: an object, or a string holding a JSON object (blank → no contact fields). */
+function customerInfo(value: unknown): Record<string, unknown> {
+  if (isPlainObject(value)) return value;
+  if (typeof value !== 'string') {
+    throw new LeadDeskError('webhook.bad-customer-info', { detail: `got ${kindOf(value)}` });
+  }
+  if (value.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new LeadDeskError('webhook.bad-customer-info', { detail: 'the string is not valid JSON' }, err);
+  }
+  if (!isPlainObject(parsed)) {
+    throw new LeadDeskError('webhook.bad-customer-info', { detail: `the string holds JSON ${kindOf(parsed)}` });
+  }
+  return parsed;
+}
+
+// ─── LeadSource and action codes ────────────────────────────────────────────
+
+/**
+ * `Source-Action|Offer`, parsed defensively: split on the first `|`, then the part before it on the first `-`.
+ * `"AppSource (SPZA)-PLT|x.y"` → AppSource (SPZA) / PLT / x.y; `"AzureMarketplace"` → source only;
+ * free text (`"Test run through MS Flow"`) → source only, which maps to the 'Other' storefront.
+ */
+export function splitLeadSource(raw: string): { source?: string; actionCode?: string; offer?: string } {
+  const bar = raw.indexOf('|');
+  const head = bar < 0 ? raw : raw.slice(0, bar);
+  const dash = head.indexOf('-');
+  return {
+    source: blankToUndefined(dash < 0 ? head : head.slice(0, dash)),
+    actionCode: dash < 0 ? undefined : blankToUndefined(head.slice(dash + 1)),
+    offer: bar < 0 ? undefined : blankToUndefined(raw.slice(bar + 1)),
+  };
+}
+
+/** The source part of LeadSource → our storefront; spaces, case and punctuation do not matter. */
+export function storefrontOf(source: string | undefined): Storefront {
+  switch ((source ?? '').toLowerCase().replace(/[^a-z]/g, '')) {
+    case 'azuremarketplace':
+      return 'AzureMarketplace';
+    case 'appsource':
+    case 'spza':
+    case 'appsourcespza':
+      return 'AppSource';
+    case 'azureportal':
+      return 'AzurePortal';
+    case 'testdrive':
+      return 'TestDrive';
+    default:
+      return 'Other';
+  }
+}
+
+const ACTION_CODES = new Map<string, ActionKind>([
+  ['ins', 'installed'],
+  ['plt', 'contact-me'],
+  ['dnc', 'do-not-contact'],
+  ['create', 'purchased'],
+  ['starttestdrive', 'test-drive'],
+  ['str', 'free-trial'],
+]);
+
+/** A Partner Center action code (case-insensitive, open-ended) → what the customer did; unknown or none → 'other'. */
+export function actionKindOf(code: string): ActionKind {
+  const c = code.trim().toLowerCase();
+  return ACTION_CODES.get(c) ?? (c.includes('trial') ? 'free-trial' : 'other');
+}
+
+const ACTION_WORDS: Record<ActionKind, string> = {
+  'contact-me': 'Contact me',
+  'free-trial': 'Free trial',
+  installed: 'Installed',
+  purchased: 'Purchased (Azure portal)',
+  'test-drive': 'Started a test drive',
+  'do-not-contact': 'Do not contact (cross-listed)',
+  other: 'Other',
+};
+
+export function actionInWords(kind: ActionKind): string {
+  return ACTION_WORDS[kind];
+}
+
+const STOREFRONT_WORDS: Record<Storefront, string> = {
+  AppSource: 'AppSource',
+  AzureMarketplace: 'Azure Marketplace',
+  AzurePortal: 'Azure portal',
+  TestDrive: 'Test Drive',
+  Other: 'Other',
+};
+
+export function storefrontInWords(s: Storefront): string {
+  return STOREFRONT_WORDS[s];
+}
+
+// ─── identity: dedupe key, fingerprint, lead id ─────────────────────────────
+
+/**
+ * Who and which offer: `e:<email>` (lower-cased), else `p:<phone digits>`, else `n:<first last>|<company>`
+ * (lower-cased), then `|<offer lower-cased>`. Several signals of one person about one offer share the key.
+ */
+export function dedupeKeyFor(contact: Contact, offer: string): string {
+  const digits = (contact.phone ?? '').replace(/\D/g, '');
+  const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
+  const who = contact.email
+    ? `e:${contact.email.trim().toLowerCase()}`
+    : digits
+      ? `p:${digits}`
+      : `n:${`${name}|${contact.company ?? ''}`.toLowerCase()}`;
+  return `${who}|${offer.trim().toLowerCase()}`;
+}
+
+/**
+ * sha256 (hex) of the payload in canonical form: object keys lower-cased and sorted at every level, string values
+ * trimmed, a CustomerInfo string read as the object it holds. The same delivery re-sent with other key casing or
+ * order has the same fingerprint; any changed value gives another.
+ */
+export function fingerprintOf(body: Record<string, unknown>): string {
+  const normalized: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    normalized[key] = key.toLowerCase() === 'customerinfo' && typeof value === 'string' ? parsedOrSelf(value) : value;
+  }
+  return sha256(canonicalJson(normalized));
+}
+
+function parsedOrSelf(value: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isPlainObject(parsed) ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.trim());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k.toLowerCase())}:${canonicalJson(v)}`)
+      .sort();
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** `L` + 24 hex chars of sha256(dedupeKey); later generations (a closed lead's successor) add `-<generation>`. */
+export function leadIdFor(dedupeKey: string, generation: number): string {
+  if (!Number.isInteger(generation) || generation < 0) {
+    throw new RangeError(`generation must be a whole number ≥ 0, got ${generation}`);
+  }
+  const base = `L${sha256(dedupeKey).slice(0, 24)}`;
+  return generation === 0 ? base : `${base}-${generation}`;
+}
+
+// ─── small helpers ──────────────────────────────────────────────────────────
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function blankToUndefined(s: string): string | undefined {
+  const t = s.trim();
+  return t === '' ? undefined : t;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** What a wrong value is, for error messages: 'array', 'null', 'string', 'number', a class name… */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') {
+    const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== 'Object' ? name : 'object';
+  }
+  return typeof v;
+}

@@ -1,0 +1,140 @@
+/**
+ * Which Teams channels a lead goes to, and the `subscribe …` filter language channels use to say what they want.
+ * Pure: channels come in as values, the lead's source and contact decide.
+ */
+import type { Contact, LeadSource, Storefront } from './lead';
+
+export type StorefrontGroup = 'appsource' | 'azure';
+
+export interface ChannelFilter {
+  /** 'all', or the groups wanted: 'appsource' = AppSource; 'azure' = Azure Marketplace, Azure portal and Test Drive. */
+  storefronts: 'all' | StorefrontGroup[];
+  /** Case-insensitive substring of the offer id or title. */
+  offer?: string;
+  /** Country code or name; US/USA/United States and GB/UK/United Kingdom are alike. */
+  country?: string;
+}
+
+export interface RoutableChannel {
+  channelKey: string;
+  teamId: string;
+  channelId: string;
+  filter: ChannelFilter;
+  isDefault: boolean;
+  installedAt: string;
+}
+
+const GROUP_STOREFRONTS: Readonly<Record<StorefrontGroup, readonly Storefront[]>> = {
+  appsource: ['AppSource'],
+  azure: ['AzureMarketplace', 'AzurePortal', 'TestDrive'],
+};
+
+/** Spellings of one country → its ISO code. Anything not listed compares as typed (case-insensitive). */
+const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
+  usa: 'US',
+  'united states': 'US',
+  'united states of america': 'US',
+  uk: 'GB',
+  'united kingdom': 'GB',
+  'great britain': 'GB',
+  germany: 'DE',
+  deutschland: 'DE',
+  france: 'FR',
+  netherlands: 'NL',
+  canada: 'CA',
+  australia: 'AU',
+  india: 'IN',
+};
+
+/**
+ * Every channel whose filter matches the lead. When none matches: the default channel(s), or, if no channel is
+ * marked default, the earliest-installed one, so that no lead is dropped. No channels → [].
+ */
+export function routeLead(lead: { source: LeadSource; contact: Contact }, channels: RoutableChannel[]): RoutableChannel[] {
+  if (channels.length === 0) return [];
+  const matching = channels.filter((c) => matches(c.filter, lead));
+  if (matching.length > 0) return matching;
+  const defaults = channels.filter((c) => c.isDefault);
+  if (defaults.length > 0) return defaults;
+  const earliest = channels.reduce((a, b) => (b.installedAt < a.installedAt ? b : a));
+  return [earliest];
+}
+
+function matches(filter: ChannelFilter, lead: { source: LeadSource; contact: Contact }): boolean {
+  const { storefronts, offer, country } = filter;
+  // An empty group list is read as 'all' rather than "nothing", so a half-written filter never swallows leads.
+  if (storefronts !== 'all' && storefronts.length > 0) {
+    if (!storefronts.some((g) => GROUP_STOREFRONTS[g].includes(lead.source.storefront))) return false;
+  }
+  if (offer) {
+    const needle = offer.toLowerCase();
+    const hay = [lead.source.offer, lead.source.offerTitle ?? ''];
+    if (!hay.some((h) => h.toLowerCase().includes(needle))) return false;
+  }
+  if (country) {
+    if (!lead.contact.country || countryCode(lead.contact.country) !== countryCode(country)) return false;
+  }
+  return true;
+}
+
+function countryCode(country: string): string {
+  const key = country.trim().toLowerCase().replace(/\./g, '').replace(/\s+/g, ' ');
+  return COUNTRY_ALIASES[key] ?? key.toUpperCase();
+}
+
+const USAGE =
+  'Expected: subscribe [appsource | azure | all] [offer <text>] [country <code>], ' +
+  'for example “subscribe azure offer contoso.crm country US”.';
+
+/**
+ * Parses the text after `subscribe`: storefront words (appsource, azure, all; none = all), then optionally
+ * `offer <text>` (up to `country`) and `country <code or name>` (up to `offer`). Words are case-insensitive;
+ * quotes around the offer are dropped.
+ */
+export function parseSubscription(args: string): { ok: true; filter: ChannelFilter } | { ok: false; message: string } {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  const groups = new Set<StorefrontGroup>();
+  let all = false;
+  const clauses: Partial<Record<'offer' | 'country', string[]>> = {};
+  let current: string[] | undefined;
+
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    if (lower === 'offer' || lower === 'country') {
+      if (clauses[lower]) return { ok: false, message: `“${lower}” appears twice; give it once. ${USAGE}` };
+      current = clauses[lower] = [];
+    } else if (current) {
+      current.push(word);
+    } else if (lower === 'all') {
+      all = true;
+    } else if (lower === 'appsource' || lower === 'azure') {
+      groups.add(lower);
+    } else {
+      return { ok: false, message: `I don't know “${word}” here. ${USAGE}` };
+    }
+  }
+
+  const filter: ChannelFilter = { storefronts: all || groups.size === 0 ? 'all' : [...groups] };
+  if (clauses.offer) {
+    const offer = clauses.offer.join(' ').replace(/^["'“”‘’]+|["'“”‘’]+$/g, '').trim();
+    if (!offer) return { ok: false, message: `“offer” needs the text to look for, e.g. “offer contoso.crm”. ${USAGE}` };
+    filter.offer = offer;
+  }
+  if (clauses.country) {
+    const country = clauses.country.join(' ');
+    if (!country) return { ok: false, message: `“country” needs a country code, e.g. “country US”. ${USAGE}` };
+    filter.country = country.length <= 3 ? country.toUpperCase() : country;
+  }
+  return { ok: true, filter };
+}
+
+const GROUP_WORDS: Readonly<Record<StorefrontGroup, string>> = { appsource: 'AppSource', azure: 'Azure Marketplace' };
+
+/** The filter in words: “all AppSource leads for offers matching “crm” from US”. */
+export function describeFilter(f: ChannelFilter): string {
+  const groups = f.storefronts === 'all' ? [] : f.storefronts.map((g) => GROUP_WORDS[g]);
+  let text = groups.length === 0 ? 'all leads' : `all ${groups.join(' and ')} leads`;
+  if (f.offer) text += ` for offers matching “${f.offer}”`;
+  if (f.country) text += ` from ${f.country}`;
+  return text;
+}

@@ -1,0 +1,146 @@
+/**
+ * Composition root: config → store → teams → http → jobs; graceful shutdown.
+ * `npm start` runs this file; tests and the bench call createApp() to run bot processes in-process.
+ */
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { Request, Response } from 'restify';
+import { loadConfig, summarizeConfig, ConfigError, type Config } from './config';
+import { configureLogging, logger } from './log';
+import { openCosmos, type Cosmos } from './store/cosmos';
+import { LeadStore } from './store/leadStore';
+import { InstallStore } from './store/installStore';
+import { EventStore } from './store/eventStore';
+import { Messenger, type MessengerOptions } from './teams/messenger';
+import { LeadBot } from './teams/bot';
+import { channelCardPoster } from './teams/cardPoster';
+import { Outbox, type OutboxOptions } from './jobs/outbox';
+import { leadsWebhook } from './http/leadsWebhook';
+import { startHttpServer, type HttpServer } from './http/server';
+
+const log = logger('main');
+
+/** Knobs tests and the bench turn (not configuration a deployment sets). */
+export interface AppOverrides {
+  messenger?: Partial<Omit<MessengerOptions, 'auth' | 'appId'>>;
+  outbox?: Partial<Pick<OutboxOptions, 'baseRetryMs' | 'maxRetryMs' | 'waitForChannelMs' | 'leaseMs' | 'concurrency'>>;
+  /** Start the periodic outbox job (default true). */
+  jobs?: boolean;
+  now?: () => Date;
+}
+
+export interface App {
+  config: Config;
+  url: string;
+  cosmos: Cosmos;
+  leads: LeadStore;
+  installs: InstallStore;
+  events: EventStore;
+  messenger: Messenger;
+  outbox: Outbox;
+  stop(): Promise<void>;
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  if (config.bot.anonymous) {
+    log.warn('MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED activities (anonymous local mode). Never run like this in production.');
+  }
+  const cosmos = await openCosmos({ ...config.cosmos, dataDir: config.dataDir });
+  const leads = new LeadStore(cosmos.containers.leads);
+  const installs = new InstallStore(cosmos.containers.installs);
+  const events = new EventStore(cosmos.containers.events);
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  } as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new CloudAdapter(auth);
+  const messenger = new Messenger({ appId: config.bot.appId, auth, ...overrides.messenger });
+  const outbox = new Outbox({
+    leads,
+    installs,
+    poster: channelCardPoster(messenger),
+    instanceId: config.instanceId,
+    waitForChannelMs: config.jobIntervalMs,
+    now: overrides.now,
+    ...overrides.outbox,
+  });
+  const bot = new LeadBot({ installs, messenger, onChannelsChanged: () => void outbox.tick(), now: overrides.now });
+
+  adapter.onTurnError = async (ctx, err) => {
+    log.error({ err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type }, 'turn failed');
+  };
+
+  const server: HttpServer = await startHttpServer(
+    {
+      messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
+      leads: leadsWebhook({ secret: config.webhookSecret, leads, claimSlaMs: config.claimSlaMs, deliverSoon: (id) => outbox.deliverSoon(id), now: overrides.now }),
+      health: async () => {
+        let store = 'ok';
+        try {
+          await cosmos.database.read();
+        } catch {
+          store = 'unavailable';
+        }
+        return { ok: store === 'ok', body: { status: store === 'ok' ? 'ok' : 'degraded', store, embeddedStore: cosmos.embedded, version: config.version } };
+      },
+    },
+    config.port,
+    config.host,
+  );
+  if (overrides.jobs !== false) outbox.start(config.jobIntervalMs);
+  log.info({ url: server.url }, 'Lead Desk is listening');
+
+  let stopped = false;
+  return {
+    config,
+    url: server.url,
+    cosmos,
+    leads,
+    installs,
+    events,
+    messenger,
+    outbox,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      await outbox.stop();
+      await cosmos.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  configureLogging({ level: config.logLevel });
+  log.info({ config: summarizeConfig(config) }, 'starting Lead Desk');
+  const app = await createApp(config);
+  if (config.webhookSecretSource !== 'env') {
+    process.stdout.write(`\nLead webhook: POST ${app.url}/api/leads?code=${config.webhookSecret}\n(secret ${config.webhookSecretSource === 'generated' ? 'generated' : 'read from'} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`);
+  }
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await app.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`Lead Desk failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

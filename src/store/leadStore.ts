@@ -1,0 +1,140 @@
+/**
+ * Leads in Cosmos DB. Every write that depends on a read carries IfMatch with the read's `_etag`;
+ * a 412 re-reads and re-applies the caller's decision (which may now decide differently).
+ */
+import type { Container } from '@azure/cosmos';
+import type { Lead, LeadDraft } from '../leads/lead';
+import { isOpen } from '../leads/lead';
+import { leadIdFor } from '../leads/intake';
+import { mergeSignal, newLead } from '../leads/lifecycle';
+import { LeadDeskError } from '../leads/errors';
+import { statusOf, toStoreError } from './errors';
+
+export type ReceiveOutcome = 'created' | 'merged' | 'duplicate';
+
+/** What an update function returns: a new lead to write (or undefined: write nothing) and a result for the caller. */
+export interface Decision<T> {
+  lead?: Lead;
+  result: T;
+}
+
+const MAX_CONFLICT_RETRIES = 25;
+const MAX_GENERATIONS = 100;
+
+export class LeadStore {
+  constructor(private readonly container: Container) {}
+
+  async get(id: string): Promise<Lead | undefined> {
+    try {
+      const { resource } = await this.container.item(id, id).read<Lead>();
+      return resource ?? undefined;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw toStoreError(err);
+    }
+  }
+
+  /** Creates the lead; false when a lead with that id exists already. */
+  async create(lead: Lead): Promise<Lead | undefined> {
+    try {
+      const { resource } = await this.container.items.create<Lead>(stripSystem(lead));
+      return resource as Lead;
+    } catch (err) {
+      if (statusOf(err) === 409) return undefined;
+      throw toStoreError(err);
+    }
+  }
+
+  /**
+   * Read-decide-write with optimistic concurrency: `decide` sees the current lead and returns what to write.
+   * On a concurrent change (412) the lead is read again and `decide` runs again on the fresh copy.
+   * Returns undefined when the lead does not exist.
+   */
+  async update<T>(id: string, decide: (current: Lead) => Decision<T>): Promise<{ lead: Lead; result: T; written: boolean } | undefined> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const current = await this.get(id);
+      if (!current) return undefined;
+      const { lead, result } = decide(structuredClone(current));
+      if (!lead) return { lead: current, result, written: false };
+      try {
+        const { resource } = await this.container.item(id, id).replace<Lead>(stripSystem(lead), {
+          accessCondition: { type: 'IfMatch', condition: current._etag! },
+        });
+        return { lead: resource as Lead, result, written: true };
+      } catch (err) {
+        if (statusOf(err) === 412) continue;
+        throw toStoreError(err);
+      }
+    }
+    throw new LeadDeskError('store.conflict');
+  }
+
+  /**
+   * Stores a webhook lead: a new lead, a new signal merged into the person's open lead for that offer,
+   * or — when the very same payload was stored before — nothing (a retried delivery).
+   */
+  async receive(draft: LeadDraft, now: Date, claimSlaMs: number): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
+    let generation = 0;
+    for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
+      const id = leadIdFor(draft.dedupeKey, generation);
+      const existing = await this.get(id);
+      if (!existing) {
+        const created = await this.create(newLead(draft, id, generation, now, claimSlaMs));
+        if (created) return { outcome: 'created', lead: created };
+        continue; // someone created it a moment ago: look again
+      }
+      if (existing.signals.some((s) => s.fingerprint === draft.fingerprint)) return { outcome: 'duplicate', lead: existing };
+      if (!isOpen(existing.status)) {
+        generation++;
+        continue;
+      }
+      const merged = await this.update<ReceiveOutcome | 'closed'>(id, (lead) => {
+        if (lead.signals.some((s) => s.fingerprint === draft.fingerprint)) return { result: 'duplicate' };
+        if (!isOpen(lead.status)) return { result: 'closed' };
+        return { lead: mergeSignal(lead, draft, now), result: 'merged' };
+      });
+      if (!merged || merged.result === 'closed') continue;
+      return { outcome: merged.result, lead: merged.lead };
+    }
+    throw new LeadDeskError('store.conflict');
+  }
+
+  /** Leads whose delivery is due and not leased by a live worker. */
+  async dueForDelivery(now: Date, limit: number): Promise<string[]> {
+    const nowIso = now.toISOString();
+    try {
+      const { resources } = await this.container.items
+        .query<{ id: string }>({
+          query:
+            "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
+            'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now) ORDER BY c.delivery.nextAttemptAt ASC',
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@now', value: nowIso },
+          ],
+        })
+        .fetchAll();
+      return resources.map((r) => r.id);
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /** Every lead (small datasets: tests, snapshot checks). */
+  async all(): Promise<Lead[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<Lead>({ query: "SELECT * FROM c WHERE c.type = 'lead'" })
+        .fetchAll();
+      return resources;
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+}
+
+function stripSystem(lead: Lead): Lead {
+  const copy = { ...lead } as Lead & Record<string, unknown>;
+  for (const f of ['_etag', '_rid', '_self', '_ts', '_attachments']) delete copy[f];
+  return copy;
+}

@@ -1,0 +1,180 @@
+/**
+ * The only code that binds data to the Adaptive Card templates in `cards/`. Templates hold the layout and the verbs;
+ * this file maps a Lead to the flat, pre-formatted data a template reads (times, status sentences, fact rows) and
+ * expands it with adaptivecards-templating. Optional fields are left out of the data (never `undefined` text):
+ * the templates hide them with `$when: exists(...)` and contact facts are an array repeated with `$data`.
+ */
+import * as ACData from 'adaptivecards-templating';
+import type { Lead, Rating } from '../leads/lead';
+import { displayName } from '../leads/lead';
+import { actionInWords, storefrontInWords } from '../leads/intake';
+import leadTemplate from '../../cards/lead.json';
+import testLeadTemplate from '../../cards/testLead.json';
+import welcomeTemplate from '../../cards/welcome.json';
+import subscriptionTemplate from '../../cards/subscription.json';
+
+export type AdaptiveCard = Record<string, unknown>;
+
+const TEMPLATES = {
+  lead: leadTemplate,
+  testLead: testLeadTemplate,
+  welcome: welcomeTemplate,
+  subscription: subscriptionTemplate,
+} as const;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface LeadCardData {
+  leadId: string;
+  name: string;
+  title?: string;
+  company?: string;
+  country?: string;
+  storefront: string;
+  offer: string;
+  action: string;
+  /** Only when more than one signal merged into the lead: "Contact me → Free trial". */
+  signalsText?: string;
+  description?: string;
+  email?: string;
+  phone?: string;
+  /** Contact facts that are present (email as a mailto link, phone, country), repeated by the template with `$data`. */
+  facts: Fact[];
+  receivedText: string;
+  rating: Rating;
+  ratingText: string;
+  status: string;
+  statusText: string;
+  /** The Claim button shows only for a new, contactable, real lead. */
+  canClaim: boolean;
+  doNotContact: boolean;
+  isTest: boolean;
+}
+
+const RATING_TEXT: Record<Rating, string> = { hot: '🔥 Hot', warm: 'Warm', cold: 'Cold' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MINUTE = 60_000;
+
+/** "24 Nov 2026, 14:05 UTC", the same on every machine (no locale, no time zone). */
+export function utcText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'unknown time';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+/** "3 min", "2 h 5 min", "4 d"; "under 1 min" for less than a minute (and for clock skew). */
+export function durationText(ms: number): string {
+  const minutes = Math.floor(ms / MINUTE);
+  if (minutes < 1) return 'under 1 min';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+function since(fromIso: string | undefined, to: Date): string {
+  const from = fromIso ? Date.parse(fromIso) : NaN;
+  return Number.isNaN(from) ? 'unknown time' : durationText(to.getTime() - from);
+}
+
+function dateOnly(iso: string): string {
+  return utcText(iso).replace(/, \d\d:\d\d UTC$/, '');
+}
+
+/** The one-line status under the card: what happened and who owns it. */
+export function statusText(lead: Lead, now: Date): string {
+  const owner = lead.owner?.name ?? 'a seller';
+  switch (lead.status) {
+    case 'new': {
+      const age = since(lead.createdAt, now);
+      return `New · unclaimed · received ${age === 'under 1 min' ? 'just now' : `${age} ago`}`;
+    }
+    case 'claimed':
+      return lead.claimedAt
+        ? `Claimed by ${owner} · ${since(lead.createdAt, new Date(lead.claimedAt))} after arrival`
+        : `Claimed by ${owner}`;
+    case 'nurturing':
+      return lead.nurture ? `Nurturing by ${owner} · next touch ${dateOnly(lead.nurture.nextTouchAt)}` : `Nurturing by ${owner}`;
+    case 'qualified':
+      return lead.qualification
+        ? `Qualified by ${owner} · rated ${RATING_TEXT[lead.qualification.rating]}`
+        : `Qualified by ${owner}`;
+    case 'rejected':
+      return lead.rejection ? `Rejected by ${owner} · ${lead.rejection.reason.replace(/-/g, ' ')}` : `Rejected by ${owner}`;
+  }
+}
+
+/** Sets `key` only when `value` is a non-blank string, so templates can test `exists(key)`. */
+function present(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}
+
+function withoutUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Pure mapping from a lead to what the lead card (and the test-lead note) shows. */
+export function leadCardData(lead: Lead, now: Date): LeadCardData {
+  const { contact } = lead;
+  const email = present(contact.email);
+  const phone = present(contact.phone);
+  const country = present(contact.country);
+  const facts: Fact[] = [];
+  if (email) facts.push({ title: 'Email', value: `[${email}](mailto:${email})` });
+  if (phone) facts.push({ title: 'Phone', value: phone });
+  if (country) facts.push({ title: 'Country', value: country });
+  const description = present(lead.description) ?? present([...lead.signals].reverse().find((s) => present(s.description))?.description);
+  const signalsText = lead.signals.length > 1 ? lead.signals.map((s) => actionInWords(s.action)).join(' → ') : undefined;
+  return withoutUndefined({
+    leadId: lead.id,
+    name: displayName(contact),
+    title: present(contact.title),
+    company: present(contact.company),
+    country,
+    storefront: storefrontInWords(lead.source.storefront),
+    offer: present(lead.source.offerTitle) ?? present(lead.source.offer) ?? 'Unknown offer',
+    action: actionInWords(lead.source.action),
+    signalsText,
+    description,
+    email,
+    phone,
+    facts,
+    receivedText: utcText(lead.createdAt),
+    rating: lead.rating,
+    ratingText: RATING_TEXT[lead.rating],
+    status: lead.status,
+    statusText: statusText(lead, now),
+    canClaim: lead.status === 'new' && !lead.doNotContact && !lead.isTest,
+    doNotContact: lead.doNotContact,
+    isTest: lead.isTest,
+  });
+}
+
+/** Expands one template with `data` as `$root`. A fresh Template per call: expand() must not share state. */
+export function expandTemplate(name: TemplateName, data: object): AdaptiveCard {
+  const template = new ACData.Template(TEMPLATES[name]);
+  return template.expand({ $root: data }) as AdaptiveCard;
+}
+
+export function leadCard(lead: Lead, now: Date): AdaptiveCard {
+  return expandTemplate('lead', leadCardData(lead, now));
+}
+
+export function testLeadCard(lead: Lead, now: Date): AdaptiveCard {
+  return expandTemplate('testLead', leadCardData(lead, now));
+}
+
+export function welcomeCard(data: { channelName: string; filterText: string }): AdaptiveCard {
+  return expandTemplate('welcome', data);
+}
+
+export function subscriptionCard(data: { title: string; text: string }): AdaptiveCard {
+  return expandTemplate('subscription', data);
+}

@@ -1,0 +1,54 @@
+/**
+ * The bot's text commands: the single source for the help text and for the Teams manifest's `commandLists`.
+ * `manifest/manifest.template.json` lists the same commands (title = name, description = `${usage} — ${description}`,
+ * see `manifestCommand`); test/manifest/manifest.test.ts fails when the two drift apart.
+ */
+
+export interface CommandInfo {
+  /** The word a user types (or picks from the command menu). */
+  readonly name: string;
+  /** The syntax, starting with the name; optional parts in square brackets. */
+  readonly usage: string;
+  /** What the command does, as a short sentence fragment. */
+  readonly description: string;
+}
+
+export const COMMANDS = [
+  {
+    name: 'subscribe',
+    usage: 'subscribe [appsource|azure|all] [offer <text>] [country <code>]',
+    description: 'send matching leads to this channel',
+  },
+  {
+    name: 'unsubscribe',
+    usage: 'unsubscribe',
+    description: 'stop sending leads to this channel',
+  },
+  {
+    name: 'pipeline',
+    usage: 'pipeline [today|this week|this month|all] [appsource|azure] [@seller]',
+    description: 'summarise new, claimed, nurturing, qualified and rejected leads',
+  },
+  {
+    name: 'mine',
+    usage: 'mine',
+    description: 'list the open leads you own',
+  },
+  {
+    name: 'stale',
+    usage: 'stale',
+    description: 'list open leads that are past their SLA',
+  },
+  {
+    name: 'help',
+    usage: 'help',
+    description: 'show what Lead Desk can do',
+  },
+] as const satisfies readonly CommandInfo[];
+
+export type CommandName = (typeof COMMANDS)[number]['name'];
+
+/** The manifest's view of a command: what Teams shows in the command menu. */
+export function manifestCommand(c: CommandInfo): { title: string; description: string } {
+  return { title: c.name, description: `${c.usage} — ${c.description}` };
+}

@@ -1,0 +1,99 @@
+/**
+ * Runs real Lead Desk processes in-process for scenario tests: the embedded Cosmos server through @azure/cosmos,
+ * the local Teams channel, and the bot's HTTP endpoints on 127.0.0.1.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config';
+import { configureLogging } from '../../src/log';
+import { createApp, type App, type AppOverrides } from '../../src/main';
+import { LocalTeams } from './localTeams';
+
+export const SECRET = 'test-webhook-secret-0123456789';
+
+/** Every log line of the run, for the "no personal data in logs" test. */
+export const logLines: string[] = [];
+configureLogging({
+  level: process.env.TEST_LOG_LEVEL ?? 'debug',
+  destination: new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      if (process.env.TEST_LOG_ECHO) process.stderr.write(chunk);
+      cb();
+    },
+  }),
+});
+
+export const FAST: AppOverrides = {
+  messenger: { maxAttempts: 3, baseBackoffMs: 10 },
+  outbox: { baseRetryMs: 50, maxRetryMs: 200, waitForChannelMs: 100 },
+};
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-'));
+}
+
+export async function startBot(opts: { env?: Record<string, string>; dataDir?: string; overrides?: AppOverrides } = {}): Promise<App> {
+  const config = loadConfig({
+    PORT: '0',
+    LEAD_WEBHOOK_SECRET: SECRET,
+    DATA_DIR: opts.dataDir ?? tempDir(),
+    JOB_INTERVAL: '100ms',
+    LOG_LEVEL: 'debug',
+    ...opts.env,
+  });
+  return createApp(config, { ...FAST, ...opts.overrides, messenger: { ...FAST.messenger, ...opts.overrides?.messenger }, outbox: { ...FAST.outbox, ...opts.overrides?.outbox } });
+}
+
+export async function postLead(app: { url: string }, payload: unknown, opts: { code?: string | null; headers?: Record<string, string>; raw?: string } = {}) {
+  const code = opts.code === undefined ? SECRET : opts.code;
+  const url = `${app.url}/api/leads${code === null ? '' : `?code=${encodeURIComponent(code)}`}`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...opts.headers },
+    body: opts.raw ?? JSON.stringify(payload),
+  });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+/** POSTs an activity to /api/messages as Teams would; returns status and (for invokes) the response body. */
+export async function sendActivity(app: { url: string }, activity: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+export async function install(app: { url: string }, teams: LocalTeams): Promise<void> {
+  for (const a of teams.installActivities()) {
+    const r = await sendActivity(app, a);
+    if (r.status >= 300) throw new Error(`install activity answered ${r.status}`);
+  }
+}
+
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 8000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 200)})`);
+}
+
+export { LocalTeams };
