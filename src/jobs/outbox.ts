@@ -177,10 +177,7 @@ export class Outbox {
   }
 
   private async route(lead: Lead): Promise<DeliveryTarget[]> {
-    const all = await this.o.installs.channels();
-    const subscribed = all.filter((c) => c.subscribed);
-    let chosen: ChannelRecord[] = routeLead(lead, subscribed) as ChannelRecord[];
-    if (!chosen.length) chosen = (routeLead(lead, all.filter((c) => c.isDefault)) as ChannelRecord[]).slice(0, 1);
+    let chosen = routeLead(lead, await this.o.installs.channels()) as ChannelRecord[];
     if (lead.isTest) chosen = chosen.slice(0, 1);
     return chosen.map((c) => ({ channelKey: c.channelKey, channelId: c.channelId, serviceUrl: c.serviceUrl, tenantId: c.tenantId }));
   }

@@ -33,9 +33,13 @@ export const ERRORS = {
   'lead.already-claimed': { status: 409, message: 'Already claimed by {owner}.' },
   'lead.not-owner': { status: 403, message: 'Only {owner} (the owner) or a manager can {verb} this lead.' },
   'lead.managers-only': { status: 403, message: 'Only a manager can {verb} a lead.' },
-  'lead.wrong-status': { status: 409, message: 'This lead is {status}; it cannot be {verb}ed now.' },
+  // {verb} in the lead.* sentences is a verb phrase ('claim', 'log a touch on'); see VERB_PHRASES in leads/transitions.ts
+  'lead.wrong-status': { status: 409, message: 'This lead is {status}; you cannot {verb} it now.' },
   'lead.reason-required': { status: 400, message: 'Pick a reason to reject the lead.' },
   'lead.do-not-contact': { status: 409, message: 'This is a do-not-contact notice, not a lead to work.' },
+  'lead.already-yours': { status: 409, message: 'You already own this lead.' },
+  'lead.owner-only': { status: 403, message: 'Only {owner} (the owner) can {verb} this lead.' },
+  'lead.test-lead': { status: 409, message: 'This is a Partner Center test lead, not a lead to work.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -21,6 +21,8 @@ export interface RoutableChannel {
   channelId: string;
   filter: ChannelFilter;
   isDefault: boolean;
+  /** false: the channel asked not to get leads (it can still be the team's default). Unset means subscribed. */
+  subscribed?: boolean;
   installedAt: string;
 }
 
@@ -47,16 +49,19 @@ const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Every channel whose filter matches the lead. When none matches: the default channel(s), or, if no channel is
- * marked default, the earliest-installed one, so that no lead is dropped. No channels → [].
+ * Every subscribed channel whose filter matches the lead. When none matches: the default channel(s) (a team's
+ * General, even if it was unsubscribed), or, if no channel is marked default, the earliest-installed subscribed
+ * one, so that no lead is dropped. No channels → [].
  */
 export function routeLead(lead: { source: LeadSource; contact: Contact }, channels: RoutableChannel[]): RoutableChannel[] {
   if (channels.length === 0) return [];
-  const matching = channels.filter((c) => matches(c.filter, lead));
+  const subscribed = channels.filter((c) => c.subscribed !== false);
+  const matching = subscribed.filter((c) => matches(c.filter, lead));
   if (matching.length > 0) return matching;
   const defaults = channels.filter((c) => c.isDefault);
   if (defaults.length > 0) return defaults;
-  const earliest = channels.reduce((a, b) => (b.installedAt < a.installedAt ? b : a));
+  const pool = subscribed.length > 0 ? subscribed : channels;
+  const earliest = pool.reduce((a, b) => (b.installedAt < a.installedAt ? b : a));
   return [earliest];
 }
 

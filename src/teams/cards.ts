@@ -93,7 +93,10 @@ export function statusText(lead: Lead, now: Date): string {
   switch (lead.status) {
     case 'new': {
       const age = since(lead.createdAt, now);
-      return `New · unclaimed · received ${age === 'under 1 min' ? 'just now' : `${age} ago`}`;
+      const received = `received ${age === 'under 1 min' ? 'just now' : `${age} ago`}`;
+      if (lead.isTest) return `Test lead · nothing to claim · ${received}`;
+      if (lead.doNotContact) return `No follow-up needed · ${received}`;
+      return `New · unclaimed · ${received}`;
     }
     case 'claimed':
       return lead.claimedAt

@@ -22,11 +22,20 @@ export class SlidingWindowLimiter {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly longest: number;
 
+  private readonly windows: Window[];
+
+  /**
+   * @param marginMs added to every window: Teams counts requests when they arrive, and a busy event loop can
+   *   delay a request a little after its slot was taken, bunching arrivals. The margin absorbs that jitter.
+   *   @default 250
+   */
   constructor(
-    private readonly windows: Window[],
+    windows: Window[],
     private readonly now: () => number = Date.now,
+    marginMs = 250,
   ) {
-    this.longest = Math.max(...windows.map((w) => w.ms));
+    this.windows = windows.map((w) => ({ limit: w.limit, ms: w.ms + marginMs }));
+    this.longest = Math.max(...this.windows.map((w) => w.ms));
   }
 
   /** How long `key` must wait before one more call fits every window (0 = now). */

@@ -1,0 +1,181 @@
+/**
+ * Renders expanded Adaptive Cards the way the Teams client lays them out: the official adaptivecards renderer with
+ * the Teams light host config and container CSS (vendored in ./teams-host), in headless Chromium, served from a
+ * throwaway http server on 127.0.0.1. Every request that leaves 127.0.0.1 is aborted. Used by
+ * scripts/renderCards.ts (PNGs for docs/cards) and by test/teams/cardRender.test.ts (layout checks).
+ * No Segoe UI here, so use it for layout, not for pixel-exact comparisons.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
+import { ANA, FIXTURE_NOW, makeLead } from './leadFixtures';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+/** A common phone viewport height; the narrow width is the one the views are checked at. */
+export const PHONE_HEIGHT = 740;
+export const WIDTHS = [360, 600] as const;
+
+export function chromiumAvailable(): boolean {
+  return fs.existsSync(CHROMIUM_PATH);
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/adaptivecards.min.js': { file: path.join(ROOT, 'node_modules/adaptivecards/dist/adaptivecards.min.js'), type: 'text/javascript' },
+  '/host-config.json': { file: path.join(__dirname, 'teams-host/microsoft-teams-light.json'), type: 'application/json' },
+  '/teams.css': { file: path.join(__dirname, 'teams-host/teams-container-light.css'), type: 'text/css' },
+};
+
+// The card sits in a Teams-like message bubble with 8 px of chat margin each side. Markdown: the subset Teams
+// renders in TextBlocks and facts (bold, italic, links), HTML-escaped first.
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/teams.css">
+<style>
+  html, body { margin: 0; background: #f5f5f5; }
+  #frame { padding: 8px; }
+  #card { background: #fff; overflow: hidden; }
+</style>
+<script src="/adaptivecards.min.js"></script>
+</head><body><div id="frame"><div id="card" class="teams-card"></div></div>
+<script>
+  window.__actions = [];
+  function markdown(text) {
+    const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return esc
+      .replace(/\\[([^\\]]+)\\]\\(([^)\\s]+)\\)/g, '<a href="$2">$1</a>')
+      .replace(/\\*\\*([^*]+)\\*\\*/g, '<strong>$1</strong>')
+      .replace(/(^|\\s)_([^_]+)_(?=\\s|$)/g, '$1<em>$2</em>');
+  }
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => { result.outputHtml = markdown(text); result.didProcess = true; };
+  window.renderCard = async (json) => {
+    const hostConfig = await (await fetch('/host-config.json')).json();
+    const card = new AdaptiveCards.AdaptiveCard();
+    card.hostConfig = new AdaptiveCards.HostConfig(hostConfig);
+    card.onExecuteAction = (a) => window.__actions.push({ type: a.getJsonTypeName(), verb: a.verb, data: a.data });
+    const ctx = new AdaptiveCards.SerializationContext();
+    ctx.targetVersion = AdaptiveCards.Versions.v1_5;
+    card.parse(json, ctx);
+    const el = card.render();
+    if (!el) throw new Error('the card did not render');
+    document.getElementById('card').replaceChildren(el);
+  };
+</script></body></html>`;
+
+function startServer(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    const urlPath = (req.url ?? '/').split('?')[0];
+    if (urlPath === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(PAGE); // not chained: restify patches writeHead process-wide to return undefined
+      return;
+    }
+    const asset = ASSETS[urlPath];
+    if (!asset) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': asset.type });
+    fs.createReadStream(asset.file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }));
+  });
+}
+
+export interface CardRenderer {
+  /** A new page `width` px wide (phone height) showing the card; closed by `close()`. */
+  open(card: AdaptiveCard, width: number): Promise<Page>;
+  /** Renders and writes a PNG of the message bubble (the whole card, however tall). */
+  screenshot(card: AdaptiveCard, width: number, file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startCardRenderer(): Promise<CardRenderer> {
+  const { server, url } = await startServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  } catch (err) {
+    await new Promise((r) => server.close(r));
+    throw err;
+  }
+  const pages: Page[] = [];
+  const b = browser;
+
+  async function open(card: AdaptiveCard, width: number): Promise<Page> {
+    const page = await b.newPage({ viewport: { width, height: PHONE_HEIGHT } });
+    pages.push(page);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.abort());
+    await page.goto(url);
+    await page.evaluate((json) => (window as unknown as { renderCard(j: unknown): Promise<void> }).renderCard(json), card);
+    if (errors.length) throw new Error(`card page error: ${errors.join('; ')}`);
+    return page;
+  }
+
+  return {
+    open,
+    async screenshot(card, width, file) {
+      const page = await open(card, width);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      await page.locator('#frame').screenshot({ path: file });
+      await page.close();
+    },
+    async close() {
+      await Promise.allSettled(pages.map((p) => p.close()));
+      await b.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** The views documented in docs/cards: one per thing a seller or admin sees. */
+export function cardViews(now: Date = FIXTURE_NOW): { name: string; card: AdaptiveCard }[] {
+  return [
+    { name: 'lead-new', card: leadCard(makeLead(), now) },
+    { name: 'lead-claimed', card: leadCard(makeLead({ status: 'claimed', owner: ANA, claimedAt: now.toISOString(), rev: 2 }), now) },
+    {
+      name: 'lead-dnc',
+      card: leadCard(
+        makeLead({
+          doNotContact: true,
+          rating: 'cold',
+          description: undefined,
+          source: { ...makeLead().source, actionCode: 'DNC', action: 'do-not-contact' },
+        }),
+        now,
+      ),
+    },
+    { name: 'test-lead', card: testLeadCard(makeLead({ isTest: true, rating: 'cold' }), now) },
+    { name: 'welcome', card: welcomeCard({ channelName: 'General', filterText: 'all leads (AppSource and Azure Marketplace)' }) },
+  ];
+}
+
+/** Writes `<view>-<width>.png` for every view at 360 and 600 px; returns the files written. */
+export async function renderCardsToPng(outDir: string): Promise<string[]> {
+  const renderer = await startCardRenderer();
+  const written: string[] = [];
+  try {
+    for (const view of cardViews()) {
+      for (const width of WIDTHS) {
+        const file = path.join(outDir, `${view.name}-${width}.png`);
+        await renderer.screenshot(view.card, width, file);
+        written.push(file);
+      }
+    }
+  } finally {
+    await renderer.close();
+  }
+  return written;
+}
