@@ -39,6 +39,8 @@ export interface Config {
   /** Identifies this process in delivery leases (several instances may share one Cosmos account). */
   instanceId: string;
   version: string;
+  /** Non-fatal findings, e.g. a variable that looks like a typo of one of ours; main logs them. */
+  warnings: string[];
 }
 
 const KNOWN = [
@@ -152,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     claimSlaMs: e.CLAIM_SLA,
     instanceId: e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     version: packageVersion(),
+    warnings: suspiciousNames(env).map((n) => `unknown setting ${n}`),
   };
   return Object.freeze(config);
 }

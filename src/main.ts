@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   }
   configureLogging({ level: config.logLevel });
   log.info({ config: summarizeConfig(config) }, 'starting Lead Desk');
+  for (const warning of config.warnings) log.warn(warning);
   const app = await createApp(config);
   if (config.webhookSecretSource !== 'env') {
     process.stdout.write(`\nLead webhook: POST ${app.url}/api/leads?code=${config.webhookSecret}\n(secret ${config.webhookSecretSource === 'generated' ? 'generated' : 'read from'} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`);

@@ -1,9 +1,18 @@
 /**
- * Every change of a lead goes through here: a new lead from intake, a merged signal, and (see decide.ts)
- * each seller or manager action. Pure: (lead, input, now) → new lead. The store applies the result.
+ * Every change of a lead goes through here: a new lead from intake, a merged signal, and (`decide`) each seller or
+ * manager action. Pure: (lead, input, now) → new lead. The store applies the result.
+ * The transitions table and the input checks live in transitions.ts.
  */
-import type { Lead, LeadDraft } from './lead';
+import { createHash } from 'node:crypto';
+import type { ErrorCode } from './errors';
+import type { Actor, Contact, Lead, LeadDraft, LeadEvent, Qualification } from './lead';
 import { scoreLead } from './scoring';
+import {
+  STATUS_WORDS, VERB_PHRASES, actorOf, futureDateOf, invalid, isRefusal, optionalText, qualificationOf, reasonOf, refuse,
+  transitionOf, type Refusal, type Role, type Verb,
+} from './transitions';
+
+export { TRANSITIONS, type Role, type Transition, type Verb } from './transitions';
 
 export function newLead(draft: LeadDraft, id: string, generation: number, now: Date, claimSlaMs: number): Lead {
   const at = now.toISOString();
@@ -86,4 +95,203 @@ export function needsDelivery(lead: Lead): boolean {
   const targets = lead.delivery.targets;
   if (!targets || targets.length === 0) return true;
   return targets.some((t) => !t.activityId || (t.postedRev ?? 0) < lead.rev);
+}
+
+// ─── seller and manager actions ─────────────────────────────────────────────
+
+export type Command =
+  | { verb: 'claim' }
+  | { verb: 'release' }
+  | { verb: 'reopen' }
+  | { verb: 'erase' }
+  | { verb: 'qualify'; qualification: Qualification }
+  | { verb: 'reject'; reason?: string; notes?: string }
+  | { verb: 'nurture'; nextTouchAt: string; cadence?: string; note?: string }
+  /** Log a touch; with `nextTouchAt` it is also a snooze. */
+  | { verb: 'touch'; note?: string; nextTouchAt?: string }
+  | { verb: 'reassign'; to: Actor };
+
+/** The new lead and its audit event, or a refusal with a code and a sentence for the user (never thrown). */
+export type Decision =
+  | { ok: true; lead: Lead; event: LeadEvent }
+  | { ok: false; code: ErrorCode; message: string; params: Record<string, unknown> };
+
+/** Same Teams user: by AAD object id when both have one, else by Teams user id. */
+export function sameActor(a: Actor | undefined, b: Actor | undefined): boolean {
+  if (!a || !b) return false;
+  return a.aadObjectId && b.aadObjectId ? a.aadObjectId === b.aadObjectId : a.id === b.id;
+}
+
+/**
+ * Manager when the actor's AAD object id or Teams id is among `managerIds`, else owner when they own the lead,
+ * else seller. Team owners are managers too: the Teams layer, which knows the roster, passes 'manager' for them.
+ */
+export function roleOf(lead: Lead, actor: Actor, managerIds: readonly string[]): Role {
+  if ((actor.aadObjectId && managerIds.includes(actor.aadObjectId)) || managerIds.includes(actor.id)) return 'manager';
+  return sameActor(lead.owner, actor) ? 'owner' : 'seller';
+}
+
+/**
+ * Decides one action on a lead (DESIGN.md §3; the rules and the order of refusals are on TRANSITIONS).
+ * Returns a new lead (the input is not touched) with `rev` + 1, `updatedAt` = now and the card queued for an update
+ * everywhere, plus the audit event whose `data` holds the command's inputs (never the contact).
+ * Ownership is recognized from `role` or from `actor`, so a manager who owns the lead may also do owner-only verbs.
+ */
+export function decide(lead: Lead, command: Command, actor: Actor, role: Role, now: Date): Decision {
+  const transition = transitionOf(command?.verb);
+  if (!transition) return refuse('action.unknown-verb', { verb: String(command?.verb) });
+  const { verb, who } = transition;
+  const phrase = VERB_PHRASES[verb];
+  const isOwner = role === 'owner' || sameActor(lead.owner, actor);
+  const owner = lead.owner?.name ?? 'the owner';
+
+  if (!transition.from.includes(lead.status)) {
+    if (verb === 'claim' && lead.owner && (lead.status === 'claimed' || lead.status === 'nurturing')) {
+      return isOwner ? refuse('lead.already-yours') : refuse('lead.already-claimed', { owner });
+    }
+    return refuse('lead.wrong-status', { status: STATUS_WORDS[lead.status], verb: phrase });
+  }
+  const allowed = who.includes('seller') || (who.includes('manager') && role === 'manager') || (who.includes('owner') && isOwner);
+  if (!allowed) {
+    if (!who.includes('owner')) return refuse('lead.managers-only', { verb: phrase });
+    if (!who.includes('manager')) return refuse('lead.owner-only', { owner, verb: phrase });
+    return refuse('lead.not-owner', { owner, verb: phrase });
+  }
+
+  const next = structuredClone(lead);
+  const at = now.toISOString();
+  const data = (APPLY[verb] as Apply<Command>)(next, command, { actor, now, at });
+  if (isRefusal(data)) return data;
+
+  if (transition.to !== 'same') next.status = transition.to;
+  next.rev = lead.rev + 1;
+  next.updatedAt = at;
+  next.delivery = { ...next.delivery, state: 'pending', nextAttemptAt: at };
+  const event: LeadEvent = { leadId: lead.id, at, verb, actor: copyActor(actor), from: lead.status, to: next.status, data: defined(data) };
+  return { ok: true, lead: next, event };
+}
+
+/** Claim time: claimedAt − createdAt in ms; undefined while unclaimed (a release clears claimedAt). */
+export function timeToClaimMs(lead: Lead): number | undefined {
+  if (!lead.claimedAt) return undefined;
+  const ms = Date.parse(lead.claimedAt) - Date.parse(lead.createdAt);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** What erase keeps of the contact: the organisation and its country, which are not personal data. */
+export const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
+
+// ─── one handler per verb: check inputs, change the (cloned) lead, return the event data ───────────────
+
+interface Ctx { actor: Actor; now: Date; at: string }
+type Apply<C extends Command> = (next: Lead, command: C, ctx: Ctx) => Record<string, unknown> | Refusal;
+
+const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
+  claim(next, _command, { actor, at }) {
+    if (next.doNotContact) return refuse('lead.do-not-contact');
+    if (next.isTest) return refuse('lead.test-lead');
+    next.owner = copyActor(actor);
+    next.claimedAt = at;
+    return {};
+  },
+
+  /** Back to the queue: no owner, no claim time (the next claim sets it again). */
+  release(next) {
+    delete next.owner;
+    delete next.claimedAt;
+    return {};
+  },
+
+  /** A new owner; a nurture schedule stays on the lead as history, the status becomes claimed. */
+  reassign(next, command, { at }) {
+    const to = actorOf(command.to);
+    if (isRefusal(to)) return to;
+    if (sameActor(next.owner, to)) return invalid('to', `${to.name} already owns this lead.`);
+    next.owner = to;
+    next.claimedAt ??= at;
+    return { to };
+  },
+
+  qualify(next, command) {
+    const qualification = qualificationOf(command.qualification);
+    if (isRefusal(qualification)) return qualification;
+    next.qualification = qualification;
+    delete next.rejection;
+    const { score, rating } = scoreLead({ signals: next.signals, contact: next.contact, doNotContact: next.doNotContact, isTest: next.isTest, qualification });
+    next.score = score;
+    next.rating = rating;
+    return { qualification };
+  },
+
+  reject(next, command) {
+    const reason = reasonOf(command.reason);
+    if (isRefusal(reason)) return reason;
+    const notes = optionalText(command.notes, 'notes');
+    if (isRefusal(notes)) return notes;
+    next.rejection = notes === undefined ? { reason } : { reason, notes };
+    return { reason, notes };
+  },
+
+  nurture(next, command, { now }) {
+    const nextTouchAt = futureDateOf(command.nextTouchAt, now);
+    if (isRefusal(nextTouchAt)) return nextTouchAt;
+    const cadence = optionalText(command.cadence, 'cadence');
+    if (isRefusal(cadence)) return cadence;
+    const note = optionalText(command.note, 'note');
+    if (isRefusal(note)) return note;
+    next.nurture = defined({ nextTouchAt, cadence, note, touches: next.nurture?.touches ?? [] }) as Lead['nurture'];
+    return { nextTouchAt, cadence, note };
+  },
+
+  /** Log a touch; a new nextTouchAt snoozes. A lead without a schedule yet needs one. */
+  touch(next, command, { actor, now, at }) {
+    const note = optionalText(command.note, 'note');
+    if (isRefusal(note)) return note;
+    let nextTouchAt: string | undefined;
+    if (command.nextTouchAt !== undefined && command.nextTouchAt !== '') {
+      const date = futureDateOf(command.nextTouchAt, now);
+      if (isRefusal(date)) return date;
+      nextTouchAt = date;
+    }
+    const current = next.nurture;
+    if (!current && !nextTouchAt) return invalid('nextTouchAt', 'Pick the date of the next touch: this lead has no nurture schedule yet.');
+    const touch = note === undefined ? { at, by: actor.name } : { at, by: actor.name, note };
+    next.nurture = { ...(current ?? { touches: [] }), nextTouchAt: nextTouchAt ?? current!.nextTouchAt, touches: [...(current?.touches ?? []), touch] };
+    return { note, nextTouchAt };
+  },
+
+  /** Back to work: the previous owner keeps it, else the reopening manager takes it; a rejection is cleared. */
+  reopen(next, _command, { actor, at }) {
+    next.owner ??= copyActor(actor);
+    next.claimedAt ??= at;
+    delete next.rejection;
+    return {};
+  },
+
+  /**
+   * Right to erasure: drops every personal field of the contact (names, email, phone, title) and keeps company and
+   * country (ERASE_KEEPS) for the pipeline. Also drops what may hold the same data: the raw payloads, the customer's
+   * free text (description, signal descriptions), and the email/phone/name inside the dedupe key (hashed instead, so
+   * the key still identifies the lead). Score, signals' actions and the audit trail stay.
+   */
+  erase(next) {
+    const erased = (Object.keys(next.contact) as (keyof Contact)[]).filter((k) => !ERASE_KEEPS.includes(k) && next.contact[k] !== undefined);
+    const kept: Contact = {};
+    for (const k of ERASE_KEEPS) if (next.contact[k] !== undefined) kept[k] = next.contact[k];
+    next.contact = kept;
+    delete next.description;
+    next.signals = next.signals.map(({ description: _dropped, ...signal }) => signal);
+    next.raw = [];
+    if (!next.dedupeKey.startsWith('erased:')) next.dedupeKey = `erased:${createHash('sha256').update(next.dedupeKey, 'utf8').digest('hex')}`;
+    return { erased };
+  },
+};
+
+function copyActor(actor: Actor): Actor {
+  return actor.aadObjectId ? { id: actor.id, aadObjectId: actor.aadObjectId, name: actor.name } : { id: actor.id, name: actor.name };
+}
+
+/** The object without its undefined values (Cosmos drops them anyway; events and tests read cleaner). */
+function defined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
