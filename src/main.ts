@@ -13,6 +13,7 @@ import { EventStore } from './store/eventStore';
 import { Messenger, type MessengerOptions } from './teams/messenger';
 import { LeadBot } from './teams/bot';
 import { channelCardPoster } from './teams/cardPoster';
+import { CardActions } from './teams/cardActions';
 import { Outbox, type OutboxOptions } from './jobs/outbox';
 import { leadsWebhook } from './http/leadsWebhook';
 import { startHttpServer, type HttpServer } from './http/server';
@@ -60,13 +61,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const outbox = new Outbox({
     leads,
     installs,
-    poster: channelCardPoster(messenger),
+    poster: channelCardPoster(messenger, config.managerIds),
     instanceId: config.instanceId,
     waitForChannelMs: config.jobIntervalMs,
     now: overrides.now,
     ...overrides.outbox,
   });
-  const bot = new LeadBot({ installs, messenger, onChannelsChanged: () => void outbox.tick(), now: overrides.now });
+  const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, updateCardSoon: (id) => outbox.deliverSoon(id), now: overrides.now });
+  const bot = new LeadBot({ installs, messenger, cardActions, onChannelsChanged: () => void outbox.tick(), now: overrides.now });
 
   adapter.onTurnError = async (ctx, err) => {
     log.error({ err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type }, 'turn failed');

@@ -3,6 +3,7 @@
  * this file maps a Lead to the flat, pre-formatted data a template reads (times, status sentences, fact rows) and
  * expands it with adaptivecards-templating. Optional fields are left out of the data (never `undefined` text):
  * the templates hide them with `$when: exists(...)` and contact facts are an array repeated with `$data`.
+ * The seller's and owner's views of a lead (owner buttons, refusal, history, error) bind in leadViews.ts.
  */
 import * as ACData from 'adaptivecards-templating';
 import type { Lead, Rating } from '../leads/lead';
@@ -12,6 +13,10 @@ import leadTemplate from '../../cards/lead.json';
 import testLeadTemplate from '../../cards/testLead.json';
 import welcomeTemplate from '../../cards/welcome.json';
 import subscriptionTemplate from '../../cards/subscription.json';
+import ownerViewTemplate from '../../cards/ownerView.json';
+import refusalTemplate from '../../cards/refusal.json';
+import historyTemplate from '../../cards/history.json';
+import errorTemplate from '../../cards/error.json';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -20,6 +25,10 @@ const TEMPLATES = {
   testLead: testLeadTemplate,
   welcome: welcomeTemplate,
   subscription: subscriptionTemplate,
+  ownerView: ownerViewTemplate,
+  refusal: refusalTemplate,
+  history: historyTemplate,
+  error: errorTemplate,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -54,6 +63,11 @@ export interface LeadCardData {
   canClaim: boolean;
   doNotContact: boolean;
   isTest: boolean;
+  /** The History button shows once someone has acted on the lead (claimed and later). */
+  showHistory: boolean;
+  /** A sentence for the clicking user only ("You released the lead…"), on top of their view; absent on the shared card. */
+  notice?: string;
+  noticeStyle?: 'good' | 'attention';
 }
 
 const RATING_TEXT: Record<Rating, string> = { hot: '🔥 Hot', warm: 'Warm', cold: 'Cold' };
@@ -157,13 +171,25 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
     canClaim: lead.status === 'new' && !lead.doNotContact && !lead.isTest,
     doNotContact: lead.doNotContact,
     isTest: lead.isTest,
+    showHistory: lead.status !== 'new',
   });
 }
 
-/** Expands one template with `data` as `$root`. A fresh Template per call: expand() must not share state. */
+/**
+ * Expands one template with `data` as `$root`. A fresh Template per call: expand() must not share state.
+ * A false `$when` on an object-valued property (the lead card's `refresh`) leaves `null`; the property is dropped,
+ * so "no refresh" means no `refresh` key rather than a null Teams may choke on. Array items are removed by the
+ * templating library itself.
+ */
 export function expandTemplate(name: TemplateName, data: object): AdaptiveCard {
   const template = new ACData.Template(TEMPLATES[name]);
-  return template.expand({ $root: data }) as AdaptiveCard;
+  return withoutNullProperties(template.expand({ $root: data })) as AdaptiveCard;
+}
+
+function withoutNullProperties(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullProperties);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullProperties(v)]));
 }
 
 export function leadCard(lead: Lead, now: Date): AdaptiveCard {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
-import { ANA, FIXTURE_NOW, makeLead } from './leadFixtures';
+import { historyView, ownerView, refusalView } from '../../src/teams/leadViews';
+import { ANA, FIXTURE_NOW, TEAM, claimedByAna, makeLead, nurtureEvents, nurturingWithTouches, qualifiedLead } from './leadFixtures';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -95,8 +96,8 @@ function startServer(): Promise<{ server: http.Server; url: string }> {
 export interface CardRenderer {
   /** A new page `width` px wide (phone height) showing the card; closed by `close()`. */
   open(card: AdaptiveCard, width: number): Promise<Page>;
-  /** Renders and writes a PNG of the message bubble (the whole card, however tall). */
-  screenshot(card: AdaptiveCard, width: number, file: string): Promise<void>;
+  /** Renders and writes a PNG of the message bubble (the whole card, however tall), after tapping `click` if given. */
+  screenshot(card: AdaptiveCard, width: number, file: string, click?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -126,8 +127,9 @@ export async function startCardRenderer(): Promise<CardRenderer> {
 
   return {
     open,
-    async screenshot(card, width, file) {
+    async screenshot(card, width, file, click) {
       const page = await open(card, width);
+      if (click) await page.getByRole('button', { name: click, exact: true }).click();
       fs.mkdirSync(path.dirname(file), { recursive: true });
       await page.locator('#frame').screenshot({ path: file });
       await page.close();
@@ -140,8 +142,16 @@ export async function startCardRenderer(): Promise<CardRenderer> {
   };
 }
 
-/** The views documented in docs/cards: one per thing a seller or admin sees. */
-export function cardViews(now: Date = FIXTURE_NOW): { name: string; card: AdaptiveCard }[] {
+export interface CardView {
+  name: string;
+  card: AdaptiveCard;
+  /** A button to tap before looking (opens a ShowCard form). */
+  click?: string;
+}
+
+/** The views documented in docs/cards: one per thing a seller, an owner or a manager sees. */
+export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
+  const claimed = claimedByAna();
   return [
     { name: 'lead-new', card: leadCard(makeLead(), now) },
     { name: 'lead-claimed', card: leadCard(makeLead({ status: 'claimed', owner: ANA, claimedAt: now.toISOString(), rev: 2 }), now) },
@@ -159,6 +169,14 @@ export function cardViews(now: Date = FIXTURE_NOW): { name: string; card: Adapti
     },
     { name: 'test-lead', card: testLeadCard(makeLead({ isTest: true, rating: 'cold' }), now) },
     { name: 'welcome', card: welcomeCard({ channelName: 'General', filterText: 'all leads (AppSource and Azure Marketplace)' }) },
+    { name: 'owner-claimed', card: ownerView(claimed, { now, role: 'owner', notice: 'You claimed this lead. It is yours: qualify, nurture or reject it.' }) },
+    { name: 'owner-qualify-form', card: ownerView(claimed, { now, role: 'owner' }), click: 'Qualify' },
+    { name: 'owner-reject-form', card: ownerView(claimed, { now, role: 'owner' }), click: 'Reject' },
+    { name: 'owner-nurturing-touch-form', card: ownerView(nurturingWithTouches(), { now, role: 'owner' }), click: 'Log touch' },
+    { name: 'manager-claimed-reassign-form', card: ownerView(claimed, { now, role: 'manager', members: TEAM }), click: 'Reassign' },
+    { name: 'manager-qualified', card: ownerView(qualifiedLead(), { now, role: 'manager', members: TEAM }) },
+    { name: 'refusal', card: refusalView(claimed, now, 'Already claimed by Ana Souza.') },
+    { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
   ];
 }
 
@@ -170,7 +188,7 @@ export async function renderCardsToPng(outDir: string): Promise<string[]> {
     for (const view of cardViews()) {
       for (const width of WIDTHS) {
         const file = path.join(outDir, `${view.name}-${width}.png`);
-        await renderer.screenshot(view.card, width, file);
+        await renderer.screenshot(view.card, width, file, view.click);
         written.push(file);
       }
     }

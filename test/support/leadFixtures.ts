@@ -1,5 +1,5 @@
 /** Realistic leads for card and lifecycle tests. All times are fixed so cards render the same every run. */
-import type { Lead } from '../../src/leads/lead';
+import type { Lead, LeadEvent } from '../../src/leads/lead';
 
 export const FIXTURE_CREATED_AT = '2026-11-24T14:05:00.000Z';
 /** Two minutes after the fixture lead arrived. */
@@ -134,5 +134,68 @@ export function leadInEveryStatus(): NamedLead[] {
         ],
       }),
     },
+  ];
+}
+
+// ─── owners, managers and worked leads (views and history) ─────────────────
+
+export const BEN = { id: '29:4d5e6f-ben', aadObjectId: '00000000-0000-0000-0000-0000000000b2', name: 'Ben Okafor' };
+/** A sales manager: can reassign and reopen. */
+export const MAYA = { id: '29:7a8b9c-maya', aadObjectId: '00000000-0000-0000-0000-0000000000c3', name: 'Maya Lindqvist' };
+/** The channel's roster as TeamsInfo returns it (id + name). */
+export const TEAM = [ANA, BEN, MAYA, { id: '29:0d0e0f-chen', name: 'Chen Wei' }].map(({ id, name }) => ({ id, name }));
+
+const CLAIMED_AT = '2026-11-24T14:07:00.000Z';
+
+/** The story's lead: Ana claimed it two minutes after it arrived. */
+export function claimedByAna(overrides: Partial<Lead> = {}): Lead {
+  return makeLead({ status: 'claimed', owner: ANA, claimedAt: CLAIMED_AT, rev: 2, ...overrides });
+}
+
+/** Nurturing, with two touches logged and the next one due on 1 Dec. */
+export function nurturingWithTouches(): Lead {
+  return claimedByAna({
+    status: 'nurturing',
+    rating: 'warm',
+    nurture: {
+      nextTouchAt: '2026-12-01T09:00:00.000Z',
+      cadence: 'weekly',
+      note: 'Budget decision after their board meeting',
+      touches: [
+        { at: '2026-11-24T15:00:00.000Z', by: 'Ana Souza', note: 'Intro call, sent pricing' },
+        { at: '2026-11-26T10:30:00.000Z', by: 'Ana Souza', note: 'Follow-up email' },
+      ],
+    },
+    rev: 5,
+  });
+}
+
+export function qualifiedLead(): Lead {
+  return claimedByAna({
+    status: 'qualified',
+    qualification: { budget: '40k EUR a year', need: 'Margin reporting per warehouse', timeframe: 'Go-live in Q1', authority: 'yes', rating: 'hot', notes: 'CFO joins the demo on Tuesday' },
+    rev: 4,
+  });
+}
+
+export function rejectedLead(): Lead {
+  return claimedByAna({ status: 'rejected', rating: 'cold', rejection: { reason: 'no-budget', notes: 'Frozen until next fiscal year' }, rev: 4 });
+}
+
+/** The audit trail of `nurturingWithTouches()`, oldest first (the store returns newest first; views must not care). */
+export function nurtureEvents(leadId = makeLead().id): LeadEvent[] {
+  return [
+    { leadId, at: CLAIMED_AT, verb: 'claim', actor: ANA, from: 'new', to: 'claimed', data: {} },
+    { leadId, at: '2026-11-24T15:00:00.000Z', verb: 'touch', actor: ANA, from: 'claimed', to: 'claimed', data: { note: 'Intro call, sent pricing', nextTouchAt: '2026-11-26T09:00:00.000Z' } },
+    { leadId, at: '2026-11-24T15:02:00.000Z', verb: 'nurture', actor: ANA, from: 'claimed', to: 'nurturing', data: { nextTouchAt: '2026-11-26T09:00:00.000Z', note: 'Budget decision after their board meeting' } },
+    { leadId, at: '2026-11-26T10:30:00.000Z', verb: 'touch', actor: ANA, from: 'nurturing', to: 'nurturing', data: { note: 'Follow-up email', nextTouchAt: '2026-12-01T09:00:00.000Z' } },
+  ];
+}
+
+/** What happened next: a manager handed the lead to Ben, who rejected it (follows `nurtureEvents()`). */
+export function handOverEvents(leadId = makeLead().id): LeadEvent[] {
+  return [
+    { leadId, at: '2026-11-27T08:15:00.000Z', verb: 'reassign', actor: MAYA, from: 'nurturing', to: 'claimed', data: { to: BEN } },
+    { leadId, at: '2026-11-27T08:20:00.000Z', verb: 'reject', actor: BEN, from: 'claimed', to: 'rejected', data: { reason: 'no-budget', notes: 'Frozen until next fiscal year' } },
   ];
 }

@@ -100,7 +100,7 @@ describe('teams/cards: Claim button', () => {
   ];
   for (const [name, who] of noClaim) {
     it(`shows no Claim button for ${who}`, () => {
-      assert.deepEqual(executeActions(leadCard(lead(name), FIXTURE_NOW)), []);
+      assert.deepEqual(executeActions(leadCard(lead(name), FIXTURE_NOW)).filter((a) => a.verb === 'claim'), []);
     });
   }
 

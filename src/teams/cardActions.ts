@@ -1,0 +1,128 @@
+/**
+ * Sellers act on the lead card. One path for every verb: parse the click at the boundary, let the lifecycle
+ * decide on the current lead (ETag-guarded write; on 412 re-read and decide again), append the audit event,
+ * have the shared card updated for everyone, and answer the clicking user with their own view.
+ *
+ * | trigger   | what happens                                                                      |
+ * |-----------|-----------------------------------------------------------------------------------|
+ * | manual    | decide + write + event; shared card updated for everyone (outbox); user's view back |
+ * | automatic | a Teams refresh of a user-specific view: answer with the view ONLY, never update the |
+ * |           | message (an update would make Teams refresh again, in a loop)                       |
+ * A refusal ("Already claimed by Ana") is a card for the clicking user, never an error page; nothing is written.
+ */
+import { TeamsInfo, type TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import type { Actor, Lead } from '../leads/lead';
+import { decide, roleOf, type Decision, type Role } from '../leads/lifecycle';
+import { formatMessage } from '../leads/errors';
+import type { LeadStore } from '../store/leadStore';
+import type { EventStore } from '../store/eventStore';
+import { logger } from '../log';
+import { commandFor, parseExecuteValue, parseSubmitValue, type CardAction, type Parsed } from './actionParsers';
+import { errorView, historyView, refusalView, viewFor } from './leadViews';
+import { ADAPTIVE_CARD } from './activities';
+import type { CardActionHandler } from './bot';
+import type { Messenger } from './messenger';
+
+const log = logger('teams:card-actions');
+
+const NOTICES: Record<string, string> = {
+  claim: 'You claimed this lead. It is yours: qualify, nurture or reject it.',
+  release: 'You released the lead; it is open for anyone to claim.',
+  qualify: 'Qualified. Nice work.',
+  reject: 'Rejected. The reason is on record.',
+  nurture: 'Nurturing: you will get a reminder at the next touch.',
+  touch: 'Touch logged.',
+  reassign: 'Reassigned.',
+  reopen: 'Reopened.',
+};
+
+export interface CardActionsDeps {
+  leads: LeadStore;
+  events: EventStore;
+  messenger: Messenger;
+  managerIds: readonly string[];
+  /** Update the shared card everywhere (the outbox does it, with its lease and retries). */
+  updateCardSoon(leadId: string): void;
+  now?: () => Date;
+}
+
+type Outcome = { card: Record<string, unknown>; refused?: string };
+
+export class CardActions implements CardActionHandler {
+  constructor(private readonly deps: CardActionsDeps) {}
+
+  async onInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const outcome = await this.handle(ctx, parseExecuteValue(value));
+    return { statusCode: 200, type: ADAPTIVE_CARD, value: outcome.card } as AdaptiveCardInvokeResponse;
+  }
+
+  /** Action.Submit fallback (clients without universal actions): same decision; a refusal comes back as a reply. */
+  async onSubmit(ctx: TurnContext): Promise<void> {
+    const outcome = await this.handle(ctx, parseSubmitValue(ctx.activity.value));
+    if (outcome.refused) {
+      await this.deps.messenger.send(
+        { serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id },
+        { type: 'message', text: outcome.refused, replyToId: ctx.activity.replyToId ?? ctx.activity.id },
+      );
+    }
+  }
+
+  private async handle(ctx: TurnContext, parsed: Parsed<CardAction>): Promise<Outcome> {
+    if (!parsed.ok) {
+      log.info({ code: parsed.error.code }, 'card action refused at the boundary');
+      return { card: errorView(parsed.error.message), refused: parsed.error.message };
+    }
+    const action = parsed.value;
+    const actor = actorOf(ctx);
+    const now = this.deps.now?.() ?? new Date();
+    const lead = await this.deps.leads.get(action.leadId);
+    if (!lead) {
+      const message = formatMessage('action.lead-not-found');
+      return { card: errorView(message), refused: message };
+    }
+
+    if (action.verb === 'refresh') return { card: await this.view(ctx, lead, actor, now) };
+    if (action.verb === 'history') return { card: historyView(lead, now, await this.deps.events.forLead(lead.id, 10)) };
+
+    const command = commandFor(action)!;
+    const result = await this.deps.leads.update<{ decision: Decision; role: Role }>(lead.id, (current) => {
+      const role = roleOf(current, actor, this.deps.managerIds);
+      const decision = decide(current, command, actor, role, now);
+      return decision.ok ? { lead: decision.lead, result: { decision, role } } : { result: { decision, role } };
+    });
+    if (!result) {
+      const message = formatMessage('action.lead-not-found');
+      return { card: errorView(message), refused: message };
+    }
+    const { decision } = result.result;
+    if (!decision.ok) {
+      log.info({ leadId: lead.id, verb: action.verb, code: decision.code }, 'action refused');
+      return { card: refusalView(result.lead, now, decision.message), refused: decision.message };
+    }
+    await this.deps.events.append(decision.event).catch((err) => log.error({ leadId: lead.id, code: (err as { code?: string }).code }, 'audit event not written'));
+    log.info({ leadId: lead.id, verb: action.verb, from: decision.event.from, to: decision.event.to }, 'lead action');
+    this.deps.updateCardSoon(lead.id);
+    return { card: await this.view(ctx, result.lead, actor, now, NOTICES[action.verb]) };
+  }
+
+  /** The clicking user's view: owner and managers get their buttons; a manager's view lists the team to reassign to. */
+  private async view(ctx: TurnContext, lead: Lead, actor: Actor, now: Date, notice?: string): Promise<Record<string, unknown>> {
+    const role = roleOf(lead, actor, this.deps.managerIds);
+    const members = role === 'manager' ? await teamMembers(ctx) : undefined;
+    return viewFor(lead, { now, role, notice, noticeStyle: notice ? 'good' : undefined, members });
+  }
+}
+
+function actorOf(ctx: TurnContext): Actor {
+  const from = ctx.activity.from;
+  return { id: from.id, name: from.name || 'A seller', aadObjectId: from.aadObjectId };
+}
+
+async function teamMembers(ctx: TurnContext): Promise<{ id: string; name: string }[]> {
+  try {
+    const page = await TeamsInfo.getPagedMembers(ctx, 100);
+    return page.members.map((m) => ({ id: m.id, name: m.name ?? m.id }));
+  } catch {
+    return [];
+  }
+}
