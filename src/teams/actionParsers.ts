@@ -11,7 +11,8 @@ export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** Longest text a card input may carry; longer is refused with a sentence, nothing is written. */
 export const MAX_INPUT = 1000;
-const INPUT_FIELDS = ['budget', 'need', 'timeframe', 'authority', 'rating', 'notes', 'reason', 'nextTouchDate', 'nextTouchTime', 'note', 'assignee', 'cadence'] as const;
+// Input ids are unique per card (the owner view holds every form at once), hence rejectNotes, touchNote, snoozeDate.
+const INPUT_FIELDS = ['budget', 'need', 'timeframe', 'authority', 'rating', 'notes', 'reason', 'rejectNotes', 'nextTouchDate', 'nextTouchTime', 'note', 'touchNote', 'snoozeDate', 'assignee', 'cadence'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 export interface CardAction {
@@ -67,11 +68,11 @@ export function commandFor(action: CardAction): Command | undefined {
         qualification: { budget: i.budget, need: i.need, timeframe: i.timeframe, authority: i.authority, rating: i.rating as 'hot', notes: i.notes },
       };
     case 'reject':
-      return { verb: 'reject', reason: i.reason, notes: i.notes };
+      return { verb: 'reject', reason: i.reason, notes: i.rejectNotes ?? i.notes };
     case 'nurture':
       return { verb: 'nurture', nextTouchAt: touchAt(i.nextTouchDate, i.nextTouchTime) ?? '', cadence: i.cadence, note: i.note };
     case 'touch':
-      return { verb: 'touch', note: i.note, nextTouchAt: touchAt(i.nextTouchDate, i.nextTouchTime) };
+      return { verb: 'touch', note: i.touchNote ?? i.note, nextTouchAt: touchAt(i.snoozeDate ?? i.nextTouchDate, i.nextTouchTime) };
     case 'reassign': {
       const [id, ...name] = (i.assignee ?? '').split('|');
       return { verb: 'reassign', to: { id: id ?? '', name: name.join('|') || id || '' } };

@@ -109,7 +109,7 @@ export class CardActions implements CardActionHandler {
   private async view(ctx: TurnContext, lead: Lead, actor: Actor, now: Date, notice?: string): Promise<Record<string, unknown>> {
     const role = roleOf(lead, actor, this.deps.managerIds);
     const members = role === 'manager' ? await teamMembers(ctx) : undefined;
-    return viewFor(lead, { now, role, notice, noticeStyle: notice ? 'good' : undefined, members });
+    return viewFor(lead, { now, role, viewerId: actor.id, notice, noticeStyle: notice ? 'good' : undefined, members });
   }
 }
 
