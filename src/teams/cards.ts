@@ -127,11 +127,17 @@ export function statusText(lead: Lead, now: Date): string {
   }
 }
 
-/** Sets `key` only when `value` is a non-blank string, so templates can test `exists(key)`. */
+/**
+ * Sets `key` only when `value` is a non-blank string, so templates can test `exists(key)`. Text comes from the
+ * customer (through Partner Center) and TextBlocks render markdown: `[text](url)` is broken apart so nobody can
+ * plant a disguised link on a seller's card (a bare URL stays visible as what it is).
+ */
 function present(value: string | undefined): string | undefined {
-  const v = value?.trim();
+  const v = value?.trim().replace(/\]\s*\(/g, '] (');
   return v ? v : undefined;
 }
+
+const PLAIN_EMAIL = /^[^\s()[\]<>]+@[^\s()[\]<>]+$/;
 
 function withoutUndefined<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
@@ -144,14 +150,14 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
   const phone = present(contact.phone);
   const country = present(contact.country);
   const facts: Fact[] = [];
-  if (email) facts.push({ title: 'Email', value: `[${email}](mailto:${email})` });
+  if (email) facts.push({ title: 'Email', value: PLAIN_EMAIL.test(email) ? `[${email}](mailto:${email})` : email });
   if (phone) facts.push({ title: 'Phone', value: phone });
   if (country) facts.push({ title: 'Country', value: country });
   const description = present(lead.description) ?? present([...lead.signals].reverse().find((s) => present(s.description))?.description);
   const signalsText = lead.signals.length > 1 ? lead.signals.map((s) => actionInWords(s.action)).join(' → ') : undefined;
   return withoutUndefined({
     leadId: lead.id,
-    name: displayName(contact),
+    name: present(displayName(contact)) ?? 'Unknown contact',
     title: present(contact.title),
     company: present(contact.company),
     country,

@@ -190,3 +190,14 @@ describe('teams/cards: welcome and subscription', () => {
     assert.match(card, /This channel no longer receives leads\./);
   });
 });
+
+describe('teams/cards: customer text cannot plant links', () => {
+  it('a markdown link in the note or name is broken apart, and an odd email is not made a mailto link', () => {
+    const { makeLead } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
+    const { leadCard } = require('../../src/teams/cards') as typeof import('../../src/teams/cards');
+    const lead = makeLead({ description: 'See [your invoice](https://evil.example/pay)', contact: { firstName: '[Click](https://evil.example)', email: 'a)b@x.com' } });
+    const text = JSON.stringify(leadCard(lead, new Date()));
+    assert.equal(text.includes('](https://evil.example'), false);
+    assert.equal(text.includes('mailto:a)b'), false);
+  });
+});
