@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from './errors';
-import type { Actor, Contact, Lead, LeadDraft, LeadEvent, Qualification } from './lead';
+import type { Actor, Contact, Lead, LeadDraft, LeadEvent, LeadSignal, Qualification } from './lead';
 import { scoreLead } from './scoring';
 import {
   STATUS_WORDS, VERB_PHRASES, actorOf, futureDateOf, invalid, isRefusal, optionalText, qualificationOf, reasonOf, refuse,
@@ -14,18 +14,21 @@ import {
 
 export { TRANSITIONS, type Role, type Transition, type Verb } from './transitions';
 
+/** The marketplace event a webhook payload stands for. */
+function signalOf(draft: LeadDraft): LeadSignal {
+  return {
+    at: draft.receivedAt,
+    actionCode: draft.source.actionCode,
+    action: draft.source.action,
+    storefront: draft.source.storefront,
+    description: draft.description,
+    fingerprint: draft.fingerprint,
+  };
+}
+
 export function newLead(draft: LeadDraft, id: string, generation: number, now: Date, claimSlaMs: number): Lead {
   const at = now.toISOString();
-  const signals = [
-    {
-      at: draft.receivedAt,
-      actionCode: draft.source.actionCode,
-      action: draft.source.action,
-      storefront: draft.source.storefront,
-      description: draft.description,
-      fingerprint: draft.fingerprint,
-    },
-  ];
+  const signals = [signalOf(draft)];
   const { score, rating } = scoreLead({ signals, contact: draft.contact, doNotContact: draft.doNotContact, isTest: draft.isTest });
   return {
     id,
@@ -55,17 +58,7 @@ export function newLead(draft: LeadDraft, id: string, generation: number, now: D
  * keep one lead, remember the signal, fill in contact fields we did not have, rescore, and have the card updated.
  */
 export function mergeSignal(lead: Lead, draft: LeadDraft, now: Date): Lead {
-  const signals = [
-    ...lead.signals,
-    {
-      at: draft.receivedAt,
-      actionCode: draft.source.actionCode,
-      action: draft.source.action,
-      storefront: draft.source.storefront,
-      description: draft.description,
-      fingerprint: draft.fingerprint,
-    },
-  ];
+  const signals = [...lead.signals, signalOf(draft)];
   const contact = { ...lead.contact };
   for (const [k, v] of Object.entries(draft.contact) as [keyof typeof contact, string | undefined][]) {
     if (v && !contact[k]) contact[k] = v;
