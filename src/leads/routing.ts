@@ -88,7 +88,7 @@ function countryCode(country: string): string {
 }
 
 const USAGE =
-  'Expected: subscribe [appsource | azure | all] [offer <text>] [country <code>], ' +
+  'Expected: subscribe [appsource | azure | all] [offer TEXT] [country CODE], ' +
   'for example “subscribe azure offer contoso.crm country US”.';
 
 /**

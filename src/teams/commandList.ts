@@ -16,7 +16,7 @@ export interface CommandInfo {
 export const COMMANDS = [
   {
     name: 'subscribe',
-    usage: 'subscribe [appsource|azure|all] [offer <text>] [country <code>]',
+    usage: 'subscribe [appsource|azure|all] [offer TEXT] [country CODE]',
     description: 'send matching leads to this channel',
   },
   {

@@ -84,5 +84,6 @@ describe('POST /api/leads refuses bad requests with a clear sentence', () => {
     const body = (await health.json()) as Record<string, unknown>;
     assert.equal(body.store, 'ok');
     assert.equal(typeof body.version, 'string');
+    assert.equal((await fetch(`${app.url}/api/messages`, { method: 'HEAD' })).status, 200, 'clients may probe the bot endpoint');
   });
 });

@@ -113,7 +113,7 @@ describe('parseSubscription', () => {
       assert.equal(r.ok, false);
       if (r.ok) return;
       assert.match(r.message, message);
-      assert.match(r.message, /Expected: subscribe \[appsource \| azure \| all\] \[offer <text>\] \[country <code>\]/);
+      assert.match(r.message, /Expected: subscribe \[appsource \| azure \| all\] \[offer TEXT\] \[country CODE\]/);
     });
   }
 });

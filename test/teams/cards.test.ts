@@ -178,7 +178,7 @@ describe('teams/cards: welcome and subscription', () => {
     const card = text(welcomeCard({ channelName: 'Sales leads', filterText: 'AppSource leads for offer "analytics"' }));
     assert.match(card, /Sales leads/);
     assert.ok(card.includes('AppSource leads for offer \\"analytics\\"'));
-    for (const cmd of ['@Lead Desk subscribe [appsource|azure|all] [offer <text>] [country <code>]', '@Lead Desk unsubscribe', '@Lead Desk help']) {
+    for (const cmd of ['@Lead Desk subscribe [appsource|azure|all] [offer TEXT] [country CODE]', '@Lead Desk unsubscribe', '@Lead Desk help']) {
       assert.ok(card.includes(cmd), `missing ${cmd}`);
     }
     assert.deepEqual(allActions(welcomeCard({ channelName: 'x', filterText: 'y' })), []);
