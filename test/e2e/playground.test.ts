@@ -76,6 +76,33 @@ describe('Agents Playground: Lead Desk in a simulated Teams team', function () {
     assert.equal(posted.delivery.targets?.[0].activityId, post.message?.messageId, "the lead keeps the Playground's message id for later card updates");
   });
 
+  it('a seller taps Claim in the Playground: she gets her own view with her buttons, and the card updates in place for everyone', async () => {
+    const pg = playground!;
+    const res = await postLead(app!, { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: 'claim.story@example.com' } });
+    const leadId: string = res.body.id;
+    const post = await pg.waitForMessage((e) => isChannelPost(e) && JSON.stringify(adaptiveCardOf(e) ?? '').includes(leadId), 10_000, 'the lead card');
+    await waitFor('posted', async () => (await app!.leads.get(leadId))?.delivery.state === 'posted');
+
+    const answer = await pg.invoke({
+      name: 'adaptiveCard/action',
+      // A channel post is its own thread: the click comes from `<channel>;messageid=<root>`.
+      conversationId: String(post.message?.postConversationId ?? GENERAL),
+      replyToId: post.message?.messageId,
+      value: { action: { type: 'Action.Execute', verb: 'claim', data: { leadId } }, trigger: 'manual' },
+    });
+    const own = JSON.stringify(answer);
+    assert.match(own, /You claimed this lead/);
+    assert.match(own, /"verb":"qualify"/, 'the owner view has Qualify');
+    const lead = await app!.leads.get(leadId);
+    assert.equal(lead?.status, 'claimed');
+    const update = await pg.waitForMessage(
+      (e) => e.action === 'updateMessage' && e.message?.messageId === post.message?.messageId && /Claimed by/.test(JSON.stringify(adaptiveCardOf(e) ?? '')),
+      10_000,
+      'the shared card updated in place',
+    );
+    assert.equal(/"verb":"qualify"/.test(JSON.stringify(adaptiveCardOf(update))), false, 'no owner buttons on the shared card');
+  });
+
   it('@Lead Desk help in the channel gets the command list as a threaded reply', async () => {
     const pg = playground!;
     const sent = await pg.mention(GENERAL, 'help');
