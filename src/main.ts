@@ -67,8 +67,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now: overrides.now,
     ...overrides.outbox,
   });
-  const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, updateCardSoon: (id) => outbox.deliverSoon(id), now: overrides.now });
-  const bot = new LeadBot({ installs, messenger, cardActions, onChannelsChanged: () => void outbox.tick(), now: overrides.now });
+  const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, updateCardSoon: (id, written) => outbox.deliverSoon(id, written), now: overrides.now });
+  const bot = new LeadBot({ installs, messenger, cardActions, onChannelsChanged: () => outbox.channelsChanged(), now: overrides.now });
 
   adapter.onTurnError = async (ctx, err) => {
     log.error({ err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type }, 'turn failed');
@@ -77,7 +77,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server: HttpServer = await startHttpServer(
     {
       messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      leads: leadsWebhook({ secret: config.webhookSecret, leads, claimSlaMs: config.claimSlaMs, deliverSoon: (id) => outbox.deliverSoon(id), now: overrides.now }),
+      leads: leadsWebhook({ secret: config.webhookSecret, leads, claimSlaMs: config.claimSlaMs, deliverSoon: (id, stored) => outbox.deliverSoon(id, stored), now: overrides.now }),
       health: async () => {
         let store = 'ok';
         try {

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseLeadPayload } from '../leads/intake';
 import { LeadDeskError, isCoded } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
+import type { Lead } from '../leads/lead';
 import { logger } from '../log';
 
 const log = logger('http:leads');
@@ -19,7 +20,7 @@ export interface LeadsWebhookDeps {
   leads: LeadStore;
   claimSlaMs: number;
   /** Deliver the card now (not awaited: the webhook answers as soon as the lead is stored). */
-  deliverSoon(leadId: string): void;
+  deliverSoon(leadId: string, stored?: Lead): void;
   now?: () => Date;
 }
 
@@ -42,7 +43,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       if (!parsed.ok) throw parsed.error;
       const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.claimSlaMs);
       log.info({ leadId: lead.id, outcome, action: lead.source.actionCode, storefront: lead.source.storefront, test: lead.isTest }, 'lead received');
-      if (outcome !== 'duplicate') deps.deliverSoon(lead.id);
+      if (outcome !== 'duplicate') deps.deliverSoon(lead.id, lead);
       const status = outcome === 'duplicate' ? 200 : 202;
       send(res, status, { id: lead.id, status: outcome === 'duplicate' ? 'duplicate' : outcome === 'merged' ? 'merged' : 'accepted' });
     } catch (err) {

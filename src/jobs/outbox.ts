@@ -31,6 +31,8 @@ export interface OutboxOptions {
   maxRetryMs?: number;
   /** How soon a lead with no channel to go to is looked at again. */
   waitForChannelMs?: number;
+  /** How long the channel list may be served from memory. */
+  channelCacheMs?: number;
   batch?: number;
   now?: () => Date;
 }
@@ -42,6 +44,9 @@ export class Outbox {
   private idleWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private ticking = false;
+  /** Lead documents handed over by the webhook or a card action: their `_etag` saves a read when taking the lease. */
+  private readonly known = new Map<string, Lead>();
+  private channelCache?: { at: number; channels: Promise<ChannelRecord[]> };
 
   constructor(private readonly o: OutboxOptions) {}
 
@@ -49,9 +54,10 @@ export class Outbox {
     return this.o.now?.() ?? new Date();
   }
 
-  /** Queue one lead for delivery now (in this process). */
-  deliverSoon(leadId: string): void {
+  /** Queue one lead for delivery now (in this process); `stored` is the document just written, if the caller has it. */
+  deliverSoon(leadId: string, stored?: Lead): void {
     if (this.inFlight.has(leadId) || this.queue.includes(leadId)) return;
+    if (stored) this.known.set(leadId, stored);
     this.queue.push(leadId);
     this.pump();
   }
@@ -69,6 +75,27 @@ export class Outbox {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** Installs or subscriptions changed: forget the cached channel list and look at what waits for a channel. */
+  channelsChanged(): void {
+    this.channelCache = undefined;
+    void this.tick();
+  }
+
+  /**
+   * The channels, cached for a few seconds: routing needs them for every lead, and they change rarely. This process
+   * drops the cache on every install/subscribe it handles; another instance's changes show here within the TTL.
+   */
+  private channels(): Promise<ChannelRecord[]> {
+    const ttl = this.o.channelCacheMs ?? 5_000;
+    const now = Date.now();
+    if (!this.channelCache || now - this.channelCache.at > ttl) {
+      const channels = this.o.installs.channels();
+      this.channelCache = { at: now, channels };
+      channels.catch(() => (this.channelCache = undefined));
+    }
+    return this.channelCache.channels;
   }
 
   start(intervalMs: number): void {
@@ -110,30 +137,33 @@ export class Outbox {
   async deliver(id: string): Promise<void> {
     const me = this.o.instanceId;
     const start = this.now();
-    const leased = await this.o.leads.update(id, (lead) => {
-      const d = lead.delivery;
-      const nowIso = start.toISOString();
-      if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return { result: false };
-      if (d.lease && d.lease.until > nowIso && d.lease.owner !== me) return { result: false };
-      d.lease = { owner: me, until: new Date(start.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
-      return { lead, result: true };
-    });
+    const known = this.known.get(id);
+    this.known.delete(id);
+    const channels = await this.channels();
+    // One guarded write takes the lease and, for a lead not routed yet, records where it goes.
+    const leased = await this.o.leads.update(
+      id,
+      (lead) => {
+        const d = lead.delivery;
+        const nowIso = start.toISOString();
+        if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return { result: false };
+        if (d.lease && d.lease.until > nowIso && d.lease.owner !== me) return { result: false };
+        d.lease = { owner: me, until: new Date(start.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
+        if (!d.targets?.length) {
+          const targets = targetsFor(lead, channels);
+          d.targets = targets.length ? targets : undefined;
+        }
+        return { lead, result: true };
+      },
+      known,
+    );
     if (!leased?.result) return;
-    let lead = leased.lead;
-
+    const lead = leased.lead;
+    let latest: Lead | undefined = lead;
     if (!lead.delivery.targets?.length) {
-      const targets = await this.route(lead);
-      if (!targets.length) {
-        log.info({ leadId: id }, 'no channel to post to yet: the lead waits');
-        await this.finish(id, { retryInMs: this.o.waitForChannelMs ?? 10_000 });
-        return;
-      }
-      const routed = await this.o.leads.update(id, (l) => {
-        l.delivery.targets = targets;
-        return { lead: l, result: true };
-      });
-      if (!routed) return;
-      lead = routed.lead;
+      log.info({ leadId: id }, 'no channel to post to yet: the lead waits');
+      await this.finish(id, { retryInMs: this.o.waitForChannelMs ?? 10_000 });
+      return;
     }
 
     for (const target of lead.delivery.targets ?? []) {
@@ -142,12 +172,12 @@ export class Outbox {
         if (!target.activityId) {
           const rendered = lead;
           const posted = await this.o.poster.post(target, rendered, now);
-          await this.patchTarget(id, target.channelKey, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev });
+          latest = await this.patchTarget(id, target.channelKey, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev }, latest);
           log.info({ leadId: id, channel: target.channelKey }, 'card posted');
         } else if ((target.postedRev ?? 0) < lead.rev) {
           const rendered = lead;
           await this.o.poster.update(target, rendered, now);
-          await this.patchTarget(id, target.channelKey, { postedRev: rendered.rev });
+          latest = await this.patchTarget(id, target.channelKey, { postedRev: rendered.rev }, latest);
           log.info({ leadId: id, channel: target.channelKey, rev: rendered.rev }, 'card updated');
         }
       } catch (err) {
@@ -157,6 +187,7 @@ export class Outbox {
           const channel = await this.o.installs.getChannel(target.channelId);
           if (channel) await this.o.installs.removeTeam(channel.teamId);
           else await this.o.installs.removeChannel(target.channelId);
+          this.channelCache = undefined;
           await this.o.leads.update(id, (l) => {
             const rest = (l.delivery.targets ?? []).filter((t) => t.channelKey !== target.channelKey);
             l.delivery.targets = rest.length ? rest : undefined;
@@ -173,28 +204,28 @@ export class Outbox {
         return;
       }
     }
-    await this.finish(id, {});
+    await this.finish(id, {}, latest);
   }
 
-  private async route(lead: Lead): Promise<DeliveryTarget[]> {
-    let chosen = routeLead(lead, await this.o.installs.channels()) as ChannelRecord[];
-    if (lead.isTest) chosen = chosen.slice(0, 1);
-    return chosen.map((c) => ({ channelKey: c.channelKey, channelId: c.channelId, serviceUrl: c.serviceUrl, tenantId: c.tenantId }));
-  }
-
-  private async patchTarget(id: string, channelKey: string, patch: Partial<DeliveryTarget>): Promise<void> {
-    await this.o.leads.update(id, (l) => {
-      const t = l.delivery.targets?.find((x) => x.channelKey === channelKey);
-      if (!t) return { result: undefined };
-      Object.assign(t, patch, { postedRev: Math.max(t.postedRev ?? 0, patch.postedRev ?? 0) });
-      return { lead: l, result: undefined };
-    });
+  /** Records what a channel now shows; returns the written document (its `_etag` saves the next read). */
+  private async patchTarget(id: string, channelKey: string, patch: Partial<DeliveryTarget>, known?: Lead): Promise<Lead | undefined> {
+    const out = await this.o.leads.update(
+      id,
+      (l) => {
+        const t = l.delivery.targets?.find((x) => x.channelKey === channelKey);
+        if (!t) return { result: undefined };
+        Object.assign(t, patch, { postedRev: Math.max(t.postedRev ?? 0, patch.postedRev ?? 0) });
+        return { lead: l, result: undefined };
+      },
+      known,
+    );
+    return out?.lead;
   }
 
   /** Releases the lease and records the outcome: done, retry later (backoff), or failed for good. */
-  private async finish(id: string, outcome: { error?: string; failed?: string; retryInMs?: number }): Promise<void> {
+  private async finish(id: string, outcome: { error?: string; failed?: string; retryInMs?: number }, known?: Lead): Promise<void> {
     const now = this.now();
-    await this.o.leads.update(id, (l) => {
+    const done = await this.o.leads.update(id, (l) => {
       const d = l.delivery;
       delete d.lease;
       if (outcome.failed) {
@@ -217,10 +248,17 @@ export class Outbox {
         delete d.lastError;
       }
       return { lead: l, result: undefined };
-    });
-    if (!outcome.error && !outcome.failed && outcome.retryInMs === undefined) {
-      const after = await this.o.leads.get(id);
-      if (after?.delivery.state === 'pending') this.deliverSoon(id);
+    }, known);
+    if (!outcome.error && !outcome.failed && outcome.retryInMs === undefined && done?.lead.delivery.state === 'pending') {
+      // Changed while we were posting: go again once this run has ended.
+      setImmediate(() => this.deliverSoon(id));
     }
   }
+}
+
+/** Where a lead goes: the routed channels as delivery targets (a test lead's note goes to one channel only). */
+function targetsFor(lead: Lead, channels: ChannelRecord[]): DeliveryTarget[] {
+  let chosen = routeLead(lead, channels) as ChannelRecord[];
+  if (lead.isTest) chosen = chosen.slice(0, 1);
+  return chosen.map((c) => ({ channelKey: c.channelKey, channelId: c.channelId, serviceUrl: c.serviceUrl, tenantId: c.tenantId }));
 }

@@ -48,11 +48,12 @@ export class LeadStore {
   /**
    * Read-decide-write with optimistic concurrency: `decide` sees the current lead and returns what to write.
    * On a concurrent change (412) the lead is read again and `decide` runs again on the fresh copy.
-   * Returns undefined when the lead does not exist.
+   * Returns undefined when the lead does not exist. `known` (a copy read or written a moment ago, with its `_etag`)
+   * saves the first read; if it is stale, the write gets 412 and the loop reads the lead as usual.
    */
-  async update<T>(id: string, decide: (current: Lead) => Decision<T>): Promise<{ lead: Lead; result: T; written: boolean } | undefined> {
+  async update<T>(id: string, decide: (current: Lead) => Decision<T>, known?: Lead): Promise<{ lead: Lead; result: T; written: boolean } | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const current = await this.get(id);
+      const current = attempt === 0 && known?._etag && known.id === id ? known : await this.get(id);
       if (!current) return undefined;
       const { lead, result } = decide(structuredClone(current));
       if (!lead) return { lead: current, result, written: false };
@@ -77,12 +78,11 @@ export class LeadStore {
     let generation = 0;
     for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
       const id = leadIdFor(draft.dedupeKey, generation);
+      // Create first (most leads are new): one round trip; a 409 means the person is known for this offer.
+      const created = await this.create(newLead(draft, id, generation, now, claimSlaMs));
+      if (created) return { outcome: 'created', lead: created };
       const existing = await this.get(id);
-      if (!existing) {
-        const created = await this.create(newLead(draft, id, generation, now, claimSlaMs));
-        if (created) return { outcome: 'created', lead: created };
-        continue; // someone created it a moment ago: look again
-      }
+      if (!existing) continue; // deleted in between: try again
       if (existing.signals.some((s) => s.fingerprint === draft.fingerprint)) return { outcome: 'duplicate', lead: existing };
       if (!isOpen(existing.status)) {
         generation++;

@@ -42,7 +42,7 @@ export interface CardActionsDeps {
   messenger: Messenger;
   managerIds: readonly string[];
   /** Update the shared card everywhere (the outbox does it, with its lease and retries). */
-  updateCardSoon(leadId: string): void;
+  updateCardSoon(leadId: string, written?: Lead): void;
   now?: () => Date;
 }
 
@@ -101,7 +101,7 @@ export class CardActions implements CardActionHandler {
     }
     await this.deps.events.append(decision.event).catch((err) => log.error({ leadId: lead.id, code: (err as { code?: string }).code }, 'audit event not written'));
     log.info({ leadId: lead.id, verb: action.verb, from: decision.event.from, to: decision.event.to }, 'lead action');
-    this.deps.updateCardSoon(lead.id);
+    this.deps.updateCardSoon(lead.id, result.lead);
     return { card: await this.view(ctx, result.lead, actor, now, NOTICES[action.verb]) };
   }
 

@@ -182,13 +182,21 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
 }
 
 /**
- * Expands one template with `data` as `$root`. A fresh Template per call: expand() must not share state.
+ * Expands one template with `data` as `$root`. One Template per template name: constructing it costs ~2.5 ms (it
+ * prepares the whole JSON) while expand() costs ~0.1 ms and keeps no state between calls (verified: reusing it gives
+ * byte-identical cards for every fixture, and the source JSON is not changed).
  * A false `$when` on an object-valued property (the lead card's `refresh`) leaves `null`; the property is dropped,
  * so "no refresh" means no `refresh` key rather than a null Teams may choke on. Array items are removed by the
  * templating library itself.
  */
+const compiled = new Map<TemplateName, ACData.Template>();
+
 export function expandTemplate(name: TemplateName, data: object): AdaptiveCard {
-  const template = new ACData.Template(TEMPLATES[name]);
+  let template = compiled.get(name);
+  if (!template) {
+    template = new ACData.Template(TEMPLATES[name]);
+    compiled.set(name, template);
+  }
   return withoutNullProperties(template.expand({ $root: data })) as AdaptiveCard;
 }
 

@@ -201,3 +201,21 @@ describe('teams/cards: customer text cannot plant links', () => {
     assert.equal(text.includes('mailto:a)b'), false);
   });
 });
+
+describe('teams/cards: templates are compiled once', () => {
+  it('expanding the same template again, for leads in every status, gives the same card as a fresh expansion', () => {
+    const ACData = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
+    const { leadInEveryStatus } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
+    const { leadCard, leadCardData } = require('../../src/teams/cards') as typeof import('../../src/teams/cards');
+    const template = require('../../cards/lead.json');
+    const now = new Date('2026-11-24T12:00:00Z');
+    for (let round = 0; round < 2; round++) {
+      for (const entry of leadInEveryStatus() as unknown[]) {
+        const lead = ((entry as { lead?: unknown }).lead ?? entry) as Parameters<typeof leadCard>[0];
+        const fresh = new ACData.Template(template).expand({ $root: leadCardData(lead, now) });
+        const dropNull = (v: unknown): unknown => Array.isArray(v) ? v.map(dropNull) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNull(x)])) : v;
+        assert.deepEqual(leadCard(lead, now), dropNull(fresh));
+      }
+    }
+  });
+});
