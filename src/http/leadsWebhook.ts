@@ -21,6 +21,8 @@ export interface LeadsWebhookDeps {
   claimSlaMs: number;
   /** Deliver the card now (not awaited: the webhook answers as soon as the lead is stored). */
   deliverSoon(leadId: string, stored?: Lead): void;
+  /** The delivery lease a new lead is created with, so this process can post it without another write. */
+  deliveryLease?(now: Date): { owner: string; until: string };
   now?: () => Date;
 }
 
@@ -41,7 +43,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       const now = deps.now?.() ?? new Date();
       const parsed = parseLeadPayload(body, now.toISOString());
       if (!parsed.ok) throw parsed.error;
-      const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.claimSlaMs);
+      const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.claimSlaMs, deps.deliveryLease?.(now));
       log.info({ leadId: lead.id, outcome, action: lead.source.actionCode, storefront: lead.source.storefront, test: lead.isTest }, 'lead received');
       if (outcome !== 'duplicate') deps.deliverSoon(lead.id, lead);
       const status = outcome === 'duplicate' ? 200 : 202;

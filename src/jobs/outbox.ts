@@ -77,6 +77,11 @@ export class Outbox {
     }
   }
 
+  /** A delivery lease held by this process from `now` (also used when intake creates a lead already leased). */
+  leaseFrom(now: Date): { owner: string; until: string } {
+    return { owner: this.o.instanceId, until: new Date(now.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
+  }
+
   /** Installs or subscriptions changed: forget the cached channel list and look at what waits for a channel. */
   channelsChanged(): void {
     this.channelCache = undefined;
@@ -140,12 +145,19 @@ export class Outbox {
     const known = this.known.get(id);
     this.known.delete(id);
     const channels = await this.channels();
+    const nowIso = start.toISOString();
+    const kd = known?.delivery;
+    if (known && kd?.state === 'pending' && kd.nextAttemptAt <= nowIso && kd.lease?.owner === me && kd.lease.until > nowIso) {
+      // Created a moment ago by this process with the lease already ours: route in memory and post right away;
+      // the targets are written together with the posted activity ids.
+      if (!kd.targets?.length) kd.targets = targetsFor(known, channels);
+      if (kd.targets.length) return this.post(id, known);
+    }
     // One guarded write takes the lease and, for a lead not routed yet, records where it goes.
     const leased = await this.o.leads.update(
       id,
       (lead) => {
         const d = lead.delivery;
-        const nowIso = start.toISOString();
         if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return { result: false };
         if (d.lease && d.lease.until > nowIso && d.lease.owner !== me) return { result: false };
         d.lease = { owner: me, until: new Date(start.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
@@ -159,25 +171,29 @@ export class Outbox {
     );
     if (!leased?.result) return;
     const lead = leased.lead;
-    let latest: Lead | undefined = lead;
     if (!lead.delivery.targets?.length) {
       log.info({ leadId: id }, 'no channel to post to yet: the lead waits');
       await this.finish(id, { retryInMs: this.o.waitForChannelMs ?? 10_000 });
       return;
     }
+    await this.post(id, lead);
+  }
 
+  /** Posts or updates the card in every target channel of a leased lead, then releases the lease. */
+  private async post(id: string, lead: Lead): Promise<void> {
+    let latest: Lead | undefined = lead._etag ? lead : undefined;
     for (const target of lead.delivery.targets ?? []) {
       const now = this.now();
       try {
         if (!target.activityId) {
           const rendered = lead;
           const posted = await this.o.poster.post(target, rendered, now);
-          latest = await this.patchTarget(id, target.channelKey, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev }, latest);
+          latest = await this.patchTarget(id, target, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev }, latest);
           log.info({ leadId: id, channel: target.channelKey }, 'card posted');
         } else if ((target.postedRev ?? 0) < lead.rev) {
           const rendered = lead;
           await this.o.poster.update(target, rendered, now);
-          latest = await this.patchTarget(id, target.channelKey, { postedRev: rendered.rev }, latest);
+          latest = await this.patchTarget(id, target, { postedRev: rendered.rev }, latest);
           log.info({ leadId: id, channel: target.channelKey, rev: rendered.rev }, 'card updated');
         }
       } catch (err) {
@@ -208,12 +224,18 @@ export class Outbox {
   }
 
   /** Records what a channel now shows; returns the written document (its `_etag` saves the next read). */
-  private async patchTarget(id: string, channelKey: string, patch: Partial<DeliveryTarget>, known?: Lead): Promise<Lead | undefined> {
+  private async patchTarget(id: string, target: DeliveryTarget, patch: Partial<DeliveryTarget>, known?: Lead): Promise<Lead | undefined> {
+    const channelKey = target.channelKey;
     const out = await this.o.leads.update(
       id,
       (l) => {
-        const t = l.delivery.targets?.find((x) => x.channelKey === channelKey);
-        if (!t) return { result: undefined };
+        let t = l.delivery.targets?.find((x) => x.channelKey === channelKey);
+        if (!t) {
+          // Routed in memory on the fast path: the target is recorded now, with what was posted.
+          if (!target) return { result: undefined };
+          t = { ...target };
+          l.delivery.targets = [...(l.delivery.targets ?? []), t];
+        }
         Object.assign(t, patch, { postedRev: Math.max(t.postedRev ?? 0, patch.postedRev ?? 0) });
         return { lead: l, result: undefined };
       },

@@ -73,13 +73,17 @@ export class LeadStore {
   /**
    * Stores a webhook lead: a new lead, a new signal merged into the person's open lead for that offer,
    * or — when the very same payload was stored before — nothing (a retried delivery).
+   * `lease`: a new lead is created already leased for delivery by the caller's process.
    */
-  async receive(draft: LeadDraft, now: Date, claimSlaMs: number): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
+  async receive(draft: LeadDraft, now: Date, claimSlaMs: number, lease?: { owner: string; until: string }): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
     let generation = 0;
     for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
       const id = leadIdFor(draft.dedupeKey, generation);
       // Create first (most leads are new): one round trip; a 409 means the person is known for this offer.
-      const created = await this.create(newLead(draft, id, generation, now, claimSlaMs));
+      const fresh = newLead(draft, id, generation, now, claimSlaMs);
+      // The process that stores a new lead holds its delivery lease from the start (taken by the create itself).
+      if (lease) fresh.delivery.lease = lease;
+      const created = await this.create(fresh);
       if (created) return { outcome: 'created', lead: created };
       const existing = await this.get(id);
       if (!existing) continue; // deleted in between: try again
