@@ -605,11 +605,11 @@ async function main(): Promise<number> {
   try {
     const started = Date.now();
     out(`Lead Desk bench${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), ${os.platform()}`);
-    out('Bot: createApp(), embedded Cosmos server, JOB_INTERVAL 1s, real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
+    out('Bot: createApp(), embedded Cosmos server, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
 
     const teams = await new LocalTeams(benchTeam()).start();
     cleanups.unshift(() => teams.stop());
-    const app = await createApp(loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, JOB_INTERVAL: '1s', LOG_LEVEL: 'silent' }));
+    const app = await createApp(loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
     cleanups.unshift(() => app.stop());
     const tracker = new CardTracker(teams);
     cleanups.unshift(async () => tracker.dispose());
