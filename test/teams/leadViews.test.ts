@@ -157,7 +157,7 @@ describe('teams/leadViews: buttons by role and status', () => {
     const fresh = viewFor(makeLead(), opts('seller'));
     assert.deepEqual(buttons(fresh), ['Claim']);
     assert.equal(fresh.refresh, undefined);
-    assert.deepEqual(buttons(viewFor(claimedByAna(), opts('seller'))), ['History']);
+    assert.deepEqual(buttons(viewFor(claimedByAna(), opts('seller'))), ['My actions', 'History']);
   });
 
   it('shows the owner of a nurturing lead Qualify, Reject and Log touch, but not Nurture or Release', () => {
@@ -312,7 +312,7 @@ describe('teams/leadViews: shared card', () => {
   it('says for everyone who claimed it and how fast, and offers History once claimed', () => {
     const card = sharedLeadCard(claimedByAna(), FIXTURE_NOW, [ANA.id]);
     assert.ok(texts(card).includes('Claimed by Ana Souza · 2 min after arrival'));
-    assert.deepEqual(buttons(card), ['History']);
+    assert.deepEqual(buttons(card), ['My actions', 'History']);
     assert.deepEqual(buttons(sharedLeadCard(makeLead(), FIXTURE_NOW, [])), ['Claim']);
   });
 });
