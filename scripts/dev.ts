@@ -7,7 +7,7 @@
  *    bot's /api/messages, and installs the app into its team "Sales", so the welcome card is in General.
  * 3. Prints where to look and a ready-to-paste curl that posts a sample lead. Ctrl-C stops both.
  */
-import { loadConfig, summarizeConfig, ConfigError, type Config } from '../src/config';
+import { loadConfigOrExit, summarizeConfig, ConfigError, type Config } from '../src/config';
 import { configureLogging, logger } from '../src/log';
 import { createApp, type App } from '../src/main';
 import { DEFAULT_PLAYGROUND_PORT, PLAYGROUND_TEAM, playgroundCli, startPlayground, type Playground } from '../test/support/playground';
@@ -75,18 +75,14 @@ function banner(config: Config, app: App, pg: Playground, requestedPort: number)
 }
 
 async function main(): Promise<void> {
-  let config: Config;
+  const config = loadConfigOrExit();
   let requestedPort: number;
   try {
-    config = loadConfig();
     requestedPort = playgroundPort();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 78;
-      return;
-    }
-    throw err;
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exitCode = 78;
+    return;
   }
   if (!config.bot.anonymous) {
     process.stderr.write('MicrosoftAppId is set: the Agents Playground only talks to a bot without an app id. Unset MicrosoftAppId (and MicrosoftAppPassword) for npm run dev.\n');

@@ -9,33 +9,14 @@
  * DATA_DIR/webhook-secret>. Settings come from src/config.ts like the bot's own, so both agree.
  */
 import { randomBytes } from 'node:crypto';
-import { loadConfig, ConfigError, type Config } from '../src/config';
+import { loadConfigOrExit, type Config } from '../src/config';
+import { contactMePayload } from '../test/support/payloads';
 
 /** The HTTPS webhook body Partner Center sends (the fields the sample uses). */
-export interface SampleLead {
-  UserDetails: { FirstName: string; LastName: string; Email: string; Phone: string; Country: string; Company: string; Title: string };
-  LeadSource: string;
-  ActionCode: string;
-  OfferTitle: string;
-  Description: string;
-}
+export type SampleLead = typeof contactMePayload;
 
-/** The sample lead `npm run dev` prints as a curl command: an AppSource "Contact me" (PLT) lead, HTTPS webhook shape. */
-export const SAMPLE_LEAD: Readonly<SampleLead> = Object.freeze({
-  UserDetails: {
-    FirstName: 'Dana',
-    LastName: 'Kowalski',
-    Email: 'dana.kowalski@northwind.example',
-    Phone: '+44 20 7946 0958',
-    Country: 'GB',
-    Company: 'Northwind Traders',
-    Title: 'Head of IT',
-  },
-  LeadSource: 'AppSource-PLT|contoso.leaddesk-demo',
-  ActionCode: 'PLT',
-  OfferTitle: 'Lead Desk Demo',
-  Description: 'We have 40 sellers and want pricing for the Enterprise plan. Please call me this week.',
-});
+/** The sample lead `npm run dev` prints as a curl command: the tests' AppSource "Contact me" (PLT) lead. */
+export const SAMPLE_LEAD: Readonly<SampleLead> = contactMePayload;
 
 /** The sample with a fresh email (dana.kowalski+k3x9q2@northwind.example), so the webhook sees a new person. */
 export function freshSampleLead(): SampleLead {
@@ -58,17 +39,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 78;
-      return;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const lead = args.includes('--same') ? SAMPLE_LEAD : freshSampleLead();
   const url = webhookUrl(config);
   const shown = url.replace(/code=[^&]*/, 'code=***');

@@ -159,6 +159,19 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   return Object.freeze(config);
 }
 
+/** For entry points (npm start, dev, scripts): the config, or the list of bad values on stderr and exit code 78. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
 function readProcessEnv(): Record<string, string | undefined> {
   dotenv.config({ quiet: true } as dotenv.DotenvConfigOptions);
   return process.env;

@@ -4,7 +4,7 @@
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Request, Response } from 'restify';
-import { loadConfig, summarizeConfig, ConfigError, type Config } from './config';
+import { loadConfigOrExit, summarizeConfig, type Config } from './config';
 import { configureLogging, logger } from './log';
 import { openCosmos, type Cosmos } from './store/cosmos';
 import { LeadStore } from './store/leadStore';
@@ -115,16 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   configureLogging({ level: config.logLevel });
   log.info({ config: summarizeConfig(config) }, 'starting Lead Desk');
   for (const warning of config.warnings) log.warn(warning);
