@@ -26,7 +26,7 @@ export interface LeadBotDeps {
   messenger: Messenger;
   /** Called when a channel starts receiving leads, so leads waiting for a channel go out now. */
   onChannelsChanged?: () => void;
-  cardActions?: CardActionHandler;
+  cardActions: CardActionHandler;
   now?: () => Date;
 }
 
@@ -40,14 +40,13 @@ export class LeadBot extends TeamsActivityHandler {
       await next();
     });
     this.onMessage(async (ctx, next) => {
-      if (ctx.activity.value && this.deps.cardActions) await this.deps.cardActions.onSubmit(ctx);
+      if (ctx.activity.value) await this.deps.cardActions.onSubmit(ctx);
       else await this.handleCommand(ctx);
       await next();
     });
   }
 
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    if (!this.deps.cardActions) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Card actions are not available yet.' } as unknown as AdaptiveCardInvokeResponse;
     return this.deps.cardActions.onInvoke(ctx, value);
   }
 

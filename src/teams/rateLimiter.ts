@@ -78,13 +78,6 @@ export class SlidingWindowLimiter {
     return mine;
   }
 
-  /** Calls per window seen for `key` right now (for the bench). */
-  counts(key: string): number[] {
-    const t = this.now();
-    const times = this.prune(key, t);
-    return this.windows.map((w) => times.filter((x) => x > t - w.ms).length);
-  }
-
   private prune(key: string, t: number): number[] {
     let times = this.log.get(key);
     if (!times) {
