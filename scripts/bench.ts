@@ -29,6 +29,7 @@ import { createApp, type App } from '../src/main';
 import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS } from '../src/teams/rateLimiter';
 import { LocalTeams, type Recorded, type TeamModel } from '../test/support/localTeams';
 import { contactMePayload } from '../test/support/payloads';
+import { maxPerWindow } from '../test/support/windows';
 
 // ───────────────────────────────────────────────────────────────── options
 
@@ -78,16 +79,6 @@ function stats(values: number[]): Stats {
   return { n: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.length ? Math.max(...values) : undefined };
 }
 
-/** Most events seen in any window of `windowMs` (sliding over the event times). */
-function maxPerWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 // ───────────────────────────────────────────────────────────────── waiting (always bounded)
 

@@ -10,7 +10,7 @@ const REDACT = [
   'req.headers.authorization', 'req.query', 'secret', '*.secret', 'password', '*.password',
 ];
 
-let root: Logger = pino({ level: process.env.LOG_LEVEL_EARLY ?? 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'lead-desk' } });
+let root: Logger = pino({ level: 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'lead-desk' } });
 const holders: { name: string; target: Logger }[] = [];
 
 /** Called once by main (and by tests that capture output). Existing module loggers follow the new root. */

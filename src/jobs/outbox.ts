@@ -147,7 +147,7 @@ export class Outbox {
     const channels = await this.channels();
     const nowIso = start.toISOString();
     const kd = known?.delivery;
-    if (known && kd?.state === 'pending' && kd.nextAttemptAt <= nowIso && kd.lease?.owner === me && kd.lease.until > nowIso) {
+    if (known && kd && mayDeliver(kd, nowIso, me) && kd.lease?.owner === me && kd.lease.until > nowIso) {
       // Created a moment ago by this process with the lease already ours: route in memory and post right away;
       // the targets are written together with the posted activity ids.
       if (!kd.targets?.length) kd.targets = targetsFor(known, channels);
@@ -158,8 +158,7 @@ export class Outbox {
       id,
       (lead) => {
         const d = lead.delivery;
-        if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return { result: false };
-        if (d.lease && d.lease.until > nowIso && d.lease.owner !== me) return { result: false };
+        if (!mayDeliver(d, nowIso, me)) return { result: false };
         d.lease = { owner: me, until: new Date(start.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
         if (!d.targets?.length) {
           const targets = targetsFor(lead, channels);
@@ -276,6 +275,12 @@ export class Outbox {
       setImmediate(() => this.deliverSoon(id));
     }
   }
+}
+
+/** Due, pending, and not leased by another live worker. */
+function mayDeliver(d: Lead['delivery'], nowIso: string, me: string): boolean {
+  if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return false;
+  return !d.lease || d.lease.until <= nowIso || d.lease.owner === me;
 }
 
 /** Where a lead goes: the routed channels as delivery targets (a test lead's note goes to one channel only). */

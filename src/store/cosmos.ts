@@ -38,8 +38,6 @@ export interface Cosmos {
   containers: Record<ContainerName, Container>;
   endpoint: string;
   embedded: boolean;
-  /** Writes the embedded snapshot now (no-op for a real account). */
-  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,7 +88,6 @@ export async function openCosmos(opts: CosmosOptions): Promise<Cosmos> {
     containers,
     endpoint,
     embedded: Boolean(embedded),
-    flush: async () => snapshot?.writeNow(),
     close: async () => {
       await snapshot?.writeNow();
       snapshot?.dispose();

@@ -43,10 +43,6 @@ export class InstallStore {
     return this.read<TeamRecord>(teamKey(teamId));
   }
 
-  async saveTeam(team: TeamRecord): Promise<void> {
-    await this.upsert(team);
-  }
-
   /** Creates the team record; false when it exists already (Teams sends two events per install). */
   async createTeam(team: TeamRecord): Promise<boolean> {
     try {
@@ -76,10 +72,6 @@ export class InstallStore {
     } catch (err) {
       throw toStoreError(err);
     }
-  }
-
-  async subscribedChannels(): Promise<ChannelRecord[]> {
-    return (await this.channels()).filter((c) => c.subscribed);
   }
 
   async setSubscription(channelId: string, filter: ChannelFilter | undefined): Promise<ChannelRecord | undefined> {

@@ -3,24 +3,22 @@ import type { Lead, DeliveryTarget } from '../leads/lead';
 import { displayName } from '../leads/lead';
 import { actionInWords } from '../leads/intake';
 import type { CardPoster } from '../jobs/outbox';
-import { testLeadCard } from './cards';
-import { sharedLeadCard } from './leadViews';
+import { leadCard, testLeadCard } from './cards';
 import { cardActivity } from './activities';
 import type { Messenger } from './messenger';
 
 /**
- * Who gets a user-specific view through `refresh.userIds` (at most 60): the owner and the managers configured by
- * Teams user id (`29:…`); managers configured by AAD object id get their view when they open or click the card.
+ * Who gets a user-specific view through `refresh.userIds`: the owner and the managers configured by Teams user id
+ * (`29:…`); managers configured by AAD object id get their view when they click the card (My actions).
  */
 export function refreshUserIds(lead: Lead, managerIds: readonly string[]): string[] {
-  const ids = [lead.owner?.id, ...managerIds.filter((m) => m.startsWith('29:'))].filter((x): x is string => Boolean(x));
-  return [...new Set(ids)].slice(0, 60);
+  return [lead.owner?.id ?? '', ...managerIds.filter((m) => m.startsWith('29:'))];
 }
 
 export function leadActivity(lead: Lead, now: Date, managerIds: readonly string[] = []) {
   if (lead.isTest) return cardActivity(testLeadCard(lead, now), 'Partner Center test lead received');
   // The summary is what Teams notifications and the activity feed show.
-  return cardActivity(sharedLeadCard(lead, now, refreshUserIds(lead, managerIds)), `New lead: ${actionInWords(lead.source.action)} · ${displayName(lead.contact)}`);
+  return cardActivity(leadCard(lead, now, refreshUserIds(lead, managerIds)), `New lead: ${actionInWords(lead.source.action)} · ${displayName(lead.contact)}`);
 }
 
 export function channelCardPoster(messenger: Messenger, managerIds: readonly string[]): CardPoster {

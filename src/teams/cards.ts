@@ -206,8 +206,17 @@ function withoutNullProperties(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullProperties(v)]));
 }
 
-export function leadCard(lead: Lead, now: Date): AdaptiveCard {
-  return expandTemplate('lead', leadCardData(lead, now));
+/** Teams auto-refreshes a user-specific view for at most 60 listed users. */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * The channel's card: everyone sees it; the users in `refreshUserIds` (owner, managers) get their own view through
+ * `refresh.userIds` (duplicates and blanks dropped, at most 60). With none, the card has no `refresh` at all.
+ */
+export function leadCard(lead: Lead, now: Date, refreshUserIds: readonly string[] = []): AdaptiveCard {
+  const ids = [...new Set(refreshUserIds.filter((id) => id.trim() !== ''))].slice(0, MAX_REFRESH_USERS);
+  const data = leadCardData(lead, now);
+  return expandTemplate('lead', ids.length ? { ...data, refreshUserIds: ids } : data);
 }
 
 export function testLeadCard(lead: Lead, now: Date): AdaptiveCard {

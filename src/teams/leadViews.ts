@@ -35,8 +35,6 @@ export interface ViewOptions {
   viewerId?: string;
 }
 
-/** Teams auto-refreshes a user-specific view for at most 60 listed users. */
-export const MAX_REFRESH_USERS = 60;
 /** Rows on the History card; older events are counted, not listed (the card stays far below 28 KB). */
 export const HISTORY_ROWS = 15;
 /** At most this many sellers in the Reassign list. */
@@ -120,12 +118,6 @@ export function reasonInWords(r: string): string {
 /** What a History row says someone did: "Claimed", "Logged a touch"; an unknown verb reads as itself. */
 export function verbInWords(verb: string): string {
   return VERB_WORDS[verb] ?? (verb ? verb.charAt(0).toUpperCase() + verb.slice(1).replace(/-/g, ' ') : 'Changed');
-}
-
-/** The channel's card: everyone sees it; the owner and managers listed in `refreshUserIds` get their own view. */
-export function sharedLeadCard(lead: Lead, now: Date, refreshUserIds: string[]): AdaptiveCard {
-  const ids = [...new Set(refreshUserIds.filter((id) => id.trim() !== ''))].slice(0, MAX_REFRESH_USERS);
-  return expandTemplate('lead', ids.length ? { ...leadCardData(lead, now), refreshUserIds: ids } : leadCardData(lead, now));
 }
 
 /** What the owner or a manager sees: the lead plus the buttons their role allows on the lead's status. */

@@ -77,9 +77,11 @@ describe('sellers act on the lead card', () => {
     assert.equal(claims[0].actor?.id, winner.id);
     await sharedCardUpdated(new RegExp(`Claimed by ${winner.name}`));
     await app.outbox.idle();
-    for (const u of teams.updates(card.activityId)) {
-      const text = JSON.stringify(u.body);
-      for (const loser of sellers.filter((s) => s.id !== winner.id)) assert.equal(text.includes(`Claimed by ${loser.name}"`), false, `shared card never shows ${loser.name}`);
+    // The status line reads "Claimed by <name> · <time> after arrival"; " ·" keeps "Seller 1" apart from "Seller 10".
+    const updates = teams.updates(card.activityId).map((u) => JSON.stringify(u.body));
+    assert.ok(updates.some((t) => t.includes(`Claimed by ${winner.name} ·`)), 'the pattern does find the winner');
+    for (const text of updates) {
+      for (const loser of sellers.filter((s) => s.id !== winner.id)) assert.equal(text.includes(`Claimed by ${loser.name} ·`), false, `shared card never shows ${loser.name}`);
     }
   });
 

@@ -7,19 +7,10 @@ import type { App } from '../../src/main';
 import { startEmbeddedServer } from '../../src/store/cosmos';
 import { contactMePayload } from '../support/payloads';
 import { LocalTeams, install, postLead, startBot, tempDir, waitFor } from '../support/harness';
+import { maxPerWindow } from '../support/windows';
 
 const lead = (n: number) => ({ ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `buyer${n}@example.com` } });
 
-/** Max requests seen in any window of `ms` (sliding over the recorded times). */
-function maxPerWindow(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= ms) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 describe('delivery: every lead reaches Teams exactly once', () => {
   let teams: LocalTeams;

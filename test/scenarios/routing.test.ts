@@ -66,7 +66,8 @@ describe('routing: leads go to the channels that asked for them', () => {
     await install(app, teams);
     await sendActivity(app, teams.mentionActivity('subscribe everything please', AZURE));
     const reply = await waitFor('reply', () => teams.replies()[0]);
-    assert.match(String(reply.body.text), /expected|subscribe/i);
+    assert.match(String(reply.body.text), /Expected: subscribe \[appsource/);
+    assert.notEqual((await app.installs.getChannel(AZURE))?.subscribed, true, 'nothing was subscribed');
   });
 
   it('help lists the commands', async () => {

@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { REJECT_REASONS, type Lead } from '../../src/leads/lead';
-import type { AdaptiveCard } from '../../src/teams/cards';
+import { MAX_REFRESH_USERS, leadCard, type AdaptiveCard } from '../../src/teams/cards';
 import {
-  FORM_INPUTS, HISTORY_ROWS, MAX_REFRESH_USERS, errorView, historyView, ownerView, reasonInWords, refusalView, sharedLeadCard,
+  FORM_INPUTS, HISTORY_ROWS, errorView, historyView, ownerView, reasonInWords, refusalView,
   verbInWords, viewFor, type ViewOptions,
 } from '../../src/teams/leadViews';
 import { MAX_CARD_BYTES, lintCard } from '../support/cardLint';
@@ -40,8 +40,8 @@ function opts(role: ViewOptions['role'], extra: Partial<ViewOptions> = {}): View
 /** Every card a view function can return, for one lead. */
 function everyView(lead: Lead): { name: string; card: AdaptiveCard }[] {
   const views = [
-    { name: 'shared, no refresh', card: sharedLeadCard(lead, FIXTURE_NOW, []) },
-    { name: 'shared, refresh', card: sharedLeadCard(lead, FIXTURE_NOW, [ANA.id, MAYA.id]) },
+    { name: 'shared, no refresh', card: leadCard(lead, FIXTURE_NOW, []) },
+    { name: 'shared, refresh', card: leadCard(lead, FIXTURE_NOW, [ANA.id, MAYA.id]) },
     { name: 'refusal', card: refusalView(lead, FIXTURE_NOW, 'Already claimed by Ana Souza.') },
     { name: 'history', card: historyView(lead, FIXTURE_NOW, [...nurtureEvents(lead.id), ...handOverEvents(lead.id)]) },
     { name: 'history, empty', card: historyView(lead, FIXTURE_NOW, []) },
@@ -146,7 +146,7 @@ describe('teams/leadViews: buttons by role and status', () => {
 
   it('shows a seller who does not own the lead none of the owner buttons, on any status', () => {
     for (const { name, lead } of everyLead()) {
-      for (const card of [viewFor(lead, opts('seller')), sharedLeadCard(lead, FIXTURE_NOW, [ANA.id])]) {
+      for (const card of [viewFor(lead, opts('seller')), leadCard(lead, FIXTURE_NOW, [ANA.id])]) {
         const seen = buttons(card);
         for (const b of [...OWNER_BUTTONS, ...MANAGER_BUTTONS]) assert.ok(!seen.includes(b), `${name}: seller sees ${b}`);
       }
@@ -290,30 +290,30 @@ describe('teams/leadViews: forms', () => {
 
 describe('teams/leadViews: shared card', () => {
   it('asks Teams to refresh exactly the users it is given, with verb refresh and the lead id', () => {
-    const card = sharedLeadCard(claimedByAna(), FIXTURE_NOW, [ANA.id, MAYA.id]);
+    const card = leadCard(claimedByAna(), FIXTURE_NOW, [ANA.id, MAYA.id]);
     const refresh = card.refresh as { action: Record<string, unknown>; userIds: string[] };
     assert.deepEqual(refresh.userIds, [ANA.id, MAYA.id]);
     assert.deepEqual(refresh.action, { type: 'Action.Execute', verb: 'refresh', data: { leadId: claimedByAna().id } });
   });
 
   it('has no refresh at all when nobody is listed (never an empty userIds)', () => {
-    const card = sharedLeadCard(claimedByAna(), FIXTURE_NOW, []);
+    const card = leadCard(claimedByAna(), FIXTURE_NOW, []);
     assert.ok(!('refresh' in card));
     assert.ok(!json(card).includes('userIds'));
   });
 
   it('lists each user once and at most 60, the Teams auto-refresh limit', () => {
     const ids = Array.from({ length: 70 }, (_, i) => `29:user-${i}`);
-    const refresh = sharedLeadCard(claimedByAna(), FIXTURE_NOW, [ANA.id, ANA.id, ...ids]).refresh as { userIds: string[] };
+    const refresh = leadCard(claimedByAna(), FIXTURE_NOW, [ANA.id, ANA.id, ...ids]).refresh as { userIds: string[] };
     assert.equal(refresh.userIds.length, MAX_REFRESH_USERS);
     assert.equal(refresh.userIds.filter((id) => id === ANA.id).length, 1);
   });
 
   it('says for everyone who claimed it and how fast, and offers History once claimed', () => {
-    const card = sharedLeadCard(claimedByAna(), FIXTURE_NOW, [ANA.id]);
+    const card = leadCard(claimedByAna(), FIXTURE_NOW, [ANA.id]);
     assert.ok(texts(card).includes('Claimed by Ana Souza · 2 min after arrival'));
     assert.deepEqual(buttons(card), ['My actions', 'History']);
-    assert.deepEqual(buttons(sharedLeadCard(makeLead(), FIXTURE_NOW, [])), ['Claim']);
+    assert.deepEqual(buttons(leadCard(makeLead(), FIXTURE_NOW, [])), ['Claim']);
   });
 });
 

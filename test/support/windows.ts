@@ -1,0 +1,10 @@
+/** Most events seen in any window of `windowMs` (sliding over the event times): for checking Teams' rate limits. */
+export function maxPerWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
