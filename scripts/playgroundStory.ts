@@ -1,7 +1,7 @@
 /**
  * The seller's story in the Agents Playground's web UI, driven in headless Chromium like a person would:
  * a lead arrives in Sales › General, Ana taps Claim, everyone's card says "Claimed by Ana", Ana taps My actions,
- * opens Qualify, fills in BANT + rating and saves. Prints what Cosmos holds and saves docs/playground-*.png.
+ * opens Qualify, fills in BANT + rating and saves. Prints what the store holds and saves docs/playground-*.png.
  * Run: npx tsx scripts/playgroundStory.ts   (needs /usr/bin/chromium)
  */
 import { chromium } from 'playwright-core';

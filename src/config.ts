@@ -24,7 +24,7 @@ export interface Config {
     anonymous: boolean;
   };
   cosmos: {
-    /** Unset: the embedded in-process server (local mode). */
+    /** Unset: the embedded SQLite store in DATA_DIR (the default). */
     endpoint?: string;
     key?: string;
     database: string;
@@ -209,7 +209,8 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     nodeEnv: c.nodeEnv,
     webhookSecret: `*** (${c.webhookSecretSource})`,
     bot: { appId: c.bot.appId || '(none: anonymous local mode)', appType: c.bot.appType, tenantId: c.bot.tenantId || undefined, appPassword: c.bot.appPassword ? '***' : '(unset)' },
-    cosmos: { endpoint: c.cosmos.endpoint ?? '(embedded)', key: c.cosmos.key ? '***' : c.cosmos.endpoint ? '(@azure/identity)' : undefined, database: c.cosmos.database },
+    store: c.cosmos.endpoint ? 'cosmos' : 'sqlite',
+    cosmos: { endpoint: c.cosmos.endpoint ?? '(unset: embedded SQLite)', key: c.cosmos.key ? '***' : c.cosmos.endpoint ? '(@azure/identity)' : undefined, database: c.cosmos.database },
     dataDir: c.dataDir,
     jobIntervalMs: c.jobIntervalMs,
     managers: c.managerIds.length,

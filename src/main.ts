@@ -6,10 +6,10 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Configurati
 import type { Request, Response } from 'restify';
 import { loadConfigOrExit, summarizeConfig, type Config } from './config';
 import { configureLogging, logger } from './log';
-import { openCosmos, type Cosmos } from './store/cosmos';
-import { LeadStore } from './store/leadStore';
-import { InstallStore } from './store/installStore';
-import { EventStore } from './store/eventStore';
+import { openStore, type Store } from './store';
+import type { LeadStore } from './store/leadStore';
+import type { InstallStore } from './store/installStore';
+import type { EventStore } from './store/eventStore';
 import { Messenger, type MessengerOptions } from './teams/messenger';
 import { LeadBot } from './teams/bot';
 import { channelCardPoster } from './teams/cardPoster';
@@ -32,7 +32,7 @@ export interface AppOverrides {
 export interface App {
   config: Config;
   url: string;
-  cosmos: Cosmos;
+  store: Store;
   leads: LeadStore;
   installs: InstallStore;
   events: EventStore;
@@ -45,10 +45,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (config.bot.anonymous) {
     log.warn('MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED activities (anonymous local mode). Never run like this in production.');
   }
-  const cosmos = await openCosmos({ ...config.cosmos, dataDir: config.dataDir });
-  const leads = new LeadStore(cosmos.containers.leads);
-  const installs = new InstallStore(cosmos.containers.installs);
-  const events = new EventStore(cosmos.containers.events);
+  const store = await openStore({ dataDir: config.dataDir, cosmos: config.cosmos });
+  const { leads, installs, events } = store;
+  log.info({ backend: store.backend, location: store.location }, 'store open');
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
@@ -79,13 +78,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
       leads: leadsWebhook({ secret: config.webhookSecret, leads, claimSlaMs: config.claimSlaMs, deliverSoon: (id, stored) => outbox.deliverSoon(id, stored), deliveryLease: (now) => outbox.leaseFrom(now), now: overrides.now }),
       health: async () => {
-        let store = 'ok';
+        let answers = true;
         try {
-          await cosmos.database.read();
+          await store.ping();
         } catch {
-          store = 'unavailable';
+          answers = false;
         }
-        return { ok: store === 'ok', body: { status: store === 'ok' ? 'ok' : 'degraded', store, embeddedStore: cosmos.embedded, version: config.version } };
+        return { ok: answers, body: { status: answers ? 'ok' : 'degraded', store: { backend: store.backend, status: answers ? 'ok' : 'unavailable' }, version: config.version } };
       },
     },
     config.port,
@@ -98,7 +97,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     config,
     url: server.url,
-    cosmos,
+    store,
     leads,
     installs,
     events,
@@ -109,7 +108,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       stopped = true;
       await server.close();
       await outbox.stop();
-      await cosmos.close();
+      await store.close();
     },
   };
 }

@@ -17,6 +17,7 @@ export const ERRORS = {
   'store.unavailable': { status: 503, message: 'The lead store is not reachable right now; retry shortly.' },
   'store.conflict': { status: 409, message: 'The lead changed while we were writing it; retry.' },
   'store.failed': { status: 500, message: 'The lead store failed: {detail}.' },
+  'store.driver-missing': { status: 500, message: 'The SQLite driver (better-sqlite3) did not load ({detail}). Fix: run `npm rebuild better-sqlite3` (npm 12 skips install scripts not listed in package.json allowScripts).' },
   // delivery
   'teams.throttled': { status: 429, message: 'Teams throttled the bot; retry after {retryAfterMs} ms.' },
   'teams.unavailable': { status: 502, message: 'Teams could not be reached: {detail}.' },

@@ -2,9 +2,8 @@
  * Where Lead Desk is installed: one record per team and per channel (conversation references + the channel's
  * lead subscription). Records of a team go when the app is uninstalled or Teams says the bot left (403).
  */
-import type { Container } from '@azure/cosmos';
 import type { ChannelFilter, RoutableChannel } from '../leads/routing';
-import { statusOf, toStoreError } from './errors';
+import type { InstallDocuments } from './backend';
 
 export interface ChannelRecord extends RoutableChannel {
   id: string;
@@ -33,45 +32,28 @@ export const channelKey = (channelId: string) => `channel:${channelId}`;
 export const teamKey = (teamId: string) => `team:${teamId}`;
 
 export class InstallStore {
-  constructor(private readonly container: Container) {}
+  constructor(private readonly docs: InstallDocuments) {}
 
   async getChannel(channelId: string): Promise<ChannelRecord | undefined> {
-    return this.read<ChannelRecord>(channelKey(channelId));
+    return this.docs.get<ChannelRecord>(channelKey(channelId));
   }
 
   async getTeam(teamId: string): Promise<TeamRecord | undefined> {
-    return this.read<TeamRecord>(teamKey(teamId));
+    return this.docs.get<TeamRecord>(teamKey(teamId));
   }
 
   /** Creates the team record; false when it exists already (Teams sends two events per install). */
-  async createTeam(team: TeamRecord): Promise<boolean> {
-    try {
-      await this.container.items.create(team);
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 409) return false;
-      throw toStoreError(err);
-    }
+  createTeam(team: TeamRecord): Promise<boolean> {
+    return this.docs.create(team);
   }
 
-  async saveChannel(channel: ChannelRecord): Promise<void> {
-    await this.upsert(channel);
+  saveChannel(channel: ChannelRecord): Promise<void> {
+    return this.upsert(channel);
   }
 
   /** Every channel of every team, subscribed or not. */
-  async channels(teamId?: string): Promise<ChannelRecord[]> {
-    const where = teamId ? ' AND c.teamId = @teamId' : '';
-    try {
-      const { resources } = await this.container.items
-        .query<ChannelRecord>({
-          query: `SELECT * FROM c WHERE c.type = 'channel'${where}`,
-          parameters: teamId ? [{ name: '@teamId', value: teamId }] : [],
-        })
-        .fetchAll();
-      return resources;
-    } catch (err) {
-      throw toStoreError(err);
-    }
+  channels(teamId?: string): Promise<ChannelRecord[]> {
+    return this.docs.channels(teamId);
   }
 
   async setSubscription(channelId: string, filter: ChannelFilter | undefined): Promise<ChannelRecord | undefined> {
@@ -85,40 +67,18 @@ export class InstallStore {
   /** The app left the team (uninstall, team deleted, or Teams answered 403 BotNotInConversationRoster). */
   async removeTeam(teamId: string): Promise<number> {
     const channels = await this.channels(teamId);
-    await Promise.all(channels.map((c) => this.remove(c.id)));
-    await this.remove(teamKey(teamId));
+    await Promise.all(channels.map((c) => this.docs.remove(c.id)));
+    await this.docs.remove(teamKey(teamId));
     return channels.length;
   }
 
-  async removeChannel(channelId: string): Promise<void> {
-    await this.remove(channelKey(channelId));
+  removeChannel(channelId: string): Promise<void> {
+    return this.docs.remove(channelKey(channelId));
   }
 
-  private async read<T extends object>(id: string): Promise<T | undefined> {
-    try {
-      const { resource } = await this.container.item(id, id).read();
-      return (resource as T | undefined) ?? undefined;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw toStoreError(err);
-    }
-  }
-
-  private async upsert(doc: { id: string }): Promise<void> {
-    const copy: Record<string, unknown> = { ...doc };
+  private upsert(doc: { id: string }): Promise<void> {
+    const copy: Record<string, unknown> & { id: string } = { ...doc };
     delete copy._etag;
-    try {
-      await this.container.items.upsert(copy);
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
-
-  private async remove(id: string): Promise<void> {
-    try {
-      await this.container.item(id, id).delete();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw toStoreError(err);
-    }
+    return this.docs.upsert(copy);
   }
 }

@@ -1,14 +1,13 @@
 /**
- * Leads in Cosmos DB. Every write that depends on a read carries IfMatch with the read's `_etag`;
- * a 412 re-reads and re-applies the caller's decision (which may now decide differently).
+ * Leads, on either backend. Every write that depends on a read is conditional on the read's `_etag`;
+ * a conflict re-reads and re-applies the caller's decision (which may now decide differently).
  */
-import type { Container } from '@azure/cosmos';
 import type { Lead, LeadDraft } from '../leads/lead';
 import { isOpen } from '../leads/lead';
 import { leadIdFor } from '../leads/intake';
 import { mergeSignal, newLead } from '../leads/lifecycle';
 import { LeadDeskError } from '../leads/errors';
-import { statusOf, toStoreError } from './errors';
+import type { LeadDocuments } from './backend';
 
 export type ReceiveOutcome = 'created' | 'merged' | 'duplicate';
 
@@ -22,34 +21,22 @@ const MAX_CONFLICT_RETRIES = 25;
 const MAX_GENERATIONS = 100;
 
 export class LeadStore {
-  constructor(private readonly container: Container) {}
+  constructor(private readonly docs: LeadDocuments) {}
 
-  async get(id: string): Promise<Lead | undefined> {
-    try {
-      const { resource } = await this.container.item(id, id).read<Lead>();
-      return resource ?? undefined;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw toStoreError(err);
-    }
+  get(id: string): Promise<Lead | undefined> {
+    return this.docs.get(id);
   }
 
-  /** Creates the lead; false when a lead with that id exists already. */
-  async create(lead: Lead): Promise<Lead | undefined> {
-    try {
-      const { resource } = await this.container.items.create<Lead>(stripSystem(lead));
-      return resource as Lead;
-    } catch (err) {
-      if (statusOf(err) === 409) return undefined;
-      throw toStoreError(err);
-    }
+  /** Creates the lead; undefined when a lead with that id exists already. */
+  create(lead: Lead): Promise<Lead | undefined> {
+    return this.docs.create(lead);
   }
 
   /**
    * Read-decide-write with optimistic concurrency: `decide` sees the current lead and returns what to write.
-   * On a concurrent change (412) the lead is read again and `decide` runs again on the fresh copy.
+   * On a concurrent change (a conflict) the lead is read again and `decide` runs again on the fresh copy.
    * Returns undefined when the lead does not exist. `known` (a copy read or written a moment ago, with its `_etag`)
-   * saves the first read; if it is stale, the write gets 412 and the loop reads the lead as usual.
+   * saves the first read; if it is stale, the write conflicts and the loop reads the lead as usual.
    */
   async update<T>(id: string, decide: (current: Lead) => Decision<T>, known?: Lead): Promise<{ lead: Lead; result: T; written: boolean } | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
@@ -57,15 +44,8 @@ export class LeadStore {
       if (!current) return undefined;
       const { lead, result } = decide(structuredClone(current));
       if (!lead) return { lead: current, result, written: false };
-      try {
-        const { resource } = await this.container.item(id, id).replace<Lead>(stripSystem(lead), {
-          accessCondition: { type: 'IfMatch', condition: current._etag! },
-        });
-        return { lead: resource as Lead, result, written: true };
-      } catch (err) {
-        if (statusOf(err) === 412) continue;
-        throw toStoreError(err);
-      }
+      const written = await this.docs.replace(lead, current._etag!);
+      if (written) return { lead: written, result, written: true };
     }
     throw new LeadDeskError('store.conflict');
   }
@@ -79,7 +59,7 @@ export class LeadStore {
     let generation = 0;
     for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
       const id = leadIdFor(draft.dedupeKey, generation);
-      // Create first (most leads are new): one round trip; a 409 means the person is known for this offer.
+      // Create first (most leads are new): one round trip; "exists" means the person is known for this offer.
       const fresh = newLead(draft, id, generation, now, claimSlaMs);
       // The process that stores a new lead holds its delivery lease from the start (taken by the create itself).
       if (lease) fresh.delivery.lease = lease;
@@ -103,42 +83,13 @@ export class LeadStore {
     throw new LeadDeskError('store.conflict');
   }
 
-  /** Leads whose delivery is due and not leased by a live worker. */
-  async dueForDelivery(now: Date, limit: number): Promise<string[]> {
-    const nowIso = now.toISOString();
-    try {
-      const { resources } = await this.container.items
-        .query<{ id: string }>({
-          query:
-            "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
-            'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now) ORDER BY c.delivery.nextAttemptAt ASC',
-          parameters: [
-            { name: '@limit', value: limit },
-            { name: '@now', value: nowIso },
-          ],
-        })
-        .fetchAll();
-      return resources.map((r) => r.id);
-    } catch (err) {
-      throw toStoreError(err);
-    }
+  /** Leads whose delivery is due and not leased by a live worker (an indexed query: it reads only what is due). */
+  dueForDelivery(now: Date, limit: number): Promise<string[]> {
+    return this.docs.dueForDelivery(now.toISOString(), limit);
   }
 
-  /** Every lead (small datasets: tests, snapshot checks). */
-  async all(): Promise<Lead[]> {
-    try {
-      const { resources } = await this.container.items
-        .query<Lead>({ query: "SELECT * FROM c WHERE c.type = 'lead'" })
-        .fetchAll();
-      return resources;
-    } catch (err) {
-      throw toStoreError(err);
-    }
+  /** Every lead (small datasets: tests and checks). */
+  all(): Promise<Lead[]> {
+    return this.docs.all();
   }
-}
-
-function stripSystem(lead: Lead): Lead {
-  const copy = { ...lead } as Lead & Record<string, unknown>;
-  for (const f of ['_etag', '_rid', '_self', '_ts', '_attachments']) delete copy[f];
-  return copy;
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { App } from '../../src/main';
 import { contactMePayload, testLeadDocText } from '../support/payloads';
-import { SECRET, postLead, startBot } from '../support/harness';
+import { SECRET, TEST_STORE, postLead, startBot } from '../support/harness';
 
 describe('POST /api/leads refuses bad requests with a clear sentence', () => {
   let app: App;
@@ -82,7 +82,7 @@ describe('POST /api/leads refuses bad requests with a clear sentence', () => {
     const health = await fetch(`${app.url}/api/health`);
     assert.equal(health.status, 200);
     const body = (await health.json()) as Record<string, unknown>;
-    assert.equal(body.store, 'ok');
+    assert.deepEqual(body.store, { backend: TEST_STORE, status: 'ok' });
     assert.equal(typeof body.version, 'string');
     assert.equal((await fetch(`${app.url}/api/messages`, { method: 'HEAD' })).status, 200, 'clients may probe the bot endpoint');
   });

@@ -1,10 +1,9 @@
 /**
  * Nothing is lost, nothing is posted twice: Teams throttling, Teams down, the bot restarting, and two bot
- * processes sharing one Cosmos account.
+ * processes sharing one store.
  */
 import assert from 'node:assert/strict';
 import type { App } from '../../src/main';
-import { startEmbeddedServer } from '../../src/store/cosmos';
 import { contactMePayload } from '../support/payloads';
 import { LocalTeams, install, postLead, startBot, tempDir, waitFor } from '../support/harness';
 import { maxPerWindow } from '../support/windows';
@@ -92,13 +91,12 @@ describe('delivery: every lead reaches Teams exactly once', () => {
     assert.equal(replay.status, 200, 'a retried webhook after the restart is still recognised');
   });
 
-  it('two bot processes on one Cosmos account post each card exactly once', async function () {
+  it('two bot processes on one store post each card exactly once', async function () {
     this.timeout(30_000);
-    const cosmos = await startEmbeddedServer();
+    const shared = tempDir();
     try {
-      const env = { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==' };
-      const a = await bot({ env: { ...env, INSTANCE_ID: 'bot-a' } });
-      const b = await bot({ env: { ...env, INSTANCE_ID: 'bot-b' } });
+      const a = await bot({ dataDir: shared, env: { INSTANCE_ID: 'bot-a' } });
+      const b = await bot({ dataDir: shared, env: { INSTANCE_ID: 'bot-b' } });
       await install(a, teams);
       const ids: string[] = [];
       for (let i = 0; i < 24; i++) {
@@ -115,7 +113,6 @@ describe('delivery: every lead reaches Teams exactly once', () => {
       for (const id of ids) assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(id)).length, 1, `one card for ${id}`);
     } finally {
       await Promise.all(apps.splice(0).map((x) => x.stop()));
-      await cosmos.stop();
     }
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Runs real Lead Desk processes in-process for scenario tests: the embedded Cosmos server through @azure/cosmos,
- * the local Teams channel, and the bot's HTTP endpoints on 127.0.0.1.
+ * Runs real Lead Desk processes in-process for scenario tests: the store (the embedded SQLite default, or with
+ * TEST_STORE=cosmos the Cosmos backend against the in-process Cosmos protocol server), the local Teams channel, and
+ * the bot's HTTP endpoints on 127.0.0.1.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +12,21 @@ import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/log';
 import { createApp, type App, type AppOverrides } from '../../src/main';
 import { LocalTeams } from './localTeams';
+import { sharedCosmosServer } from './cosmosServer';
+
+/** The backend the scenario tests run on: `TEST_STORE=cosmos npm test` runs them on the Cosmos backend. */
+export const TEST_STORE: 'sqlite' | 'cosmos' = process.env.TEST_STORE === 'cosmos' ? 'cosmos' : 'sqlite';
+
+/**
+ * The environment that points a bot at the test run's store for `dataDir`: nothing for SQLite (the file lives in
+ * DATA_DIR); for Cosmos, one database per data dir, so two bots given the same dir share a store, as on SQLite.
+ */
+export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  if (TEST_STORE !== 'cosmos') return {};
+  const cosmos = await sharedCosmosServer();
+  const database = `t${crypto.createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;
+  return { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: database };
+}
 
 export const SECRET = 'test-webhook-secret-0123456789';
 
@@ -36,12 +53,14 @@ export function tempDir(): string {
 }
 
 export async function startBot(opts: { env?: Record<string, string>; dataDir?: string; overrides?: AppOverrides } = {}): Promise<App> {
+  const dataDir = opts.dataDir ?? tempDir();
   const config = loadConfig({
     PORT: '0',
     LEAD_WEBHOOK_SECRET: SECRET,
-    DATA_DIR: opts.dataDir ?? tempDir(),
+    DATA_DIR: dataDir,
     JOB_INTERVAL: '100ms',
     LOG_LEVEL: 'debug',
+    ...(await storeEnv(dataDir)),
     ...opts.env,
   });
   return createApp(config, { ...FAST, ...opts.overrides, messenger: { ...FAST.messenger, ...opts.overrides?.messenger }, outbox: { ...FAST.outbox, ...opts.overrides?.outbox } });

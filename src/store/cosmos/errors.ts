@@ -1,4 +1,4 @@
-import { LeadDeskError } from '../leads/errors';
+import { LeadDeskError } from '../../leads/errors';
 
 /** Cosmos SDK errors → our coded errors, so nothing outside src/store sees a Cosmos status code. */
 export function statusOf(err: unknown): number | undefined {

@@ -1,0 +1,84 @@
+/**
+ * The store contract: what a backend (SQLite embedded default, or Azure Cosmos DB) provides. Nothing outside
+ * src/store knows which one runs; the shared logic (conflict retries, intake's create-or-merge, installs) sits on
+ * top of these primitives in leadStore.ts / installStore.ts, so both backends behave the same by construction, and
+ * test/store/contract.ts checks every primitive against both.
+ *
+ * Optimistic concurrency: every document carries an opaque `_etag`; `replace(doc, etag)` writes only when the stored
+ * etag still equals it (Cosmos `IfMatch`; SQLite `UPDATE … WHERE id = ? AND etag = ?`) and reports a conflict
+ * otherwise, exactly like Cosmos' 412.
+ */
+import type { Lead, LeadEvent } from '../leads/lead';
+import type { ChannelRecord } from './installStore';
+
+export const CONTAINER_NAMES = ['leads', 'events', 'installs'] as const;
+export type ContainerName = (typeof CONTAINER_NAMES)[number];
+
+export type BackendName = 'sqlite' | 'cosmos';
+
+/** A stored document as the bulk operations see it: plain JSON with an id, no system fields. */
+export type Doc = { id: string } & Record<string, unknown>;
+
+export interface StoredEvent extends LeadEvent {
+  id: string;
+}
+
+export interface LeadDocuments {
+  get(id: string): Promise<Lead | undefined>;
+  /** The stored lead (with `_etag`), or undefined when a lead with that id exists already. */
+  create(lead: Lead): Promise<Lead | undefined>;
+  /** The written lead with its new `_etag`, or undefined when the stored etag is no longer `etag` (a conflict). */
+  replace(lead: Lead, etag: string): Promise<Lead | undefined>;
+  /** Ids of pending leads whose next attempt is due and whose lease (if any) has expired, oldest first. */
+  dueForDelivery(nowIso: string, limit: number): Promise<string[]>;
+  /** Every lead (small datasets: tests and checks). */
+  all(): Promise<Lead[]>;
+}
+
+export interface InstallDocuments {
+  get<T extends { id: string }>(id: string): Promise<T | undefined>;
+  /** False when a document with that id exists already. */
+  create(doc: { id: string }): Promise<boolean>;
+  upsert(doc: { id: string }): Promise<void>;
+  /** Deleting what is not there is not an error. */
+  remove(id: string): Promise<void>;
+  /** Every channel record, of one team or of all. */
+  channels(teamId?: string): Promise<ChannelRecord[]>;
+}
+
+export interface EventDocuments {
+  append(event: StoredEvent): Promise<void>;
+  /** Newest first. */
+  forLead(leadId: string, limit: number): Promise<StoredEvent[]>;
+}
+
+/** Whole-container access for copies between backends, backups and imports. */
+export interface BulkDocuments {
+  count(container: ContainerName): Promise<number>;
+  /** Up to `limit` documents with an id greater than `afterId`, in id order: a copy can resume after the last id it wrote. */
+  page(container: ContainerName, afterId: string | undefined, limit: number): Promise<Doc[]>;
+  /** Writes the documents as they are, replacing any with the same id (idempotent); one transaction on SQLite. */
+  put(container: ContainerName, docs: Doc[]): Promise<void>;
+}
+
+export interface StoreBackend {
+  readonly name: BackendName;
+  /** Where the data lives, without secrets: the SQLite file, or the Cosmos endpoint and database. */
+  readonly location: string;
+  readonly leads: LeadDocuments;
+  readonly installs: InstallDocuments;
+  readonly events: EventDocuments;
+  readonly bulk: BulkDocuments;
+  /** Resolves when the store answers; throws a coded store error otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** System fields a backend adds; never part of what is copied or compared. */
+export const SYSTEM_FIELDS = ['_etag', '_rid', '_self', '_ts', '_attachments'] as const;
+
+export function withoutSystemFields<T extends object>(doc: T): T {
+  const copy = { ...doc } as Record<string, unknown>;
+  for (const f of SYSTEM_FIELDS) delete copy[f];
+  return copy as T;
+}

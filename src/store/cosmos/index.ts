@@ -1,0 +1,157 @@
+/**
+ * Azure Cosmos DB backend (`@azure/cosmos`), for teams that run several instances. Containers `leads` (pk /id),
+ * `events` (pk /leadId), `installs` (pk /id), created on first use. Every SDK error leaves this folder as a coded
+ * store error: a 404 read is "absent", a 409 create is "exists", a 412 replace is a conflict.
+ *
+ * Queries filter in the WHERE clause only and use no GROUP BY, DISTINCT, OFFSET/LIMIT or LIKE: the test suite runs
+ * this backend against the in-process `@vercel/cosmosdb-server`, which lacks them and ignores the partitionKey option.
+ */
+import { CosmosClient, type Container } from '@azure/cosmos';
+import type { Lead } from '../../leads/lead';
+import type { ChannelRecord } from '../installStore';
+import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StoreBackend, type StoredEvent } from '../backend';
+import { statusOf, toStoreError } from './errors';
+
+export const PARTITION_KEYS: Record<ContainerName, string> = { leads: '/id', events: '/leadId', installs: '/id' };
+
+export interface CosmosOptions {
+  endpoint: string;
+  /** Unset: Entra ID through @azure/identity (DefaultAzureCredential). */
+  key?: string;
+  database: string;
+}
+
+export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBackend> {
+  const client = makeClient(opts.endpoint, opts.key);
+  const c = {} as Record<ContainerName, Container>;
+  try {
+    const { database } = await client.databases.createIfNotExists({ id: opts.database });
+    for (const name of CONTAINER_NAMES) {
+      const { container } = await database.containers.createIfNotExists({ id: name, partitionKey: { paths: [PARTITION_KEYS[name]] } });
+      c[name] = container;
+    }
+  } catch (err) {
+    client.dispose();
+    throw toStoreError(err);
+  }
+
+  const query = async <T>(container: Container, q: string, params: Record<string, unknown> = {}): Promise<T[]> => {
+    try {
+      const parameters = Object.entries(params).map(([name, value]) => ({ name, value: value as string }));
+      const { resources } = await container.items.query<T>({ query: q, parameters }).fetchAll();
+      return resources;
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  };
+  const read = async <T>(container: Container, id: string, pk: string = id): Promise<T | undefined> => {
+    try {
+      const { resource } = await container.item(id, pk).read();
+      return (resource as T | undefined) ?? undefined;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw toStoreError(err);
+    }
+  };
+  const create = async <T extends { id: string }>(container: Container, doc: T): Promise<T | undefined> => {
+    try {
+      const { resource } = await container.items.create<T>(withoutSystemFields(doc));
+      return resource as T;
+    } catch (err) {
+      if (statusOf(err) === 409) return undefined;
+      throw toStoreError(err);
+    }
+  };
+  return {
+    name: 'cosmos',
+    location: `${opts.endpoint.replace(/\/+$/, '')} database ${opts.database}`,
+    leads: {
+      get: (id) => read<Lead>(c.leads, id),
+      create: (lead) => create(c.leads, lead),
+      replace: async (lead, etag) => {
+        try {
+          const { resource } = await c.leads.item(lead.id, lead.id).replace<Lead>(withoutSystemFields(lead), { accessCondition: { type: 'IfMatch', condition: etag } });
+          return resource as Lead;
+        } catch (err) {
+          if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
+          throw toStoreError(err);
+        }
+      },
+      dueForDelivery: async (nowIso, limit) =>
+        (
+          await query<{ id: string }>(
+            c.leads,
+            "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
+              'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now) ORDER BY c.delivery.nextAttemptAt ASC',
+            { '@limit': limit, '@now': nowIso },
+          )
+        ).map((r) => r.id),
+      all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
+    },
+    installs: {
+      get: (id) => read(c.installs, id),
+      create: async (doc) => Boolean(await create(c.installs, doc)),
+      upsert: async (doc) => {
+        try {
+          await c.installs.items.upsert(withoutSystemFields(doc));
+        } catch (err) {
+          throw toStoreError(err);
+        }
+      },
+      remove: async (id) => {
+        try {
+          await c.installs.item(id, id).delete();
+        } catch (err) {
+          if (statusOf(err) !== 404) throw toStoreError(err);
+        }
+      },
+      channels: (teamId) =>
+        query<ChannelRecord>(c.installs, `SELECT * FROM c WHERE c.type = 'channel'${teamId ? ' AND c.teamId = @teamId' : ''}`, teamId ? { '@teamId': teamId } : {}),
+    },
+    events: {
+      append: async (event) => {
+        if (!(await create(c.events, event))) throw toStoreError(Object.assign(new Error('event id exists'), { code: 409 }));
+      },
+      forLead: async (leadId, limit) =>
+        (
+          await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', { '@leadId': leadId, '@limit': limit })
+        ).map(({ id, leadId: l, at, verb, actor, from, to, data }) => ({ id, leadId: l, at, verb, actor, from, to, data })),
+    },
+    bulk: {
+      count: async (name) => (await query<number>(c[name], 'SELECT VALUE COUNT(1) FROM c'))[0] ?? 0,
+      page: async (name, afterId, limit) => {
+        const where = afterId === undefined ? '' : ' WHERE c.id > @after';
+        const docs = await query<Doc>(c[name], `SELECT TOP @limit * FROM c${where} ORDER BY c.id ASC`, { '@limit': limit, ...(afterId === undefined ? {} : { '@after': afterId }) });
+        return docs.map((d) => withoutSystemFields(d));
+      },
+      put: async (name, docs) => {
+        // Upserts in parallel slices: idempotent, so a copy interrupted half-way can simply be run again.
+        for (let i = 0; i < docs.length; i += 50) {
+          const slice = docs.slice(i, i + 50);
+          try {
+            await Promise.all(slice.map((d) => c[name].items.upsert(withoutSystemFields(d))));
+          } catch (err) {
+            throw toStoreError(err);
+          }
+        }
+      },
+    },
+    ping: async () => {
+      try {
+        await c.leads.read();
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
+    close: async () => client.dispose(),
+  };
+}
+
+function makeClient(endpoint: string, key: string | undefined): CosmosClient {
+  // Plain http (the local test server) needs endpoint discovery off: that server advertises https.
+  const connectionPolicy = endpoint.startsWith('http://') ? { enableEndpointDiscovery: false } : undefined;
+  if (key) return new CosmosClient({ endpoint, key, connectionPolicy });
+  // A real account without a key: Entra ID (managed identity, az login, …).
+  const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  return new CosmosClient({ endpoint, aadCredentials: new DefaultAzureCredential(), connectionPolicy });
+}

@@ -1,0 +1,58 @@
+/**
+ * `openStore` picks the backend: Azure Cosmos DB when COSMOS_ENDPOINT is set, else the embedded SQLite file in
+ * DATA_DIR. Callers get the same Store either way; nothing outside src/store knows which one runs.
+ */
+import path from 'node:path';
+import type { BackendName, BulkDocuments, StoreBackend } from './backend';
+import { LeadStore } from './leadStore';
+import { InstallStore } from './installStore';
+import { EventStore } from './eventStore';
+import { openSqliteBackend } from './sqlite';
+import { openCosmosBackend } from './cosmos';
+import { importSnapshotOnce } from './snapshotImport';
+
+export interface StoreOptions {
+  dataDir: string;
+  cosmos: { endpoint?: string; key?: string; database: string };
+}
+
+export interface Store {
+  readonly backend: BackendName;
+  readonly location: string;
+  readonly leads: LeadStore;
+  readonly installs: InstallStore;
+  readonly events: EventStore;
+  readonly bulk: BulkDocuments;
+  /** SQLite only: a consistent online copy to `file` (Cosmos DB has the account's own continuous backup). */
+  readonly backup?: (file: string) => Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const sqliteFile = (dataDir: string) => path.join(dataDir, 'leaddesk.db');
+
+export async function openStore(opts: StoreOptions, which: BackendName = opts.cosmos.endpoint ? 'cosmos' : 'sqlite'): Promise<Store> {
+  let backend: StoreBackend;
+  if (which === 'cosmos') {
+    if (!opts.cosmos.endpoint) throw new Error('COSMOS_ENDPOINT is not set');
+    backend = await openCosmosBackend({ endpoint: opts.cosmos.endpoint, key: opts.cosmos.key, database: opts.cosmos.database });
+  } else {
+    backend = openSqliteBackend({ file: sqliteFile(opts.dataDir) });
+    await importSnapshotOnce(opts.dataDir, backend.bulk);
+  }
+  return fromBackend(backend);
+}
+
+export function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promise<number> }): Store {
+  return {
+    backend: backend.name,
+    location: backend.location,
+    leads: new LeadStore(backend.leads),
+    installs: new InstallStore(backend.installs),
+    events: new EventStore(backend.events),
+    bulk: backend.bulk,
+    backup: backend.backup,
+    ping: () => backend.ping(),
+    close: () => backend.close(),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The embedded default backend: one SQLite file (`DATA_DIR/leaddesk.db`) through better-sqlite3.
+ *
+ * Durable: WAL journal with `synchronous=FULL`, so a write has reached the disk when the call returns (the webhook's
+ * 202 comes after it). Several bot processes on one machine may share the file: writes serialize on SQLite's lock
+ * (a busy timeout waits for it), and every conditional write is one statement, `UPDATE … WHERE id = ? AND etag = ?`,
+ * whose "no row changed" is the conflict Cosmos reports as 412.
+ *
+ * better-sqlite3 is synchronous; each call here is one short indexed statement, so it blocks the event loop for
+ * about as long as the write takes to reach the disk.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Lead } from '../../leads/lead';
+import { LeadDeskError } from '../../leads/errors';
+import type { ChannelRecord } from '../installStore';
+import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StoreBackend, type StoredEvent } from '../backend';
+import { MIGRATIONS } from './schema';
+
+type Database = BetterSqlite3.Database;
+
+export interface SqliteOptions {
+  file: string;
+  /** How long a write waits for another process's lock before failing as store.unavailable. */
+  busyTimeoutMs?: number;
+}
+
+/** Loads the native binding with a one-line fix when it is missing (npm 12 skips unreviewed install scripts). */
+export function loadDriver(): typeof BetterSqlite3 {
+  try {
+    const Driver = require('better-sqlite3') as typeof BetterSqlite3;
+    new Driver(':memory:').close(); // the binding itself loads on first open
+    return Driver;
+  } catch (err) {
+    throw new LeadDeskError('store.driver-missing', { detail: String((err as Error).message).split('\n')[0] }, err);
+  }
+}
+
+export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(file: string): Promise<number>; db: Database } {
+  const Driver = loadDriver();
+  fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
+  const db = wrap(() => new Driver(opts.file, { timeout: opts.busyTimeoutMs ?? 5_000 }));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  migrate(db);
+
+  const doc = <T>(row: { doc: string; etag: string } | undefined): T | undefined => (row ? ({ ...JSON.parse(row.doc), _etag: row.etag } as T) : undefined);
+  const json = (d: object) => JSON.stringify(withoutSystemFields(d));
+  const stmts = Object.fromEntries(
+    CONTAINER_NAMES.map((t) => [
+      t,
+      {
+        get: db.prepare(`SELECT doc, etag FROM ${t} WHERE id = ?`),
+        insert: db.prepare(`INSERT INTO ${t} (id, etag, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+        upsert: db.prepare(`INSERT INTO ${t} (id, etag, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET etag = excluded.etag, doc = excluded.doc`),
+        replace: db.prepare(`UPDATE ${t} SET doc = ?, etag = ? WHERE id = ? AND etag = ?`),
+        remove: db.prepare(`DELETE FROM ${t} WHERE id = ?`),
+        count: db.prepare(`SELECT COUNT(*) AS n FROM ${t}`),
+        pageFirst: db.prepare(`SELECT doc FROM ${t} ORDER BY id LIMIT ?`),
+        pageAfter: db.prepare(`SELECT doc FROM ${t} WHERE id > ? ORDER BY id LIMIT ?`),
+      },
+    ]),
+  ) as Record<ContainerName, Record<'get' | 'insert' | 'upsert' | 'replace' | 'remove' | 'count' | 'pageFirst' | 'pageAfter', BetterSqlite3.Statement>>;
+  const due = db.prepare(
+    "SELECT id FROM leads WHERE delivery_state = 'pending' AND delivery_due <= @now AND (lease_until IS NULL OR lease_until <= @now) ORDER BY delivery_due LIMIT @limit",
+  );
+  const allLeads = db.prepare('SELECT doc, etag FROM leads');
+  const channels = db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel'");
+  const teamChannels = db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel' AND team_id = ?");
+  const eventsOf = db.prepare('SELECT doc FROM events WHERE lead_id = ? ORDER BY at DESC LIMIT ?');
+  const putMany = (t: ContainerName) => db.transaction((docs: Doc[]) => {
+    for (const d of docs) stmts[t].upsert.run(d.id, randomUUID(), json(d));
+  });
+  const puts = Object.fromEntries(CONTAINER_NAMES.map((t) => [t, putMany(t)])) as unknown as Record<ContainerName, (docs: Doc[]) => void>;
+
+  const create = (t: ContainerName, d: { id: string }): string | undefined => {
+    const etag = randomUUID();
+    return stmts[t].insert.run(d.id, etag, json(d)).changes === 1 ? etag : undefined;
+  };
+
+  return {
+    name: 'sqlite',
+    location: path.resolve(opts.file),
+    db,
+    leads: {
+      get: async (id) => wrap(() => doc<Lead>(stmts.leads.get.get(id) as never)),
+      create: async (lead) =>
+        wrap(() => {
+          const etag = create('leads', lead);
+          return etag ? { ...withoutSystemFields(lead), _etag: etag } : undefined;
+        }),
+      replace: async (lead, etag) =>
+        wrap(() => {
+          const next = randomUUID();
+          return stmts.leads.replace.run(json(lead), next, lead.id, etag).changes === 1 ? { ...withoutSystemFields(lead), _etag: next } : undefined;
+        }),
+      dueForDelivery: async (nowIso, limit) => wrap(() => (due.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
+      all: async () => wrap(() => (allLeads.all() as { doc: string; etag: string }[]).map((r) => doc<Lead>(r)!)),
+    },
+    installs: {
+      get: async (id) => wrap(() => doc(stmts.installs.get.get(id) as never)),
+      create: async (d) => wrap(() => Boolean(create('installs', d))),
+      upsert: async (d) => void wrap(() => stmts.installs.upsert.run(d.id, randomUUID(), json(d))),
+      remove: async (id) => void wrap(() => stmts.installs.remove.run(id)),
+      channels: async (teamId) =>
+        wrap(() => ((teamId ? teamChannels.all(teamId) : channels.all()) as { doc: string; etag: string }[]).map((r) => doc<ChannelRecord>(r)!)),
+    },
+    events: {
+      append: async (event) =>
+        wrap(() => {
+          if (!create('events', event)) throw new LeadDeskError('store.failed', { detail: 'event id exists' });
+        }),
+      forLead: async (leadId, limit) => wrap(() => (eventsOf.all(leadId, limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as StoredEvent)),
+    },
+    bulk: {
+      count: async (t) => wrap(() => (stmts[t].count.get() as { n: number }).n),
+      page: async (t, afterId, limit) =>
+        wrap(() => ((afterId === undefined ? stmts[t].pageFirst.all(limit) : stmts[t].pageAfter.all(afterId, limit)) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Doc)),
+      put: async (t, docs) => wrap(() => puts[t](docs)),
+    },
+    ping: async () => void wrap(() => db.prepare('SELECT 1').get()),
+    /** SQLite's online backup: a consistent copy while other connections keep writing. Returns the pages copied. */
+    backup: async (file) => {
+      try {
+        return (await db.backup(file)).totalPages;
+      } catch (err) {
+        throw toSqliteError(err);
+      }
+    },
+    close: async () => {
+      if (!db.open) return;
+      wrap(() => db.pragma('optimize'));
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database): void {
+  const apply = db.transaction(() => {
+    // Read inside the write transaction: two processes opening a new file at once migrate it once.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    if (version < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  });
+  wrap(() => apply.immediate());
+}
+
+function wrap<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw toSqliteError(err);
+  }
+}
+
+function toSqliteError(err: unknown): LeadDeskError {
+  if (err instanceof LeadDeskError) return err;
+  const code = String((err as { code?: unknown })?.code ?? '');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new LeadDeskError('store.unavailable', {}, err);
+  return new LeadDeskError('store.failed', { detail: code || String((err as Error)?.message ?? err) }, err);
+}

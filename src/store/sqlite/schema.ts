@@ -1,0 +1,38 @@
+/**
+ * The SQLite schema: one table per container, each holding the document as JSON text with its etag. The columns
+ * queries filter on are generated from the JSON (VIRTUAL: computed, never stored twice, never out of step with the
+ * document), and indexed where a query needs it. `user_version` numbers the migrations; each runs once, in order.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: the containers of the first store
+  `
+  CREATE TABLE leads (
+    id TEXT PRIMARY KEY NOT NULL,
+    etag TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    delivery_state TEXT GENERATED ALWAYS AS (doc ->> '$.delivery.state') VIRTUAL,
+    delivery_due TEXT GENERATED ALWAYS AS (doc ->> '$.delivery.nextAttemptAt') VIRTUAL,
+    lease_until TEXT GENERATED ALWAYS AS (doc ->> '$.delivery.lease.until') VIRTUAL
+  );
+  -- The outbox's due query reads this partial index only: posted leads are not in it at all.
+  CREATE INDEX leads_delivery_due ON leads (delivery_due) WHERE delivery_state = 'pending';
+
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY NOT NULL,
+    etag TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    lead_id TEXT GENERATED ALWAYS AS (doc ->> '$.leadId') VIRTUAL,
+    at TEXT GENERATED ALWAYS AS (doc ->> '$.at') VIRTUAL
+  );
+  CREATE INDEX events_lead_at ON events (lead_id, at);
+
+  CREATE TABLE installs (
+    id TEXT PRIMARY KEY NOT NULL,
+    etag TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    type TEXT GENERATED ALWAYS AS (doc ->> '$.type') VIRTUAL,
+    team_id TEXT GENERATED ALWAYS AS (doc ->> '$.teamId') VIRTUAL
+  );
+  CREATE INDEX installs_type_team ON installs (type, team_id);
+  `,
+];
