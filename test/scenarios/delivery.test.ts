@@ -66,9 +66,9 @@ describe('delivery: every lead reaches Teams exactly once', () => {
     assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(res.body.id)).length, 1);
   });
 
-  it('a restart loses no lead and re-posts no card (embedded store snapshot in DATA_DIR)', async () => {
+  it('a restart loses no lead and re-posts no card', async () => {
     const dataDir = tempDir();
-    const first = await bot({ dataDir, env: { COSMOS_ENDPOINT: '' } });
+    const first = await bot({ dataDir });
     await install(first, teams);
     const posted = await postLead(first, lead(3));
     await waitFor('card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(posted.body.id)));
