@@ -1,7 +1,7 @@
 /**
  * The only code that sends or updates activities in Teams (Bot Framework Connector REST API).
  * - Rate limits per conversation (7/1 s, 8/2 s, 60/30 s, 1800/h) and 50/s overall; bursts queue, never drop.
- * - 429: waits Retry-After (or backs off) and retries; 5xx and network errors: exponential backoff with jitter.
+ * - 429: pauses the whole conversation for Retry-After (or a backoff), then retries; 5xx and network errors: exponential backoff with jitter.
  *   The connector client's own retry policy is removed so that this is the one place that decides retries.
  * - 403 BotNotInConversationRoster and other 4xx come back as coded errors for the caller to act on.
  */
@@ -106,7 +106,15 @@ export class Messenger {
           this.stats.retried429++;
           const retryAfter = Number(coded.details.retryAfterMs);
           wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : this.backoff(attempt);
-          if (wait > (this.opts.maxRetryAfterMs ?? 60_000)) throw coded;
+          if (wait > (this.opts.maxRetryAfterMs ?? 60_000)) {
+            this.conversationLimiter.pause(key, wait);
+            throw coded;
+          }
+          // Teams throttles the conversation, not the request: every queued call to it waits too, and this one
+          // retries through the limiter once the pause is over.
+          this.conversationLimiter.pause(key, wait);
+          log.debug({ op, code: coded.code, attempt, wait }, 'conversation paused by Teams');
+          continue;
         } else {
           this.stats.retried5xx++;
           wait = this.backoff(attempt);

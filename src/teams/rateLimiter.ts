@@ -20,6 +20,8 @@ export const TEAMS_GLOBAL_WINDOWS: Window[] = [{ limit: 50, ms: 1_000 }];
 export class SlidingWindowLimiter {
   private readonly log = new Map<string, number[]>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** Keys Teams told to wait (429 Retry-After): nothing for that key goes out before the time. */
+  private readonly pausedUntil = new Map<string, number>();
   private readonly longest: number;
 
   private readonly windows: Window[];
@@ -42,12 +44,20 @@ export class SlidingWindowLimiter {
   delayFor(key: string): number {
     const t = this.now();
     const times = this.prune(key, t);
-    let wait = 0;
+    const paused = this.pausedUntil.get(key);
+    if (paused !== undefined && paused <= t) this.pausedUntil.delete(key);
+    let wait = paused !== undefined && paused > t ? paused - t : 0;
     for (const w of this.windows) {
       const inWindow = times.filter((x) => x > t - w.ms);
       if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.ms - t + 1);
     }
     return wait;
+  }
+
+  /** Holds every call for `key`, queued or new, for `ms` (a 429's Retry-After applies to the whole conversation). */
+  pause(key: string, ms: number): void {
+    const until = this.now() + ms;
+    if (until > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, until);
   }
 
   record(key: string): void {
