@@ -4,6 +4,7 @@
  * Several bot processes may share one Cosmos account: a worker first takes a lease on the lead with an
  * ETag-guarded write, so only one of them posts a given card.
  */
+import { performance } from 'node:perf_hooks';
 import type { Lead, DeliveryTarget } from '../leads/lead';
 import { needsDelivery } from '../leads/lifecycle';
 import { routeLead } from '../leads/routing';
@@ -187,8 +188,11 @@ export class Outbox {
         if (!target.activityId) {
           const rendered = lead;
           const posted = await this.o.poster.post(target, rendered, now);
+          // The crash window: a card posted but its activity id not yet on disk would be posted again after a
+          // crash. It lasts one conditional write; recordMs is how long it took.
+          const answered = performance.now();
           latest = await this.patchTarget(id, target, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev }, latest);
-          log.info({ leadId: id, channel: target.channelKey }, 'card posted');
+          log.info({ leadId: id, channel: target.channelKey, recordMs: Math.round((performance.now() - answered) * 100) / 100 }, 'card posted');
         } else if ((target.postedRev ?? 0) < lead.rev) {
           const rendered = lead;
           await this.o.poster.update(target, rendered, now);
