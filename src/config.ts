@@ -133,8 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   if (!anonymous && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: expected your tenant id for a SingleTenant bot, got nothing');
   if (!anonymous && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: expected the bot secret when MicrosoftAppId is set, got nothing');
   if (anonymous && e.NODE_ENV === 'production') problems.push('MicrosoftAppId: expected an app id in production (NODE_ENV=production); anonymous mode is for local development only');
-  if (!e.COSMOS_ENDPOINT && e.NODE_ENV === 'production') problems.push('COSMOS_ENDPOINT: expected an Azure Cosmos DB account in production; the embedded store is for local development');
-  if (!e.LEAD_WEBHOOK_SECRET && e.COSMOS_ENDPOINT && e.NODE_ENV === 'production') problems.push('LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters in production');
+  // The embedded SQLite store is durable and fit for production on one machine; only the generated secret is not.
+  if (!e.LEAD_WEBHOOK_SECRET && e.NODE_ENV === 'production') problems.push('LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters in production');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);

@@ -48,6 +48,12 @@ describe('config', () => {
     );
   });
 
+  it('production runs on the embedded SQLite store too, but never with a generated webhook secret', () => {
+    const c = loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) });
+    assert.equal(c.cosmos.endpoint, undefined);
+    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }), /LEAD_WEBHOOK_SECRET: expected a secret/);
+  });
+
   it('anonymous mode is refused in production', () => {
     assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) }), /anonymous mode is for local development only/);
   });
