@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import ms from 'ms';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 export interface Config {
@@ -36,6 +37,13 @@ export interface Config {
   managerIds: string[];
   /** How long a new lead may stay unclaimed. */
   claimSlaMs: number;
+  /** Reminders: deadlines, the nurture cadence and when people may be nudged (the shape of leads/followUp's FollowUpPolicy). */
+  followUp: {
+    claimSlaMs: number;
+    firstTouchSlaMs: number;
+    cadenceMs: number[];
+    hours: BusinessHoursSetting;
+  };
   /** Identifies this process in delivery leases (several instances may share one Cosmos account). */
   instanceId: string;
   version: string;
@@ -46,8 +54,15 @@ export interface Config {
 const KNOWN = [
   'PORT', 'HOST', 'NODE_ENV', 'LEAD_WEBHOOK_SECRET', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType',
   'MicrosoftAppTenantId', 'COSMOS_ENDPOINT', 'COSMOS_KEY', 'COSMOS_DATABASE', 'DATA_DIR', 'JOB_INTERVAL', 'LOG_LEVEL',
-  'MANAGER_IDS', 'CLAIM_SLA', 'INSTANCE_ID',
+  'MANAGER_IDS', 'CLAIM_SLA', 'INSTANCE_ID', 'FIRST_TOUCH_SLA', 'NURTURE_CADENCE', 'BUSINESS_HOURS', 'TIMEZONE',
 ] as const;
+
+/** BUSINESS_HOURS in the team's TIMEZONE (the shape of leads/businessHours' BusinessHours); no spans = always open. */
+export interface BusinessHoursSetting {
+  zone: string;
+  /** ISO weekdays (1 = Monday), minutes after local midnight. */
+  spans: { days: number[]; start: number; end: number }[];
+}
 
 const duration = (name: string, min: number) =>
   z.string().transform((v, ctx) => {
@@ -76,8 +91,46 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MANAGER_IDS: z.string().default(''),
   CLAIM_SLA: duration('CLAIM_SLA', 1000).default('15m'),
+  FIRST_TOUCH_SLA: duration('FIRST_TOUCH_SLA', 1000).default('1h'),
+  NURTURE_CADENCE: z.string().default('1d,3d,7d,14d,21d').transform((v, ctx) => {
+    const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
+    if (!steps.length || steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n < 1000) || steps.some((n, i) => i > 0 && n <= steps[i - 1])) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `NURTURE_CADENCE: expected increasing durations after the start of nurture, such as 1d,3d,7d,14d,21d, got "${v}"` });
+      return z.NEVER;
+    }
+    return steps as number[];
+  }),
+  TIMEZONE: z.string().default('UTC').refine((v) => IANAZone.isValidZone(v), { message: 'TIMEZONE: expected an IANA time zone such as Europe/Istanbul or America/New_York' }),
+  BUSINESS_HOURS: z.string().default(''),
   INSTANCE_ID: z.string().optional(),
 });
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * BUSINESS_HOURS such as "Mon-Fri 09:00-17:00" or "Mon-Thu 08:30-17:00, Fri 08:30-13:00"; empty = always open.
+ * Throws an Error whose message says what was expected.
+ */
+export function parseBusinessHours(text: string, zone: string): BusinessHoursSetting {
+  if (!IANAZone.isValidZone(zone)) throw new Error(`expected an IANA time zone such as Europe/Istanbul or America/New_York, got "${zone}"`);
+  const spans: BusinessHoursSetting['spans'] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]{3})(?:\s*-\s*([A-Za-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(part);
+    const from = m ? DAYS.indexOf(m[1].toLowerCase()) : -1;
+    const to = m ? (m[2] ? DAYS.indexOf(m[2].toLowerCase()) : from) : -1;
+    if (!m || from < 0 || to < 0) throw new Error(`expected opening hours such as "Mon-Fri 09:00-17:00", got "${part}"`);
+    const start = Number(m[3]) * 60 + Number(m[4]);
+    const end = Number(m[5]) * 60 + Number(m[6]);
+    if (Number(m[4]) > 59 || Number(m[6]) > 59 || end > 24 * 60 || start >= end) throw new Error(`expected a start before the end within one day, got "${part}"`);
+    const days: number[] = [];
+    for (let d = from; ; d = (d + 1) % 7) {
+      days.push(d + 1);
+      if (d === to) break;
+    }
+    spans.push({ days, start, end });
+  }
+  return { zone, spans };
+}
 
 /** Levenshtein distance, for "did you mean" on mistyped variable names. */
 function distance(a: string, b: string): number {
@@ -135,6 +188,12 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   if (anonymous && e.NODE_ENV === 'production') problems.push('MicrosoftAppId: expected an app id in production (NODE_ENV=production); anonymous mode is for local development only');
   // The embedded SQLite store is durable and fit for production on one machine; only the generated secret is not.
   if (!e.LEAD_WEBHOOK_SECRET && e.NODE_ENV === 'production') problems.push('LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters in production');
+  let hours: BusinessHoursSetting = { zone: e.TIMEZONE, spans: [] };
+  try {
+    hours = parseBusinessHours(e.BUSINESS_HOURS, e.TIMEZONE);
+  } catch (err) {
+    problems.push(`BUSINESS_HOURS: ${(err as Error).message}`);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -152,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     logLevel: e.LOG_LEVEL,
     managerIds: e.MANAGER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
     claimSlaMs: e.CLAIM_SLA,
+    followUp: { claimSlaMs: e.CLAIM_SLA, firstTouchSlaMs: e.FIRST_TOUCH_SLA, cadenceMs: e.NURTURE_CADENCE, hours },
     instanceId: e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     version: packageVersion(),
     warnings: suspiciousNames(env).map((n) => `unknown setting ${n}`),
@@ -215,6 +275,9 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     jobIntervalMs: c.jobIntervalMs,
     managers: c.managerIds.length,
     claimSlaMs: c.claimSlaMs,
+    firstTouchSlaMs: c.followUp.firstTouchSlaMs,
+    nurtureCadenceMs: c.followUp.cadenceMs,
+    businessHours: c.followUp.hours.spans.length ? c.followUp.hours : `always (${c.followUp.hours.zone})`,
     instanceId: c.instanceId,
   };
 }

@@ -73,4 +73,21 @@ describe('config', () => {
     assert.equal(text.includes('super-secret-value-123'), false);
     assert.equal(text.includes('pw-secret'), false);
   });
+
+  it('reminder settings default to a 1 h first touch, the 1-3-7-14-21 day cadence and always-open hours in UTC', () => {
+    const { followUp } = loadConfig({ DATA_DIR: tempDir() });
+    assert.equal(followUp.firstTouchSlaMs, 3_600_000);
+    assert.deepEqual(followUp.cadenceMs, [1, 3, 7, 14, 21].map((d) => d * 86_400_000));
+    assert.deepEqual(followUp.hours, { zone: 'UTC', spans: [] });
+  });
+
+  it('reads business hours in the team time zone and says what is wrong with a bad cadence, zone or hours', () => {
+    const c = loadConfig({ DATA_DIR: tempDir(), BUSINESS_HOURS: 'Mon-Fri 09:00-17:00', TIMEZONE: 'Europe/Istanbul', NURTURE_CADENCE: '30s, 2m' });
+    assert.deepEqual(c.followUp.hours, { zone: 'Europe/Istanbul', spans: [{ days: [1, 2, 3, 4, 5], start: 540, end: 1020 }] });
+    assert.deepEqual(c.followUp.cadenceMs, [30_000, 120_000]);
+    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NURTURE_CADENCE: '3d,1d' }), /NURTURE_CADENCE: expected increasing durations .* got "3d,1d"/);
+    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), TIMEZONE: 'Istanbul' }), /TIMEZONE: expected an IANA time zone .*got "Istanbul"/);
+    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), BUSINESS_HOURS: '9 to 5' }), /BUSINESS_HOURS: expected opening hours such as "Mon-Fri 09:00-17:00", got "9 to 5"/);
+    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), FIRST_TOUCH_SLA: 'soon' }), /FIRST_TOUCH_SLA: expected a duration/);
+  });
 });

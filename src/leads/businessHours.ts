@@ -1,9 +1,8 @@
 /**
  * When Lead Desk may nudge people: the team's business hours in its time zone (luxon does the calendar, time zones
- * and DST). `BUSINESS_HOURS` reads like "Mon-Fri 09:00-17:00" or "Mon-Thu 08:30-17:00, Fri 08:30-13:00"; empty means
- * always open. Pure: `at` is a parameter, nothing reads the clock.
+ * and DST). src/config.ts parses BUSINESS_HOURS + TIMEZONE into this shape. Pure: `at` is a parameter.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 
 export interface OpeningSpan {
   /** ISO weekdays: 1 = Monday … 7 = Sunday. */
@@ -17,30 +16,6 @@ export interface BusinessHours {
   zone: string;
   /** Empty = always open. */
   spans: OpeningSpan[];
-}
-
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-/** Parses BUSINESS_HOURS; throws an Error whose message says what was expected. */
-export function parseBusinessHours(text: string, zone: string): BusinessHours {
-  if (!IANAZone.isValidZone(zone)) throw new Error(`expected an IANA time zone such as Europe/Istanbul or America/New_York, got "${zone}"`);
-  const spans: OpeningSpan[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([A-Za-z]{3})(?:\s*-\s*([A-Za-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(part);
-    const from = m ? DAYS.indexOf(m[1].toLowerCase()) : -1;
-    const to = m ? (m[2] ? DAYS.indexOf(m[2].toLowerCase()) : from) : -1;
-    if (!m || from < 0 || to < 0) throw new Error(`expected opening hours such as "Mon-Fri 09:00-17:00", got "${part}"`);
-    const start = Number(m[3]) * 60 + Number(m[4]);
-    const end = Number(m[5]) * 60 + Number(m[6]);
-    if (Number(m[4]) > 59 || Number(m[6]) > 59 || end > 24 * 60 || start >= end) throw new Error(`expected a start before the end within one day, got "${part}"`);
-    const days: number[] = [];
-    for (let d = from; ; d = (d + 1) % 7) {
-      days.push(d + 1);
-      if (d === to) break;
-    }
-    spans.push({ days, start, end });
-  }
-  return { zone, spans };
 }
 
 /** `at` when business is open then, else the start of the next opening (in the team's zone, DST included). */

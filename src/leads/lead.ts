@@ -103,6 +103,8 @@ export interface Rejection {
 }
 
 export interface Nurture {
+  /** When the seller started the nurture: the cadence counts from here. */
+  startedAt?: string;
   nextTouchAt: string;
   cadence?: string;
   note?: string;
@@ -138,6 +140,17 @@ export interface Delivery {
   lease?: { owner: string; until: string };
 }
 
+/** The next step Lead Desk owes a lead (leads/followUp.ts derives it from the lead's state after every change). */
+export type FollowUpKind = 'unclaimed' | 'escalate' | 'first-touch' | 'nurture';
+
+export interface FollowUp {
+  kind: FollowUpKind;
+  /** When it is due, already moved into business hours; the reminder job queries this (indexed). */
+  dueAt: string;
+  /** A job worker's claim on sending it, taken with an ETag-guarded write (two bot processes send it once). */
+  lease?: { owner: string; until: string };
+}
+
 export interface Lead {
   id: string;
   /** `lead` documents share the `leads` container with nothing else today; the field keeps queries explicit. */
@@ -159,7 +172,15 @@ export interface Lead {
   rating: Rating;
   signals: LeadSignal[];
   nurture?: Nurture;
-  sla: { claimBy: string; escalatedAt?: string };
+  /** The claim deadline, and when each stage of the unclaimed ladder went out (each once; a release clears them). */
+  sla: { claimBy: string; remindedAt?: string; escalatedAt?: string };
+  /** The owner's first logged touch (or the start of nurture). */
+  firstTouchAt?: string;
+  /** When the owner was reminded of the missing first touch (once per owner). */
+  firstTouchRemindedAt?: string;
+  /** No reminder before this (Snooze 1 day / 1 week). */
+  snoozedUntil?: string;
+  followUp?: FollowUp;
   delivery: Delivery;
   /** Incremented on every change of what the card shows. */
   rev: number;

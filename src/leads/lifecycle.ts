@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ErrorCode } from './errors';
 import type { Actor, Contact, Lead, LeadDraft, LeadEvent, LeadSignal, Qualification } from './lead';
 import { scoreLead } from './scoring';
+import { DEFAULT_POLICY, nextCadenceTouch, withFollowUp, type FollowUpPolicy } from './followUp';
 import {
   STATUS_WORDS, VERB_PHRASES, actorOf, futureDateOf, invalid, isRefusal, optionalText, qualificationOf, reasonOf, refuse,
   transitionOf, type Refusal, type Role, type Verb,
@@ -26,11 +27,11 @@ function signalOf(draft: LeadDraft): LeadSignal {
   };
 }
 
-export function newLead(draft: LeadDraft, id: string, generation: number, now: Date, claimSlaMs: number): Lead {
+export function newLead(draft: LeadDraft, id: string, generation: number, now: Date, policy: FollowUpPolicy = DEFAULT_POLICY): Lead {
   const at = now.toISOString();
   const signals = [signalOf(draft)];
   const { score, rating } = scoreLead({ signals, contact: draft.contact, doNotContact: draft.doNotContact, isTest: draft.isTest });
-  return {
+  const lead: Lead = {
     id,
     type: 'lead',
     dedupeKey: draft.dedupeKey,
@@ -44,13 +45,14 @@ export function newLead(draft: LeadDraft, id: string, generation: number, now: D
     score,
     rating,
     signals,
-    sla: { claimBy: new Date(now.getTime() + claimSlaMs).toISOString() },
+    sla: { claimBy: new Date(now.getTime() + policy.claimSlaMs).toISOString() },
     delivery: { state: 'pending', attempts: 0, nextAttemptAt: at },
     rev: 1,
     raw: [draft.raw],
     createdAt: at,
     updatedAt: at,
   };
+  return withFollowUp(lead, policy);
 }
 
 /**
@@ -100,8 +102,10 @@ export type Command =
   | { verb: 'qualify'; qualification: Qualification }
   | { verb: 'reject'; reason?: string; notes?: string }
   | { verb: 'nurture'; nextTouchAt: string; cadence?: string; note?: string }
-  /** Log a touch; with `nextTouchAt` it is also a snooze. */
+  /** Log a touch (a reminder's Done); with `nextTouchAt` it also moves the next touch. */
   | { verb: 'touch'; note?: string; nextTouchAt?: string }
+  /** No reminder for this long (a reminder's Snooze 1 day / 1 week). */
+  | { verb: 'snooze'; days: number }
   | { verb: 'reassign'; to: Actor };
 
 /** The new lead and its audit event, or a refusal with a code and a sentence for the user (never thrown). */
@@ -130,7 +134,7 @@ export function roleOf(lead: Lead, actor: Actor, managerIds: readonly string[]):
  * everywhere, plus the audit event whose `data` holds the command's inputs (never the contact).
  * Ownership is recognized from `role` or from `actor`, so a manager who owns the lead may also do owner-only verbs.
  */
-export function decide(lead: Lead, command: Command, actor: Actor, role: Role, now: Date): Decision {
+export function decide(lead: Lead, command: Command, actor: Actor, role: Role, now: Date, policy: FollowUpPolicy = DEFAULT_POLICY): Decision {
   const transition = transitionOf(command?.verb);
   if (!transition) return refuse('action.unknown-verb', { verb: String(command?.verb) });
   const { verb, who } = transition;
@@ -153,13 +157,14 @@ export function decide(lead: Lead, command: Command, actor: Actor, role: Role, n
 
   const next = structuredClone(lead);
   const at = now.toISOString();
-  const data = (APPLY[verb] as Apply<Command>)(next, command, { actor, now, at });
+  const data = (APPLY[verb] as Apply<Command>)(next, command, { actor, now, at, policy });
   if (isRefusal(data)) return data;
 
   if (transition.to !== 'same') next.status = transition.to;
   next.rev = lead.rev + 1;
   next.updatedAt = at;
   next.delivery = { ...next.delivery, state: 'pending', nextAttemptAt: at };
+  withFollowUp(next, policy);
   const event: LeadEvent = { leadId: lead.id, at, verb, actor: copyActor(actor), from: lead.status, to: next.status, data: defined(data) };
   return { ok: true, lead: next, event };
 }
@@ -176,7 +181,7 @@ export const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
 
 // ─── one handler per verb: check inputs, change the (cloned) lead, return the event data ───────────────
 
-interface Ctx { actor: Actor; now: Date; at: string }
+interface Ctx { actor: Actor; now: Date; at: string; policy: FollowUpPolicy }
 type Apply<C extends Command> = (next: Lead, command: C, ctx: Ctx) => Record<string, unknown> | Refusal;
 
 const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
@@ -185,13 +190,17 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     if (next.isTest) return refuse('lead.test-lead');
     next.owner = copyActor(actor);
     next.claimedAt = at;
+    delete next.snoozedUntil;
     return {};
   },
 
-  /** Back to the queue: no owner, no claim time (the next claim sets it again). */
-  release(next) {
+  /** Back to the queue: no owner, no claim time (the next claim sets it again); the unclaimed ladder starts again. */
+  release(next, _command, { now, policy }) {
     delete next.owner;
     delete next.claimedAt;
+    delete next.snoozedUntil;
+    delete next.firstTouchRemindedAt;
+    next.sla = { claimBy: new Date(now.getTime() + policy.claimSlaMs).toISOString() };
     return {};
   },
 
@@ -202,6 +211,7 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     if (sameActor(next.owner, to)) return invalid('to', `${to.name} already owns this lead.`);
     next.owner = to;
     next.claimedAt ??= at;
+    delete next.snoozedUntil;
     return { to };
   },
 
@@ -225,19 +235,26 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     return { reason, notes };
   },
 
-  nurture(next, command, { now }) {
-    const nextTouchAt = futureDateOf(command.nextTouchAt, now);
-    if (isRefusal(nextTouchAt)) return nextTouchAt;
+  /** Starts the cadence (day 1, 3, 7… from now) unless the seller picked the first touch date. */
+  nurture(next, command, { now, at, policy }) {
+    const picked = command.nextTouchAt ? futureDateOf(command.nextTouchAt, now) : undefined;
+    if (isRefusal(picked)) return picked;
+    const nextTouchAt = picked ?? nextCadenceTouch(at, now, policy.cadenceMs);
     const cadence = optionalText(command.cadence, 'cadence');
     if (isRefusal(cadence)) return cadence;
     const note = optionalText(command.note, 'note');
     if (isRefusal(note)) return note;
-    next.nurture = defined({ nextTouchAt, cadence, note, touches: next.nurture?.touches ?? [] }) as Lead['nurture'];
+    next.nurture = defined({ startedAt: at, nextTouchAt, cadence, note, touches: next.nurture?.touches ?? [] }) as Lead['nurture'];
+    next.firstTouchAt ??= at;
+    delete next.snoozedUntil;
     return { nextTouchAt, cadence, note };
   },
 
-  /** Log a touch; a new nextTouchAt snoozes. A lead without a schedule yet needs one. */
-  touch(next, command, { actor, now, at }) {
+  /**
+   * Log a touch (a reminder's Done). A nurtured lead whose touch was due moves on to the next step of its cadence; a
+   * new nextTouchAt moves it there instead. On a claimed lead it is the first touch, which ends the first-touch reminder.
+   */
+  touch(next, command, { actor, now, at, policy }) {
     const note = optionalText(command.note, 'note');
     if (isRefusal(note)) return note;
     let nextTouchAt: string | undefined;
@@ -246,11 +263,25 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
       if (isRefusal(date)) return date;
       nextTouchAt = date;
     }
-    const current = next.nurture;
-    if (!current && !nextTouchAt) return invalid('nextTouchAt', 'Pick the date of the next touch: this lead has no nurture schedule yet.');
     const touch = note === undefined ? { at, by: actor.name } : { at, by: actor.name, note };
-    next.nurture = { ...(current ?? { touches: [] }), nextTouchAt: nextTouchAt ?? current!.nextTouchAt, touches: [...(current?.touches ?? []), touch] };
+    const current = next.nurture;
+    next.firstTouchAt ??= at;
+    delete next.snoozedUntil;
+    if (current || nextTouchAt) {
+      const due = current && current.nextTouchAt > at ? current.nextTouchAt : nextCadenceTouch(current?.startedAt ?? at, now, policy.cadenceMs);
+      next.nurture = { ...(current ?? { touches: [] }), nextTouchAt: nextTouchAt ?? due, touches: [...(current?.touches ?? []), touch] };
+    }
     return { note, nextTouchAt };
+  },
+
+  /** No reminder for `days` (1 or 7 from a reminder card); a nurtured lead's next touch moves with it. */
+  snooze(next, command, { now }) {
+    const days = Number(command.days);
+    if (!Number.isInteger(days) || days < 1 || days > 90) return invalid('days', 'Snooze for 1 to 90 days.');
+    const until = new Date(now.getTime() + days * 86_400_000).toISOString();
+    next.snoozedUntil = until;
+    if (next.nurture) next.nurture = { ...next.nurture, nextTouchAt: until };
+    return { days, until };
   },
 
   /** Back to work: the previous owner keeps it, else the reopening manager takes it; a rejection is cleared. */

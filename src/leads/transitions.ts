@@ -4,7 +4,7 @@
 import { formatMessage, type ErrorCode } from './errors';
 import { REJECT_REASONS, type Actor, type LeadStatus, type Qualification, type Rating, type RejectReason } from './lead';
 
-export type Verb = 'claim' | 'release' | 'qualify' | 'reject' | 'nurture' | 'touch' | 'reassign' | 'reopen' | 'erase';
+export type Verb = 'claim' | 'release' | 'qualify' | 'reject' | 'nurture' | 'touch' | 'snooze' | 'reassign' | 'reopen' | 'erase';
 
 /** Who the actor is for this lead. Manager wins over owner when both (lifecycle still lets a manager-owner do owner-only verbs). */
 export type Role = 'owner' | 'manager' | 'seller';
@@ -38,6 +38,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { verb: 'reject', from: ['claimed', 'nurturing'], to: 'rejected', who: ['owner', 'manager'] },
   { verb: 'nurture', from: ['claimed'], to: 'nurturing', who: ['owner'] },
   { verb: 'touch', from: ['claimed', 'nurturing'], to: 'same', who: ['owner'] },
+  { verb: 'snooze', from: ['claimed', 'nurturing'], to: 'same', who: ['owner', 'manager'] },
   { verb: 'reopen', from: ['qualified', 'rejected'], to: 'claimed', who: ['manager'] },
   { verb: 'erase', from: ALL_STATUSES, to: 'same', who: ['manager'] },
 ];
@@ -50,6 +51,7 @@ export const VERB_PHRASES: Readonly<Record<Verb, string>> = {
   reject: 'reject',
   nurture: 'nurture',
   touch: 'log a touch on',
+  snooze: 'snooze',
   reassign: 'reassign',
   reopen: 'reopen',
   erase: 'erase the personal data of',

@@ -31,6 +31,8 @@ export interface LeadDocuments {
   replace(lead: Lead, etag: string): Promise<Lead | undefined>;
   /** Ids of pending leads whose next attempt is due and whose lease (if any) has expired, oldest first. */
   dueForDelivery(nowIso: string, limit: number): Promise<string[]>;
+  /** Ids of leads whose follow-up (reminder, escalation) is due and not leased by a live worker, oldest first. */
+  dueForFollowUp(nowIso: string, limit: number): Promise<string[]>;
   /** Every lead (small datasets: tests and checks). */
   all(): Promise<Lead[]>;
 }

@@ -6,6 +6,7 @@ import type { Lead, LeadDraft } from '../leads/lead';
 import { isOpen } from '../leads/lead';
 import { leadIdFor } from '../leads/intake';
 import { mergeSignal, newLead } from '../leads/lifecycle';
+import { DEFAULT_POLICY, type FollowUpPolicy } from '../leads/followUp';
 import { LeadDeskError } from '../leads/errors';
 import type { LeadDocuments } from './backend';
 
@@ -55,12 +56,13 @@ export class LeadStore {
    * or — when the very same payload was stored before — nothing (a retried delivery).
    * `lease`: a new lead is created already leased for delivery by the caller's process.
    */
-  async receive(draft: LeadDraft, now: Date, claimSlaMs: number, lease?: { owner: string; until: string }): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
+  async receive(draft: LeadDraft, now: Date, policyOrSla: FollowUpPolicy | number, lease?: { owner: string; until: string }): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
+    const policy = typeof policyOrSla === 'number' ? { ...DEFAULT_POLICY, claimSlaMs: policyOrSla } : policyOrSla;
     let generation = 0;
     for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
       const id = leadIdFor(draft.dedupeKey, generation);
       // Create first (most leads are new): one round trip; "exists" means the person is known for this offer.
-      const fresh = newLead(draft, id, generation, now, claimSlaMs);
+      const fresh = newLead(draft, id, generation, now, policy);
       // The process that stores a new lead holds its delivery lease from the start (taken by the create itself).
       if (lease) fresh.delivery.lease = lease;
       const created = await this.create(fresh);
@@ -86,6 +88,11 @@ export class LeadStore {
   /** Leads whose delivery is due and not leased by a live worker (an indexed query: it reads only what is due). */
   dueForDelivery(now: Date, limit: number): Promise<string[]> {
     return this.docs.dueForDelivery(now.toISOString(), limit);
+  }
+
+  /** Leads whose reminder or escalation is due and not leased by a live worker (indexed: reads only what is due). */
+  dueForFollowUp(now: Date, limit: number): Promise<string[]> {
+    return this.docs.dueForFollowUp(now.toISOString(), limit);
   }
 
   /** Every lead (small datasets: tests and checks). */

@@ -1,6 +1,7 @@
 /** Outside business hours nothing is sent: it waits for the next opening in the team's time zone. */
 import assert from 'node:assert/strict';
-import { isOpenAt, nextOpening, parseBusinessHours } from '../../src/leads/businessHours';
+import { isOpenAt, nextOpening } from '../../src/leads/businessHours';
+import { parseBusinessHours } from '../../src/config';
 
 const at = (iso: string) => new Date(iso);
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   TRANSITIONS, decide, roleOf, timeToClaimMs, type Command, type Decision, type Role, type Verb,
 } from '../../src/leads/lifecycle';
+import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
 import type { ErrorCode } from '../../src/leads/errors';
 import { REJECT_REASONS, type Actor, type Lead, type LeadStatus, type Rating } from '../../src/leads/lead';
 
@@ -70,6 +71,7 @@ const COMMANDS: Record<Verb, Command> = {
   reject: { verb: 'reject', reason: 'no-budget', notes: 'Maybe next year' },
   nurture: { verb: 'nurture', nextTouchAt: '2026-12-01', cadence: 'weekly', note: 'Budget in January' },
   touch: { verb: 'touch', note: 'Left a voicemail', nextTouchAt: '2026-12-02' },
+  snooze: { verb: 'snooze', days: 1 },
   reassign: { verb: 'reassign', to: RUI },
   reopen: { verb: 'reopen' },
   erase: { verb: 'erase' },
@@ -149,6 +151,13 @@ const EXPECTED: Record<Verb, Record<LeadStatus, [Outcome, Outcome, Outcome]>> = 
     qualified: [WRONG, WRONG, WRONG],
     rejected: [WRONG, WRONG, WRONG],
   },
+  snooze: {
+    new: [WRONG, WRONG, WRONG],
+    claimed: ['claimed', 'claimed', NOT_OWNER],
+    nurturing: ['nurturing', 'nurturing', NOT_OWNER],
+    qualified: [WRONG, WRONG, WRONG],
+    rejected: [WRONG, WRONG, WRONG],
+  },
   reopen: {
     new: [WRONG, WRONG, WRONG],
     claimed: [WRONG, WRONG, WRONG],
@@ -191,7 +200,8 @@ describe('lifecycle decide', () => {
             assert.equal(after.updatedAt, NOW.toISOString());
             assert.equal(after.delivery.state, 'pending');
             assert.equal(after.delivery.nextAttemptAt, NOW.toISOString());
-            assert.deepEqual(after.sla, lead.sla);
+            if (verb === 'release') assert.deepEqual(after.sla, { claimBy: new Date(NOW.getTime() + 15 * 60_000).toISOString() }, 'a release starts the claim ladder again');
+            else assert.deepEqual(after.sla, lead.sla);
             assert.deepEqual(
               { leadId: event.leadId, at: event.at, verb: event.verb, actor: event.actor, from: event.from, to: event.to },
               { leadId: lead.id, at: NOW.toISOString(), verb, actor: ACTORS[role], from: status, to: expected },
@@ -390,7 +400,7 @@ describe('lifecycle decide', () => {
   describe('nurture and touch', () => {
     it('schedules the next touch of a nurtured lead', () => {
       const { lead, event } = ok(decide(makeLead('claimed'), COMMANDS.nurture, ANA, 'owner', NOW));
-      assert.deepEqual(lead.nurture, { nextTouchAt: '2026-12-01T00:00:00.000Z', cadence: 'weekly', note: 'Budget in January', touches: [] });
+      assert.deepEqual(lead.nurture, { startedAt: NOW.toISOString(), nextTouchAt: '2026-12-01T00:00:00.000Z', cadence: 'weekly', note: 'Budget in January', touches: [] });
       assert.deepEqual(event.data, { nextTouchAt: '2026-12-01T00:00:00.000Z', cadence: 'weekly', note: 'Budget in January' });
     });
 
@@ -401,7 +411,13 @@ describe('lifecycle decide', () => {
       });
     }
 
-    for (const nextTouchAt of ['next week', '2026-02-30', '2026-13-01', '2026-12-01T10:00:00', '']) {
+    it('starts the cadence (day 1 from now) when the seller picks no date', () => {
+      const { lead } = ok(decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt: '' }, ANA, 'owner', NOW));
+      assert.equal(lead.nurture?.nextTouchAt, new Date(NOW.getTime() + 86_400_000).toISOString());
+      assert.equal(lead.followUp?.kind, 'nurture');
+    });
+
+    for (const nextTouchAt of ['next week', '2026-02-30', '2026-13-01', '2026-12-01T10:00:00']) {
       it(`refuses "${nextTouchAt}" as a next touch date`, () => {
         refused(decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt }, ANA, 'owner', NOW), 'action.invalid-input');
       });
@@ -425,8 +441,13 @@ describe('lifecycle decide', () => {
       assert.equal(lead.nurture?.touches.length, 1);
     });
 
-    it('asks for a next touch date when a claimed lead has no schedule yet', () => {
-      refused(decide(makeLead('claimed'), { verb: 'touch', note: 'Called' }, ANA, 'owner', NOW), 'action.invalid-input');
+    it('logs the first touch of a claimed lead with no schedule, which ends its first-touch reminder', () => {
+      const claimed = makeLead('claimed');
+      assert.equal(withFollowUp(claimed, DEFAULT_POLICY).followUp?.kind, 'first-touch');
+      const { lead } = ok(decide(claimed, { verb: 'touch', note: 'Called' }, ANA, 'owner', NOW));
+      assert.equal(lead.firstTouchAt, NOW.toISOString());
+      assert.equal(lead.nurture, undefined);
+      assert.equal(lead.followUp, undefined);
     });
 
     it('says only the owner can log a touch', () => {
@@ -484,7 +505,7 @@ describe('lifecycle decide', () => {
     });
 
     it('refuses a verb it does not know', () => {
-      refused(decide(makeLead('claimed'), { verb: 'snooze' } as unknown as Command, ANA, 'owner', NOW), 'action.unknown-verb');
+      refused(decide(makeLead('claimed'), { verb: 'teleport' } as unknown as Command, ANA, 'owner', NOW), 'action.unknown-verb');
     });
   });
 

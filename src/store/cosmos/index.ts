@@ -86,6 +86,15 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
             { '@limit': limit, '@now': nowIso },
           )
         ).map((r) => r.id),
+      dueForFollowUp: async (nowIso, limit) =>
+        (
+          await query<{ id: string }>(
+            c.leads,
+            "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.followUp.dueAt <= @now " +
+              'AND (NOT IS_DEFINED(c.followUp.lease) OR c.followUp.lease.until <= @now) ORDER BY c.followUp.dueAt ASC',
+            { '@limit': limit, '@now': nowIso },
+          )
+        ).map((r) => r.id),
       all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
     },
     installs: {
@@ -115,7 +124,7 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
       forLead: async (leadId, limit) =>
         (
           await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', { '@leadId': leadId, '@limit': limit })
-        ).map(({ id, leadId: l, at, verb, actor, from, to, data }) => ({ id, leadId: l, at, verb, actor, from, to, data })),
+        ).map((e) => withoutSystemFields(e)),
     },
     bulk: {
       count: async (name) => (await query<number>(c[name], 'SELECT VALUE COUNT(1) FROM c'))[0] ?? 0,

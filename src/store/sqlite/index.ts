@@ -38,6 +38,10 @@ export function loadDriver(): typeof BetterSqlite3 {
   }
 }
 
+/** The outbox's due query (`@now`, `@limit`); it reads only the partial index `leads_delivery_due` (tested). */
+export const DUE_FOR_DELIVERY_SQL =
+  "SELECT id FROM leads WHERE delivery_state = 'pending' AND delivery_due <= @now AND (lease_until IS NULL OR lease_until <= @now) ORDER BY delivery_due LIMIT @limit";
+
 export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(file: string): Promise<number>; db: Database } {
   const Driver = loadDriver();
   fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
@@ -63,8 +67,9 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
       },
     ]),
   ) as Record<ContainerName, Record<'get' | 'insert' | 'upsert' | 'replace' | 'remove' | 'count' | 'pageFirst' | 'pageAfter', BetterSqlite3.Statement>>;
-  const due = db.prepare(
-    "SELECT id FROM leads WHERE delivery_state = 'pending' AND delivery_due <= @now AND (lease_until IS NULL OR lease_until <= @now) ORDER BY delivery_due LIMIT @limit",
+  const due = db.prepare(DUE_FOR_DELIVERY_SQL);
+  const dueFollowUps = db.prepare(
+    'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit',
   );
   const allLeads = db.prepare('SELECT doc, etag FROM leads');
   const channels = db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel'");
@@ -97,6 +102,7 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
           return stmts.leads.replace.run(json(lead), next, lead.id, etag).changes === 1 ? { ...withoutSystemFields(lead), _etag: next } : undefined;
         }),
       dueForDelivery: async (nowIso, limit) => wrap(() => (due.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
+      dueForFollowUp: async (nowIso, limit) => wrap(() => (dueFollowUps.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
       all: async () => wrap(() => (allLeads.all() as { doc: string; etag: string }[]).map((r) => doc<Lead>(r)!)),
     },
     installs: {

@@ -35,4 +35,11 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX installs_type_team ON installs (type, team_id);
   `,
+  // 2: the reminder job's due query (issue 8): the next follow-up of a lead, its due time and its lease
+  `
+  ALTER TABLE leads ADD COLUMN follow_up_due TEXT GENERATED ALWAYS AS (doc ->> '$.followUp.dueAt') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN follow_up_lease_until TEXT GENERATED ALWAYS AS (doc ->> '$.followUp.lease.until') VIRTUAL;
+  -- Only leads with a follow-up are in it: closed leads, and most of years of history, are not read at all.
+  CREATE INDEX leads_follow_up_due ON leads (follow_up_due) WHERE follow_up_due IS NOT NULL;
+  `,
 ];

@@ -1,0 +1,101 @@
+/**
+ * Speed-to-lead and nurture: the one next step Lead Desk owes a lead, derived from its state. Pure.
+ *
+ * | status    | next step (kind)                                   | due                                        |
+ * |-----------|----------------------------------------------------|--------------------------------------------|
+ * | new       | `unclaimed`: reply in the lead's thread            | `sla.claimBy` (CLAIM_SLA after arrival)    |
+ * | new       | `escalate`: @mention the managers there            | one more CLAIM_SLA later (twice the SLA)   |
+ * | claimed   | `first-touch`: remind the owner, once              | claimedAt + FIRST_TOUCH_SLA, until a touch |
+ * | nurturing | `nurture`: remind the owner                        | `nurture.nextTouchAt` (the cadence)        |
+ * | closed    | nothing                                            |                                            |
+ *
+ * Every due time is moved to the next opening of the team's business hours, and after a snooze. Each stage is done
+ * once: what was sent is recorded on the lead (`sla.remindedAt`, `sla.escalatedAt`, `firstTouchRemindedAt`), so a
+ * restart, a second bot process or a late job pass cannot send it again; a release starts the ladder afresh.
+ * The lifecycle calls `withFollowUp` after every change, so the stored `followUp` is never out of step with the lead.
+ */
+import { nextOpening, type BusinessHours } from './businessHours';
+import type { FollowUp, FollowUpKind, Lead } from './lead';
+
+export interface FollowUpPolicy {
+  claimSlaMs: number;
+  firstTouchSlaMs: number;
+  /** Offsets from the start of nurture: day 1, 3, 7, 14, 21 by default. */
+  cadenceMs: number[];
+  hours: BusinessHours;
+}
+
+const DAY = 86_400_000;
+export const DEFAULT_POLICY: FollowUpPolicy = {
+  claimSlaMs: 15 * 60_000,
+  firstTouchSlaMs: 3_600_000,
+  cadenceMs: [1, 3, 7, 14, 21].map((d) => d * DAY),
+  hours: { zone: 'UTC', spans: [] },
+};
+
+/** The step a lead is waiting for, before business hours and snoozes; undefined when none. */
+export function dueStep(lead: Lead, policy: FollowUpPolicy): { kind: FollowUpKind; at: number } | undefined {
+  if (lead.isTest || lead.doNotContact) return undefined;
+  switch (lead.status) {
+    case 'new': {
+      const claimBy = Date.parse(lead.sla.claimBy);
+      if (!lead.sla.remindedAt) return { kind: 'unclaimed', at: claimBy };
+      if (!lead.sla.escalatedAt) return { kind: 'escalate', at: claimBy + policy.claimSlaMs };
+      return undefined;
+    }
+    case 'claimed': {
+      if (lead.firstTouchAt || lead.firstTouchRemindedAt || !lead.claimedAt) return undefined;
+      return { kind: 'first-touch', at: Date.parse(lead.claimedAt) + policy.firstTouchSlaMs };
+    }
+    case 'nurturing':
+      return lead.nurture?.nextTouchAt ? { kind: 'nurture', at: Date.parse(lead.nurture.nextTouchAt) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The lead with its `followUp` set from its state (keeping a live lease when the step is unchanged). */
+export function withFollowUp(lead: Lead, policy: FollowUpPolicy): Lead {
+  const step = dueStep(lead, policy);
+  if (!step) {
+    delete lead.followUp;
+    return lead;
+  }
+  const snoozed = lead.snoozedUntil ? Math.max(step.at, Date.parse(lead.snoozedUntil)) : step.at;
+  const dueAt = nextOpening(new Date(snoozed), policy.hours).toISOString();
+  const next: FollowUp = { kind: step.kind, dueAt };
+  if (lead.followUp?.lease && lead.followUp.kind === step.kind) next.lease = lead.followUp.lease;
+  lead.followUp = next;
+  return lead;
+}
+
+/**
+ * The next touch of a nurture started at `startedAt`: the first cadence point after `now`; after the last one, the
+ * cadence's last interval again (a lead keeps being nudged until it is qualified or rejected).
+ */
+export function nextCadenceTouch(startedAt: string, now: Date, cadenceMs: number[]): string {
+  const start = Date.parse(startedAt);
+  const t = now.getTime();
+  for (const offset of cadenceMs) if (start + offset > t) return new Date(start + offset).toISOString();
+  const last = cadenceMs[cadenceMs.length - 1] ?? 7 * DAY;
+  const gap = cadenceMs.length > 1 ? last - cadenceMs[cadenceMs.length - 2] : last;
+  const after = start + last;
+  const steps = Math.floor((t - after) / gap) + 1;
+  return new Date(after + steps * gap).toISOString();
+}
+
+/** What a reminder of this kind says, in the lead's thread or the owner's chat. */
+export function followUpText(kind: FollowUpKind, lead: Lead, now: Date): string {
+  const minutes = Math.max(1, Math.round((now.getTime() - Date.parse(lead.createdAt)) / 60_000));
+  const age = minutes < 120 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
+  switch (kind) {
+    case 'unclaimed':
+      return `Unclaimed for ${age}: who takes it?`;
+    case 'escalate':
+      return `Still unclaimed after ${age}.`;
+    case 'first-touch':
+      return 'No first touch logged yet: reach out while the lead is warm.';
+    case 'nurture':
+      return 'A nurture touch is due.';
+  }
+}
