@@ -130,7 +130,9 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
     /** SQLite's online backup: a consistent copy while other connections keep writing. Returns the pages copied. */
     backup: async (file) => {
       try {
-        return (await db.backup(file)).totalPages;
+        // One step for the whole file: in steps, every write by the bot between two steps restarts the backup, and
+        // a busy bot could keep it from ever finishing. WAL readers do not block writers, so the bot is not held up.
+        return (await db.backup(file, { progress: () => 0x7fffffff })).totalPages;
       } catch (err) {
         throw toSqliteError(err);
       }
