@@ -9,7 +9,6 @@ import { InstallStore } from './installStore';
 import { EventStore } from './eventStore';
 import { openSqliteBackend } from './sqlite';
 import { openCosmosBackend } from './cosmos';
-import { importSnapshotOnce } from './snapshotImport';
 
 export interface StoreOptions {
   dataDir: string;
@@ -37,8 +36,7 @@ export async function openStore(opts: StoreOptions, which: BackendName = opts.co
     if (!opts.cosmos.endpoint) throw new Error('COSMOS_ENDPOINT is not set');
     backend = await openCosmosBackend({ endpoint: opts.cosmos.endpoint, key: opts.cosmos.key, database: opts.cosmos.database });
   } else {
-    backend = openSqliteBackend({ file: sqliteFile(opts.dataDir) });
-    await importSnapshotOnce(opts.dataDir, backend.bulk);
+    backend = openSqliteBackend({ file: sqliteFile(opts.dataDir), importFrom: opts.dataDir });
   }
   return fromBackend(backend);
 }

@@ -18,11 +18,14 @@ import { LeadDeskError } from '../../leads/errors';
 import type { ChannelRecord } from '../installStore';
 import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StoreBackend, type StoredEvent } from '../backend';
 import { MIGRATIONS } from './schema';
+import { importSnapshotOnce } from './snapshotImport';
 
 type Database = BetterSqlite3.Database;
 
 export interface SqliteOptions {
   file: string;
+  /** Import an old `cosmos-snapshot.json` found in this directory, once (see snapshotImport.ts). */
+  importFrom?: string;
   /** How long a write waits for another process's lock before failing as store.unavailable. */
   busyTimeoutMs?: number;
 }
@@ -79,6 +82,7 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
     for (const d of docs) stmts[t].upsert.run(d.id, randomUUID(), json(d));
   });
   const puts = Object.fromEntries(CONTAINER_NAMES.map((t) => [t, putMany(t)])) as unknown as Record<ContainerName, (docs: Doc[]) => void>;
+  if (opts.importFrom) wrap(() => importSnapshotOnce(db, opts.importFrom!, (t, docs) => puts[t](docs)));
 
   const create = (t: ContainerName, d: { id: string }): string | undefined => {
     const etag = randomUUID();
