@@ -76,7 +76,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server: HttpServer = await startHttpServer(
     {
       messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      leads: leadsWebhook({ secret: config.webhookSecret, leads, claimSlaMs: config.claimSlaMs, deliverSoon: (id, stored) => outbox.deliverSoon(id, stored), deliveryLease: (now) => outbox.leaseFrom(now), now: overrides.now }),
+      leads: leadsWebhook({ secret: config.webhookSecret, leads, policy: config.followUp, deliverSoon: (id, stored) => outbox.deliverSoon(id, stored), deliveryLease: (now) => outbox.leaseFrom(now), now: overrides.now }),
       health: async () => {
         let answers = true;
         try {

@@ -9,6 +9,7 @@ import { parseLeadPayload } from '../leads/intake';
 import { LeadDeskError, isCoded } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { Lead } from '../leads/lead';
+import type { FollowUpPolicy } from '../leads/followUp';
 import { logger } from '../log';
 
 const log = logger('http:leads');
@@ -18,7 +19,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export interface LeadsWebhookDeps {
   secret: string;
   leads: LeadStore;
-  claimSlaMs: number;
+  /** Deadlines and business hours a new lead's follow-up is scheduled by. */
+  policy: FollowUpPolicy;
   /** Deliver the card now (not awaited: the webhook answers as soon as the lead is stored). */
   deliverSoon(leadId: string, stored?: Lead): void;
   /** The delivery lease a new lead is created with, so this process can post it without another write. */
@@ -43,7 +45,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       const now = deps.now?.() ?? new Date();
       const parsed = parseLeadPayload(body, now.toISOString());
       if (!parsed.ok) throw parsed.error;
-      const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.claimSlaMs, deps.deliveryLease?.(now));
+      const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.policy, deps.deliveryLease?.(now));
       log.info({ leadId: lead.id, outcome, action: lead.source.actionCode, storefront: lead.source.storefront, test: lead.isTest }, 'lead received');
       if (outcome !== 'duplicate') deps.deliverSoon(lead.id, lead);
       const status = outcome === 'duplicate' ? 200 : 202;

@@ -6,7 +6,7 @@ import type { Lead, LeadDraft } from '../leads/lead';
 import { isOpen } from '../leads/lead';
 import { leadIdFor } from '../leads/intake';
 import { mergeSignal, newLead } from '../leads/lifecycle';
-import { DEFAULT_POLICY, type FollowUpPolicy } from '../leads/followUp';
+import type { FollowUpPolicy } from '../leads/followUp';
 import { LeadDeskError } from '../leads/errors';
 import type { LeadDocuments } from './backend';
 
@@ -56,8 +56,7 @@ export class LeadStore {
    * or — when the very same payload was stored before — nothing (a retried delivery).
    * `lease`: a new lead is created already leased for delivery by the caller's process.
    */
-  async receive(draft: LeadDraft, now: Date, policyOrSla: FollowUpPolicy | number, lease?: { owner: string; until: string }): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
-    const policy = typeof policyOrSla === 'number' ? { ...DEFAULT_POLICY, claimSlaMs: policyOrSla } : policyOrSla;
+  async receive(draft: LeadDraft, now: Date, policy: FollowUpPolicy, lease?: { owner: string; until: string }): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
     let generation = 0;
     for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
       const id = leadIdFor(draft.dedupeKey, generation);

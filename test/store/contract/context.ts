@@ -8,6 +8,7 @@ import type { Lead, LeadDraft } from '../../../src/leads/lead';
 import { leadIdFor, parseLeadPayload } from '../../../src/leads/intake';
 import { newLead } from '../../../src/leads/lifecycle';
 import { contactMePayload } from '../../support/payloads';
+import { DEFAULT_POLICY, type FollowUpPolicy } from '../../../src/leads/followUp';
 
 /** One place where a store's data lives; `open()` may be called again for another Store on the same data. */
 export interface StorePlace {
@@ -53,7 +54,8 @@ export function useStores(factory: StoreFactory): Stores {
 
 /** When every lead in the contract arrives. */
 export const NOW = new Date('2026-11-24T14:05:00.000Z');
-export const CLAIM_SLA_MS = 2 * 60 * 60 * 1000;
+/** The follow-up policy leads are received with: a 2 h claim deadline. */
+export const POLICY: FollowUpPolicy = { ...DEFAULT_POLICY, claimSlaMs: 2 * 60 * 60 * 1000 };
 export const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString();
 
 /** A Contact me payload from buyer number `n` (a distinct person, so a distinct lead). */
@@ -71,7 +73,7 @@ export function draftOf(payload: unknown, receivedAt: Date = NOW): LeadDraft {
 /** A new lead as intake makes it for buyer `n`, with `changes` applied (e.g. another delivery state). */
 export function leadOf(n: number, changes: (lead: Lead) => void = () => {}): Lead {
   const draft = draftOf(payloadOf(n));
-  const lead = newLead(draft, leadIdFor(draft.dedupeKey, 0), 0, NOW);
+  const lead = newLead(draft, leadIdFor(draft.dedupeKey, 0), 0, NOW, POLICY);
   changes(lead);
   return lead;
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Lead } from '../../../src/leads/lead';
 import { contactMePayload } from '../../support/payloads';
-import { CLAIM_SLA_MS, NOW, at, draftOf, leadOf, useStores, type StoreFactory } from './context';
+import { POLICY, NOW, at, draftOf, leadOf, useStores, type StoreFactory } from './context';
 
 const MIN = 60_000;
 
@@ -82,7 +82,7 @@ export function deliveryQueue(factory: StoreFactory): void {
 
     it('leaves out a lead stored already leased by the webhook until that lease runs out', async () => {
       const lease = { owner: 'bot-a', until: at(MIN) };
-      const { lead } = await s.store.leads.receive(draftOf(contactMePayload), NOW, CLAIM_SLA_MS, lease);
+      const { lead } = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY, lease);
       assert.ok(!(await s.store.leads.dueForDelivery(NOW, 50)).includes(lead.id));
       assert.ok((await s.store.leads.dueForDelivery(new Date(lease.until), 50)).includes(lead.id));
     });
