@@ -92,25 +92,28 @@ export class CardTracker {
 export interface Sample {
   leadId?: string;
   status: number;
+  /** The webhook's `status` field: accepted (a new lead), merged or duplicate. */
+  outcome?: string;
   t0: number;
   ackMs: number;
   error?: string;
 }
 
+/** POSTs one lead; an answer that takes longer than 60 s counts as an error (status 0), so no batch waits forever. */
 export async function postJson(url: string, payload: unknown): Promise<Sample> {
   const body = JSON.stringify(payload);
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) });
     const text = await res.text();
     const ackMs = performance.now() - t0;
-    let id: string | undefined;
+    let answer: { id?: string; status?: string } = {};
     try {
-      id = (JSON.parse(text) as { id?: string }).id;
+      answer = JSON.parse(text) as typeof answer;
     } catch {
       /* not JSON */
     }
-    return { leadId: id, status: res.status, t0, ackMs };
+    return { leadId: answer.id, status: res.status, outcome: answer.status, t0, ackMs };
   } catch (err) {
     return { status: 0, t0, ackMs: performance.now() - t0, error: (err as Error).message };
   }
@@ -145,7 +148,7 @@ export function burst(url: string, n: number, channelOf: (i: number) => number):
 // ───────────────────────────────────────────────────────────────── collecting a batch
 
 /** Waits for the cards of `samples` and computes ack and webhook→card statistics. */
-export async function collect(ctx: Ctx, samples: Sample[], timeoutMs: number): Promise<LatencyResult> {
+export async function collect(ctx: Pick<Ctx, 'tracker' | 'verbose'>, samples: Sample[], timeoutMs: number): Promise<LatencyResult> {
   const accepted = samples.filter((s) => s.leadId && s.status >= 200 && s.status < 300);
   const ids = accepted.map((s) => s.leadId!);
   const done = () => ids.every((id) => ctx.tracker.first(id) !== undefined);

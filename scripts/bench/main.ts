@@ -23,7 +23,7 @@ import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/log';
 import { createApp } from '../../src/main';
 import { LocalTeams } from '../../test/support/localTeams';
-import { dot, lagMonitor, mark, ms, out, runCleanups, type Ctx, type Section } from './support';
+import { dot, lagMonitor, mark, ms, out, runCleanups, type BaseCtx, type Ctx, type Section } from './support';
 import { arrivals, benchTeam, CardTracker, channelId, collect, GENERAL, offerOf, SECRET, sendActivity } from './fixtures';
 import { steady1ch } from './steady1ch';
 import { steady5ch } from './steady5ch';
@@ -31,6 +31,7 @@ import { minimal } from './minimal';
 import { claims } from './claims';
 import { burst50ch } from './burst50ch';
 import { burst1ch } from './burst1ch';
+import { storeCrash, storeGrowth } from './store';
 
 // ───────────────────────────────────────────────────────────────── options
 
@@ -47,9 +48,10 @@ const RUN_LIMIT_MS = 7 * 60_000;
 /**
  * In run order. `minimal` runs right after the two steady sections so both paths are measured against the same store
  * size: the bursts add 700 leads, and the embedded store's snapshot (a full read every ~1 s while writes come in) and
- * queries get slower with every lead, on the one event loop everything shares.
+ * queries get slower with every lead, on the one event loop everything shares. The store sections come last: they run
+ * the bot as child processes of their own, and the in-process bot is stopped before them.
  */
-const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch];
+const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch, storeCrash, storeGrowth];
 
 // ───────────────────────────────────────────────────────────────── run
 
@@ -67,82 +69,39 @@ async function main(): Promise<number> {
 
   configureLogging({ level: 'silent' });
   const cleanups: (() => Promise<void>)[] = [];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-bench-'));
-  cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   let failed = false;
 
   process.once('SIGINT', () => {
     out('\nbench: interrupted');
     void runCleanups(cleanups).finally(() => process.exit(130));
   });
+  const limitMs = RUN_LIMIT_MS + chosen.reduce((sum, s) => sum + (s.budgetMs ?? 0), 0);
   const watchdog = setTimeout(() => {
-    out(`\nbench: still running after ${RUN_LIMIT_MS / 60_000} min: giving up`);
+    out(`\nbench: still running after ${(limitMs / 60_000).toFixed(0)} min: giving up`);
     void runCleanups(cleanups).finally(() => process.exit(1));
-  }, RUN_LIMIT_MS);
+  }, limitMs);
 
   try {
     const started = Date.now();
     out(`Lead Desk bench${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), ${os.platform()}`);
-    out('Bot: createApp(), embedded Cosmos server, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
+    const base: BaseCtx = { quick: QUICK, verbose: VERBOSE, results: {}, goals: [], readme: [], cleanups };
+    const inProcess = chosen.some((s) => !s.standalone) ? await startInProcess(base) : undefined;
 
-    const teams = await new LocalTeams(benchTeam()).start();
-    cleanups.unshift(() => teams.stop());
-    const app = await createApp(loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-    cleanups.unshift(() => app.stop());
-    const tracker = new CardTracker(teams);
-    cleanups.unshift(async () => tracker.dispose());
-
-    // Install; General stops taking every lead (it stays the default channel, but every lead matches a channel).
-    for (const a of teams.installActivities()) {
-      const status = await sendActivity(app, a);
-      if (status >= 300) throw new Error(`install activity answered ${status}`);
-    }
-    if ((await sendActivity(app, teams.mentionActivity('unsubscribe', GENERAL))) >= 300) throw new Error('unsubscribe in General failed');
-
-    const subscribed = new Set<number>();
-    const ctx: Ctx = {
-      app,
-      teams,
-      tracker,
-      quick: QUICK,
-      verbose: VERBOSE,
-      leadsUrl: `${app.url}/api/leads?code=${encodeURIComponent(SECRET)}`,
-      results: {},
-      goals: [],
-      readme: [],
-      cleanups,
-      async subscribe(channels) {
-        const todo = channels.filter((n) => !subscribed.has(n));
-        for (let i = 0; i < todo.length; i += 10) {
-          await Promise.all(
-            todo.slice(i, i + 10).map(async (n) => {
-              const status = await sendActivity(app, teams.mentionActivity(`subscribe offer ${offerOf(n)}`, channelId(n)));
-              if (status >= 300) throw new Error(`subscribe in channel ${n} answered ${status}`);
-              subscribed.add(n);
-            }),
-          );
-        }
-      },
-    };
-
-    // Warm-up (JIT, pools) and a Lead Desk card for the minimal path to copy: 3 leads into channel 1.
-    dot('Warm-up ');
-    await ctx.subscribe([1]);
-    const warm = await collect(ctx, await arrivals(ctx.leadsUrl, 3, 5, () => 1), 15_000);
-    out(` ${warm.delivered}/3 cards`);
-    if (!tracker.sample) throw new Error('no Lead Desk card reached the channel during the warm-up');
-
-    for (const section of chosen) {
+    for (const [i, section] of chosen.entries()) {
+      // Sections with bot processes of their own come last: the in-process bot stops first, so it does not share the
+      // two cores with them.
+      if (inProcess && chosen.slice(i).every((s) => s.standalone)) await inProcess.stop();
       out();
       out(`■ ${section.name}: ${section.title}`);
       const t = Date.now();
       const lag = lagMonitor();
       try {
-        await section.run(ctx);
+        if (section.standalone) await section.run(base);
+        else await section.run(inProcess!.ctx);
       } catch (err) {
         failed = true;
         out(`\n  section failed: ${(err as Error).stack ?? String(err)}`);
-        ctx.goals.push({ label: `${section.name} ran`, ok: false, detail: (err as Error).message });
+        base.goals.push({ label: `${section.name} ran`, ok: false, detail: (err as Error).message });
       }
       const l = lag.stop();
       out(`  (${((Date.now() - t) / 1000).toFixed(1)} s; event-loop lag p99 ${ms(l.p99)}, max ${ms(l.max)})`);
@@ -150,17 +109,22 @@ async function main(): Promise<number> {
 
     out();
     out('Goals');
-    for (const g of ctx.goals) out(`  ${mark(g.ok)} ${g.label}: ${g.detail}`);
-    const passed = ctx.goals.filter((g) => g.ok).length;
-    out(`  ${passed}/${ctx.goals.length} met · messenger: ${app.messenger.stats.sent} sent, ${app.messenger.stats.retried429} retried after 429 · run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    for (const g of base.goals) out(`  ${mark(g.ok)} ${g.label}: ${g.detail}`);
+    const passed = base.goals.filter((g) => g.ok).length;
+    const messenger = inProcess ? ` · messenger: ${inProcess.ctx.app.messenger.stats.sent} sent, ${inProcess.ctx.app.messenger.stats.retried429} retried after 429` : '';
+    out(`  ${passed}/${base.goals.length} met${messenger} · run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
     out();
     out('--- README ---');
-    out(`Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, everything in one process on 127.0.0.1, embedded Cosmos server, real Teams limits).`);
+    const where = [
+      inProcess ? 'everything in one process on 127.0.0.1, embedded Cosmos server, real Teams limits' : '',
+      chosen.some((s) => s.standalone) ? `${inProcess ? 'store sections: ' : ''}the bot as a child process (\`node --import tsx src/main.ts\`), local Teams channel in the bench process` : '',
+    ].filter(Boolean);
+    out(`Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, ${where.join('; ')}).`);
     out();
     out('| Measure | Result | Goal |');
     out('|---|---|---|');
-    for (const r of ctx.readme) out(`| ${r.measure} | ${r.result} | ${r.goal} |`);
+    for (const r of base.readme) out(`| ${r.measure} | ${r.result} | ${r.goal} |`);
     out('--- README ---');
   } catch (err) {
     failed = true;
@@ -170,6 +134,62 @@ async function main(): Promise<number> {
     clearTimeout(watchdog);
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * The bot in this process (createApp on a temp DATA_DIR), LocalTeams with the bench team, the app installed with
+ * General unsubscribed, and a warm-up. `stop` is idempotent and also registered in `base.cleanups`.
+ */
+async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promise<void> }> {
+  out('Bot: createApp(), embedded Cosmos server, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
+  const own: (() => Promise<void>)[] = [];
+  const stop = () => runCleanups(own);
+  base.cleanups.push(stop);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-bench-'));
+  own.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  const teams = await new LocalTeams(benchTeam()).start();
+  own.unshift(() => teams.stop());
+  const app = await createApp(loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  own.unshift(() => app.stop());
+  const tracker = new CardTracker(teams);
+  own.unshift(async () => tracker.dispose());
+
+  // Install; General stops taking every lead (it stays the default channel, but every lead matches a channel).
+  for (const a of teams.installActivities()) {
+    const status = await sendActivity(app, a);
+    if (status >= 300) throw new Error(`install activity answered ${status}`);
+  }
+  if ((await sendActivity(app, teams.mentionActivity('unsubscribe', GENERAL))) >= 300) throw new Error('unsubscribe in General failed');
+
+  const subscribed = new Set<number>();
+  const ctx: Ctx = {
+    ...base,
+    app,
+    teams,
+    tracker,
+    leadsUrl: `${app.url}/api/leads?code=${encodeURIComponent(SECRET)}`,
+    async subscribe(channels) {
+      const todo = channels.filter((n) => !subscribed.has(n));
+      for (let i = 0; i < todo.length; i += 10) {
+        await Promise.all(
+          todo.slice(i, i + 10).map(async (n) => {
+            const status = await sendActivity(app, teams.mentionActivity(`subscribe offer ${offerOf(n)}`, channelId(n)));
+            if (status >= 300) throw new Error(`subscribe in channel ${n} answered ${status}`);
+            subscribed.add(n);
+          }),
+        );
+      }
+    },
+  };
+
+  // Warm-up (JIT, pools) and a Lead Desk card for the minimal path to copy: 3 leads into channel 1.
+  dot('Warm-up ');
+  await ctx.subscribe([1]);
+  const warm = await collect(ctx, await arrivals(ctx.leadsUrl, 3, 5, () => 1), 15_000);
+  out(` ${warm.delivered}/3 cards`);
+  if (!tracker.sample) throw new Error('no Lead Desk card reached the channel during the warm-up');
+  return { ctx, stop };
 }
 
 main().then(

@@ -95,29 +95,37 @@ export interface ReadmeRow {
   goal: string;
 }
 
-export interface Ctx {
-  app: App;
-  teams: LocalTeams;
-  tracker: CardTracker;
+/** What every section gets, including those that run the bot as a child process of their own (`standalone`). */
+export interface BaseCtx {
   quick: boolean;
   /** Also print the slowest leads of each measurement (--verbose). */
   verbose: boolean;
-  leadsUrl: string;
   /** Named results sections leave for later ones (e.g. the minimal section's ratios). */
   results: Record<string, unknown>;
   goals: Goal[];
   readme: ReadmeRow[];
-  /** Makes sure channels 1…n listen for their offer (subscribing once each). */
-  subscribe(channels: number[]): Promise<void>;
-  /** Things to close at the end, even on failure. */
+  /** Things to close at the end, even on failure (and when the watchdog fires). */
   cleanups: (() => Promise<void>)[];
 }
 
-export interface Section {
-  name: string;
-  title: string;
-  run(ctx: Ctx): Promise<void>;
+/** Sections against the bot running in this process (createApp), with the bench team installed. */
+export interface Ctx extends BaseCtx {
+  app: App;
+  teams: LocalTeams;
+  tracker: CardTracker;
+  leadsUrl: string;
+  /** Makes sure channels 1…n listen for their offer (subscribing once each). */
+  subscribe(channels: number[]): Promise<void>;
 }
+
+/**
+ * A section: `run` gets the in-process bot, or, with `standalone`, only the BaseCtx (the section starts what it
+ * needs itself; main.ts then starts no bot when only such sections run). `budgetMs` extends the run's watchdog.
+ */
+export type Section = { name: string; title: string; budgetMs?: number } & (
+  | { standalone?: false; run(ctx: Ctx): Promise<void> }
+  | { standalone: true; run(ctx: BaseCtx): Promise<void> }
+);
 
 export interface LatencyResult {
   ack: Stats;
