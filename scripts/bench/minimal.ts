@@ -1,0 +1,119 @@
+/**
+ * Section minimal: the same arrival patterns as steady-1ch / steady-5ch through a bare "minimal path" server on the
+ * same embedded Cosmos server and LocalTeams, and the ratio Lead Desk / minimal.
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Container } from '@azure/cosmos';
+import type { LocalTeams } from '../../test/support/localTeams';
+import { dot, mark, ms, out, table, type LatencyResult, type Section } from './support';
+import { arrivals, channelId, collect, fiveChannel, latencyTable, RUN, STEADY, type CardTracker } from './fixtures';
+
+/**
+ * The least a webhook → Teams path can do on the same servers: a bare node:http server whose handler stores the
+ * payload with one `items.create` in its own container of the same embedded Cosmos server, answers 202, then
+ * POSTs a card of the same size (a Lead Desk card captured earlier, lead id swapped) to /v3/conversations.
+ */
+async function startMinimal(container: Container, teams: LocalTeams, template: NonNullable<CardTracker['sample']>) {
+  const connectorUrl = `${teams.serviceUrl}v3/conversations`;
+  const parts = template.body.split(template.leadId).map((p) => p.split(template.channelId));
+  const errors = { store: 0, connector: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        let id: string;
+        let channel: string;
+        try {
+          const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { UserDetails?: { Email?: string }; LeadSource?: string };
+          const offer = String(payload.LeadSource ?? '').split('|')[1] ?? '';
+          channel = channelId(Number(offer.slice(-3)) || 1);
+          id = `L${crypto.createHash('sha256').update(`${payload.UserDetails?.Email}|${offer}`).digest('hex').slice(0, 24)}`;
+          await container.items.create({ id, type: 'lead', payload, receivedAt: new Date().toISOString() });
+        } catch {
+          errors.store++;
+          res.writeHead(500).end();
+          return;
+        }
+        const text = JSON.stringify({ id, status: 'accepted' });
+        res.writeHead(202, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
+        try {
+          const body = parts.map((p) => p.join(channel)).join(id);
+          const r = await fetch(connectorUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+          await r.text();
+          if (r.status >= 300) errors.connector++;
+        } catch {
+          errors.connector++;
+        }
+      })();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/leads`;
+  return {
+    url,
+    errors,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export const minimal: Section = {
+  name: 'minimal',
+  title: 'the bare minimal path (one Cosmos create + one connector POST), same servers and arrival patterns',
+  async run(ctx) {
+    const db = ctx.app.cosmos.database;
+    const { container } = await db.containers.createIfNotExists({ id: `bench-minimal-${RUN}`, partitionKey: { paths: ['/id'] } });
+    const minimal = await startMinimal(container, ctx.teams, ctx.tracker.sample!);
+    ctx.cleanups.push(minimal.close);
+    // Warm-up, as Lead Desk had (JIT, connection pools).
+    await collect(ctx, await arrivals(minimal.url, 5, 10, () => 1), 5_000);
+    const one = ctx.quick ? STEADY.one.quick : STEADY.one.full;
+    const five = ctx.quick ? STEADY.five.quick : STEADY.five.full;
+    dot(`  ${one.n} leads at ${one.rate}/s (channel 1) `);
+    const r1 = await collect(ctx, await arrivals(minimal.url, one.n, one.rate, () => 1), 30_000);
+    out();
+    dot(`  ${five.n} leads at ${five.rate}/s (channels 2–6) `);
+    const r5 = await collect(ctx, await arrivals(minimal.url, five.n, five.rate, fiveChannel), 30_000);
+    out();
+    latencyTable([
+      ['minimal, 1 lead/s, 1 channel', r1],
+      ['minimal, 5 leads/s, 5 channels', r5],
+    ]);
+    if (minimal.errors.store || minimal.errors.connector) out(`  minimal path errors: ${JSON.stringify(minimal.errors)}`);
+    ctx.results.minimal = { r1, r5 };
+
+    const pairs: [string, string, LatencyResult][] = [
+      ['1 lead/s', 'steady-1ch', r1],
+      ['5 leads/s', 'steady-5ch', r5],
+    ];
+    const rows: string[][] = [];
+    for (const [label, name, m] of pairs) {
+      const ld = ctx.results[name] as LatencyResult | undefined;
+      const ratio = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
+      const r50 = ratio(ld?.card.p50, m.card.p50);
+      const r99 = ratio(ld?.card.p99, m.card.p99);
+      const fmt = (x?: number) => (x === undefined ? 'n/a' : `${x.toFixed(2)}×`);
+      rows.push([`webhook→card ${label}`, ms(ld?.card.p50), ms(m.card.p50), `${fmt(r50)} ${r50 === undefined ? '' : mark(r50 <= 1.5)}`, ms(ld?.card.p99), ms(m.card.p99), `${fmt(r99)} ${r99 === undefined ? '' : mark(r99 <= 1.5)}`]);
+      if (!ld) {
+        out(`  (no Lead Desk figures for ${label}: run the ${name} section too for the ratio)`);
+        continue;
+      }
+      ctx.goals.push({ label: `ratio Lead Desk / minimal ≤ 1.5, p50, ${label}`, ok: (r50 ?? Infinity) <= 1.5, detail: fmt(r50) });
+      ctx.goals.push({ label: `ratio Lead Desk / minimal ≤ 1.5, p99, ${label}`, ok: (r99 ?? Infinity) <= 1.5, detail: fmt(r99) });
+      ctx.readme.push({
+        measure: `Minimal path webhook → card p50 / p99, ${label}; ratio Lead Desk / minimal`,
+        result: `${ms(m.card.p50)} / ${ms(m.card.p99)}; ${fmt(r50)} / ${fmt(r99)}`,
+        goal: `≤ 1.5 ${mark((r50 ?? Infinity) <= 1.5 && (r99 ?? Infinity) <= 1.5)}`,
+      });
+    }
+    out();
+    table(['', 'Lead Desk p50', 'minimal p50', 'ratio p50', 'Lead Desk p99', 'minimal p99', 'ratio p99'], rows);
+  },
+};
