@@ -55,6 +55,8 @@ export interface ChildBot {
   healthy(timeoutMs: number): Promise<number | undefined>;
   /** Sends `signal` by PID and waits (bounded, 10 s) for the exit; SIGKILL after that. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** From the child's 'card posted' log lines: how long recording each posted card's activity id took (the crash window). */
+  recordMs: number[];
   /** VmRSS and VmHWM (peak) of the child in MiB, from /proc/<pid>/status. */
   memory(): { rssMiB?: number; peakMiB?: number };
 }
@@ -67,7 +69,8 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
     HOST: '127.0.0.1',
     DATA_DIR: opts.dataDir,
     LEAD_WEBHOOK_SECRET: CHILD_SECRET,
-    LOG_LEVEL: 'warn',
+    // info: the outbox's 'card posted' lines carry recordMs, the crash window measured in the bot itself.
+    LOG_LEVEL: 'info',
   };
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,8 +79,14 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
   const pid = child.pid;
   // Always drained: a full pipe would block the child's writes (and its event loop with them).
   const lines: string[] = [];
+  const recordMs: number[] = [];
   const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    const fresh = chunk.toString('utf8').split('\n').filter(Boolean);
+    for (const l of fresh) {
+      const m = l.includes('"card posted"') ? /"recordMs":([\d.]+)/.exec(l) : null;
+      if (m) recordMs.push(Number(m[1]));
+    }
+    lines.push(...fresh.filter((l) => !l.startsWith('{"level":30')));
     if (lines.length > 20) lines.splice(0, lines.length - 20);
   };
   child.stdout!.on('data', keep);
@@ -95,6 +104,7 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
     url,
     leadsUrl: `${url}/api/leads?code=${encodeURIComponent(CHILD_SECRET)}`,
     spawnedAt,
+    recordMs,
     tail: () => lines.filter((l) => !l.includes('DEP0111') && !l.includes('--trace-deprecation')).slice(-5).join(' | '),
     async healthy(timeoutMs) {
       const end = performance.now() + timeoutMs;

@@ -2,10 +2,10 @@
  * Lead Desk benchmark: `npm run bench [-- --only <section>[,<section>…]] [--quick] [--verbose] [--list]`.
  * --quick: shorter runs for a smoke test; --verbose: the slowest leads of each measurement; --list: the sections.
  *
- * Runs, in this process and on 127.0.0.1: the bot (createApp, embedded Cosmos server, real Teams rate limits),
+ * Runs, in this process and on 127.0.0.1: the bot (createApp, the embedded SQLite store, real Teams rate limits),
  * a local Bot Connector channel (LocalTeams) with a team of 50 lead channels (plus General, unsubscribed, and a
  * channel of its own for the one-channel burst), and, for comparison, a bare "minimal path"
- * server (one Cosmos create + one connector POST per lead). Prints a table per section, the goals with ✓/✗, and a
+ * server (one durable SQLite insert + one connector POST per lead). Prints a table per section, the goals with ✓/✗, and a
  * markdown table for the README between `--- README ---` lines.
  *
  * Each section is a `Section` ({ name, title, run }) in its own file under scripts/bench/, listed in SECTIONS below:
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     out();
     out('--- README ---');
     const where = [
-      inProcess ? 'everything in one process on 127.0.0.1, embedded Cosmos server, real Teams limits' : '',
+      inProcess ? 'everything in one process on 127.0.0.1, embedded SQLite store, real Teams limits' : '',
       chosen.some((s) => s.standalone) ? `${inProcess ? 'store sections: ' : ''}the bot as a child process (\`node --import tsx src/main.ts\`), local Teams channel in the bench process` : '',
     ].filter(Boolean);
     out(`Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, ${where.join('; ')}).`);
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
  * General unsubscribed, and a warm-up. `stop` is idempotent and also registered in `base.cleanups`.
  */
 async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promise<void> }> {
-  out('Bot: createApp(), embedded Cosmos server, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
+  out('Bot: createApp(), embedded SQLite store, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
   const own: (() => Promise<void>)[] = [];
   const stop = () => runCleanups(own);
   base.cleanups.push(stop);

@@ -1,21 +1,24 @@
 /**
  * Section minimal: the same arrival patterns as steady-1ch / steady-5ch through a bare "minimal path" server on the
- * same embedded Cosmos server and LocalTeams, and the ratio Lead Desk / minimal.
+ * same machine and LocalTeams, and the ratio Lead Desk / minimal.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Container } from '@azure/cosmos';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { LocalTeams } from '../../test/support/localTeams';
 import { dot, mark, ms, out, table, type LatencyResult, type Section } from './support';
 import { arrivals, channelId, collect, fiveChannel, latencyTable, RUN, STEADY, type CardTracker } from './fixtures';
 
 /**
  * The least a webhook → Teams path can do on the same servers: a bare node:http server whose handler stores the
- * payload with one `items.create` in its own container of the same embedded Cosmos server, answers 202, then
+ * payload with one INSERT into a SQLite file of its own with the store's settings (WAL, synchronous=FULL), answers 202, then
  * POSTs a card of the same size (a Lead Desk card captured earlier, lead id swapped) to /v3/conversations.
  */
-async function startMinimal(container: Container, teams: LocalTeams, template: NonNullable<CardTracker['sample']>) {
+async function startMinimal(insert: (id: string, doc: string) => void, teams: LocalTeams, template: NonNullable<CardTracker['sample']>) {
   const connectorUrl = `${teams.serviceUrl}v3/conversations`;
   const parts = template.body.split(template.leadId).map((p) => p.split(template.channelId));
   const errors = { store: 0, connector: 0 };
@@ -31,7 +34,7 @@ async function startMinimal(container: Container, teams: LocalTeams, template: N
           const offer = String(payload.LeadSource ?? '').split('|')[1] ?? '';
           channel = channelId(Number(offer.slice(-3)) || 1);
           id = `L${crypto.createHash('sha256').update(`${payload.UserDetails?.Email}|${offer}`).digest('hex').slice(0, 24)}`;
-          await container.items.create({ id, type: 'lead', payload, receivedAt: new Date().toISOString() });
+          insert(id, JSON.stringify({ id, type: 'lead', payload, receivedAt: new Date().toISOString() }));
         } catch {
           errors.store++;
           res.writeHead(500).end();
@@ -66,11 +69,19 @@ async function startMinimal(container: Container, teams: LocalTeams, template: N
 
 export const minimal: Section = {
   name: 'minimal',
-  title: 'the bare minimal path (one Cosmos create + one connector POST), same servers and arrival patterns',
+  title: 'the bare minimal path (one durable SQLite insert + one connector POST), same servers and arrival patterns',
   async run(ctx) {
-    const db = ctx.app.cosmos.database;
-    const { container } = await db.containers.createIfNotExists({ id: `bench-minimal-${RUN}`, partitionKey: { paths: ['/id'] } });
-    const minimal = await startMinimal(container, ctx.teams, ctx.tracker.sample!);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `leaddesk-minimal-${RUN}-`));
+    const db = new Database(path.join(dir, 'minimal.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE leads (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+    const stmt = db.prepare('INSERT INTO leads (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+    ctx.cleanups.push(async () => {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const minimal = await startMinimal((id, doc) => void stmt.run(id, doc), ctx.teams, ctx.tracker.sample!);
     ctx.cleanups.push(minimal.close);
     // Warm-up, as Lead Desk had (JIT, connection pools).
     await collect(ctx, await arrivals(minimal.url, 5, 10, () => 1), 5_000);

@@ -11,7 +11,7 @@ import type { CardTracker } from './fixtures';
 
 export const out = (s = '') => process.stdout.write(`${s}\n`);
 export const dot = (s = '.') => process.stdout.write(s);
-export const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+export const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${Math.round(v)} ms` : v < 1 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`);
 export const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 export function table(headers: string[], rows: (string | number)[][]): void {
