@@ -15,6 +15,8 @@ import { LeadBot } from './teams/bot';
 import { channelCardPoster } from './teams/cardPoster';
 import { CardActions } from './teams/cardActions';
 import { Outbox, type OutboxOptions } from './jobs/outbox';
+import { Reminders } from './jobs/reminders';
+import { teamsReminderSender } from './teams/reminderSender';
 import { leadsWebhook } from './http/leadsWebhook';
 import { startHttpServer, type HttpServer } from './http/server';
 
@@ -38,6 +40,7 @@ export interface App {
   events: EventStore;
   messenger: Messenger;
   outbox: Outbox;
+  reminders: Reminders;
   stop(): Promise<void>;
 }
 
@@ -66,7 +69,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now: overrides.now,
     ...overrides.outbox,
   });
-  const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, updateCardSoon: (id, written) => outbox.deliverSoon(id, written), now: overrides.now });
+  const reminders = new Reminders({
+    leads,
+    events,
+    sender: teamsReminderSender({ messenger, installs, managerIds: config.managerIds }),
+    policy: config.followUp,
+    instanceId: config.instanceId,
+    now: overrides.now,
+  });
+  const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, policy: config.followUp, updateCardSoon: (id, written) => outbox.deliverSoon(id, written), now: overrides.now });
   const bot = new LeadBot({ installs, messenger, cardActions, onChannelsChanged: () => outbox.channelsChanged(), now: overrides.now });
 
   adapter.onTurnError = async (ctx, err) => {
@@ -90,7 +101,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config.port,
     config.host,
   );
-  if (overrides.jobs !== false) outbox.start(config.jobIntervalMs);
+  if (overrides.jobs !== false) {
+    outbox.start(config.jobIntervalMs);
+    reminders.start(config.jobIntervalMs);
+  }
   log.info({ url: server.url }, 'Lead Desk is listening');
 
   let stopped = false;
@@ -103,11 +117,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     events,
     messenger,
     outbox,
+    reminders,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await server.close();
       await outbox.stop();
+      await reminders.stop();
       await store.close();
     },
   };

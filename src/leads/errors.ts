@@ -23,6 +23,7 @@ export const ERRORS = {
   'teams.unavailable': { status: 502, message: 'Teams could not be reached: {detail}.' },
   'teams.not-in-conversation': { status: 403, message: 'The bot is no longer a member of that channel.' },
   'teams.rejected': { status: 400, message: 'Teams rejected the message with {status}: {detail}.' },
+  'reminder.no-card': { status: 409, message: 'The lead card is not in Teams yet; the reminder waits for it.' },
   // config
   'config.invalid': { status: 500, message: 'Invalid configuration: {detail}.' },
   // card actions (issue 4)

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from './errors';
-import type { Actor, Contact, Lead, LeadDraft, LeadEvent, LeadSignal, Qualification } from './lead';
+import type { Actor, Contact, FollowUpKind, Lead, LeadDraft, LeadEvent, LeadSignal, Qualification } from './lead';
 import { scoreLead } from './scoring';
 import { DEFAULT_POLICY, nextCadenceTouch, withFollowUp, type FollowUpPolicy } from './followUp';
 import {
@@ -167,6 +167,31 @@ export function decide(lead: Lead, command: Command, actor: Actor, role: Role, n
   withFollowUp(next, policy);
   const event: LeadEvent = { leadId: lead.id, at, verb, actor: copyActor(actor), from: lead.status, to: next.status, data: defined(data) };
   return { ok: true, lead: next, event };
+}
+
+/** Lead Desk itself, as the actor of the steps it takes (reminders, escalations). */
+export const LEAD_DESK: Actor = { id: 'lead-desk', name: 'Lead Desk' };
+
+/**
+ * The reminder job sent the lead's follow-up of `kind`: record that stage (each is sent once), release the job's
+ * lease and derive the next step. A nurture reminder moves the lead along its cadence (missed steps are not replayed:
+ * the next touch is the first cadence point after now). Undefined when the lead's step is no longer `kind` (it was
+ * claimed, touched or closed meanwhile): nothing to record. The card does not change (`rev` stays).
+ */
+export function followUpSent(lead: Lead, kind: FollowUpKind, now: Date, policy: FollowUpPolicy = DEFAULT_POLICY): { lead: Lead; event: LeadEvent } | undefined {
+  if (lead.followUp?.kind !== kind) return undefined;
+  const next = structuredClone(lead);
+  const at = now.toISOString();
+  if (kind === 'unclaimed') next.sla.remindedAt = at;
+  if (kind === 'escalate') next.sla.escalatedAt = at;
+  if (kind === 'first-touch') next.firstTouchRemindedAt = at;
+  if (kind === 'nurture' && next.nurture) next.nurture.nextTouchAt = nextCadenceTouch(next.nurture.startedAt ?? at, now, policy.cadenceMs);
+  if (next.snoozedUntil && next.snoozedUntil <= at) delete next.snoozedUntil;
+  delete next.followUp;
+  next.updatedAt = at;
+  withFollowUp(next, policy);
+  const verb = kind === 'escalate' ? 'escalate' : 'remind';
+  return { lead: next, event: { leadId: lead.id, at, verb, actor: LEAD_DESK, from: lead.status, to: lead.status, data: { kind } } };
 }
 
 /** Claim time: claimedAt − createdAt in ms; undefined while unclaimed (a release clears claimedAt). */

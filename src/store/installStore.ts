@@ -28,6 +28,18 @@ export interface TeamRecord {
   installedAt: string;
 }
 
+/** The bot's 1:1 chat with a team member (for reminders), kept once it was made. */
+export interface UserChatRecord {
+  id: string;
+  type: 'user';
+  userId: string;
+  conversationId: string;
+  serviceUrl: string;
+  tenantId?: string;
+  createdAt: string;
+}
+
+export const userKey = (userId: string) => `user:${userId}`;
 export const channelKey = (channelId: string) => `channel:${channelId}`;
 export const teamKey = (teamId: string) => `team:${teamId}`;
 
@@ -40,6 +52,18 @@ export class InstallStore {
 
   async getTeam(teamId: string): Promise<TeamRecord | undefined> {
     return this.docs.get<TeamRecord>(teamKey(teamId));
+  }
+
+  getUserChat(userId: string): Promise<UserChatRecord | undefined> {
+    return this.docs.get<UserChatRecord>(userKey(userId));
+  }
+
+  saveUserChat(chat: UserChatRecord): Promise<void> {
+    return this.upsert(chat);
+  }
+
+  forgetUserChat(userId: string): Promise<void> {
+    return this.docs.remove(userKey(userId));
   }
 
   /** Creates the team record; false when it exists already (Teams sends two events per install). */

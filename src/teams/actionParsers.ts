@@ -6,13 +6,13 @@
 import { LeadDeskError } from '../leads/errors';
 import type { Command } from '../leads/lifecycle';
 
-export const CARD_VERBS = ['claim', 'release', 'qualify', 'reject', 'nurture', 'touch', 'reassign', 'reopen', 'history', 'refresh'] as const;
+export const CARD_VERBS = ['claim', 'release', 'qualify', 'reject', 'nurture', 'touch', 'snooze', 'reassign', 'reopen', 'history', 'refresh'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** Longest text a card input may carry; longer is refused with a sentence, nothing is written. */
 export const MAX_INPUT = 1000;
 // Input ids are unique per card (the owner view holds every form at once), hence rejectNotes, touchNote, snoozeDate.
-const INPUT_FIELDS = ['budget', 'need', 'timeframe', 'authority', 'rating', 'notes', 'reason', 'rejectNotes', 'nextTouchDate', 'nextTouchTime', 'note', 'touchNote', 'snoozeDate', 'assignee', 'cadence'] as const;
+const INPUT_FIELDS = ['budget', 'need', 'timeframe', 'authority', 'rating', 'notes', 'reason', 'rejectNotes', 'nextTouchDate', 'nextTouchTime', 'note', 'touchNote', 'snoozeDate', 'assignee', 'cadence', 'snoozeDays', 'reminder'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 export interface CardAction {
@@ -54,6 +54,12 @@ function parseData(verbRaw: unknown, data: Record<string, unknown>, trigger: Car
   return { ok: true, value: { verb: verb as CardVerb, leadId, inputs, trigger } };
 }
 
+/** The lead ids of the reminder card a click came from (its answer is that card again), else undefined. */
+export function reminderIdsOf(action: CardAction): string[] | undefined {
+  const ids = action.inputs.reminder?.split(',').map((s) => s.trim()).filter(Boolean);
+  return ids?.length ? ids.slice(0, 50) : undefined;
+}
+
 /** The lifecycle command a click asks for (history and refresh change nothing: no command). */
 export function commandFor(action: CardAction): Command | undefined {
   const i = action.inputs;
@@ -73,6 +79,8 @@ export function commandFor(action: CardAction): Command | undefined {
       return { verb: 'nurture', nextTouchAt: touchAt(i.nextTouchDate, i.nextTouchTime) ?? '', cadence: i.cadence, note: i.note };
     case 'touch':
       return { verb: 'touch', note: i.touchNote ?? i.note, nextTouchAt: touchAt(i.snoozeDate ?? i.nextTouchDate, i.nextTouchTime) };
+    case 'snooze':
+      return { verb: 'snooze', days: Number(i.snoozeDays ?? '1') };
     case 'reassign': {
       const [id, ...name] = (i.assignee ?? '').split('|');
       return { verb: 'reassign', to: { id: id ?? '', name: name.join('|') || id || '' } };

@@ -17,7 +17,9 @@ import { formatMessage } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
 import { logger } from '../log';
-import { commandFor, parseExecuteValue, parseSubmitValue, type CardAction, type Parsed } from './actionParsers';
+import { commandFor, parseExecuteValue, parseSubmitValue, reminderIdsOf, type CardAction, type Parsed } from './actionParsers';
+import { reminderCard } from './reminderViews';
+import type { FollowUpPolicy } from '../leads/followUp';
 import { errorView, historyView, refusalView, viewFor } from './leadViews';
 import { ADAPTIVE_CARD } from './activities';
 import type { CardActionHandler } from './bot';
@@ -32,6 +34,7 @@ const NOTICES: Record<string, string> = {
   reject: 'Rejected. The reason is on record.',
   nurture: 'Nurturing: you will get a reminder at the next touch.',
   touch: 'Touch logged.',
+  snooze: 'Snoozed: no reminder about it until then.',
   reassign: 'Reassigned.',
   reopen: 'Reopened.',
 };
@@ -41,6 +44,8 @@ export interface CardActionsDeps {
   events: EventStore;
   messenger: Messenger;
   managerIds: readonly string[];
+  /** Deadlines, cadence and business hours the lifecycle schedules the next reminder by. */
+  policy?: FollowUpPolicy;
   /** Update the shared card everywhere (the outbox does it, with its lease and retries). */
   updateCardSoon(leadId: string, written?: Lead): void;
   now?: () => Date;
@@ -87,7 +92,7 @@ export class CardActions implements CardActionHandler {
     const command = commandFor(action)!;
     const result = await this.deps.leads.update<{ decision: Decision; role: Role }>(lead.id, (current) => {
       const role = roleOf(current, actor, this.deps.managerIds);
-      const decision = decide(current, command, actor, role, now);
+      const decision = decide(current, command, actor, role, now, this.deps.policy);
       return decision.ok ? { lead: decision.lead, result: { decision, role } } : { result: { decision, role } };
     });
     if (!result) {
@@ -102,7 +107,16 @@ export class CardActions implements CardActionHandler {
     await this.deps.events.append(decision.event).catch((err) => log.error({ leadId: lead.id, code: (err as { code?: string }).code }, 'audit event not written'));
     log.info({ leadId: lead.id, verb: action.verb, from: decision.event.from, to: decision.event.to }, 'lead action');
     this.deps.updateCardSoon(lead.id, result.lead);
+    const reminder = reminderIdsOf(action);
+    if (reminder) return { card: await this.reminderView(reminder, result.lead, now, NOTICES[action.verb]) };
     return { card: await this.view(ctx, result.lead, actor, now, NOTICES[action.verb]) };
+  }
+
+  /** A click on a reminder card answers with that card, every lead on it re-read (the clicked one as just written). */
+  private async reminderView(ids: string[], written: Lead, now: Date, notice?: string): Promise<Record<string, unknown>> {
+    const leads = await Promise.all(ids.map((id) => (id === written.id ? written : this.deps.leads.get(id))));
+    const lines = leads.filter((l): l is Lead => Boolean(l)).map((lead) => ({ lead, kind: lead.id === written.id ? undefined : lead.followUp?.kind }));
+    return reminderCard(lines, now, notice);
   }
 
   /** The clicking user's view: owner and managers get their buttons; a manager's view lists the team to reassign to. */

@@ -17,6 +17,7 @@ import ownerViewTemplate from '../../cards/ownerView.json';
 import refusalTemplate from '../../cards/refusal.json';
 import historyTemplate from '../../cards/history.json';
 import errorTemplate from '../../cards/error.json';
+import reminderTemplate from '../../cards/reminder.json';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -29,6 +30,7 @@ const TEMPLATES = {
   refusal: refusalTemplate,
   history: historyTemplate,
   error: errorTemplate,
+  reminder: reminderTemplate,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -80,6 +82,17 @@ export function utcText(iso: string): string {
   if (Number.isNaN(d.getTime())) return 'unknown time';
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+/**
+ * A time shown in each reader's own time zone: the Adaptive Card DATE/TIME functions, which Teams formats with the
+ * reader's locale and zone ("Tue, Dec 1, 2026 10:02 AM" for one reader, "1.12.2026 10:02" for another).
+ */
+export function localTimeText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'unknown time';
+  const t = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `{{DATE(${t}, SHORT)}} {{TIME(${t})}}`;
 }
 
 /** "3 min", "2 h 5 min", "4 d"; "under 1 min" for less than a minute (and for clock skew). */

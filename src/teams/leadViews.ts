@@ -82,7 +82,7 @@ export interface OwnerViewData extends LeadCardData {
   touchesText?: string;
 }
 
-const REASON_WORDS: Record<RejectReason, string> = {
+export const REASON_WORDS: Record<RejectReason, string> = {
   'not-a-fit': 'Not a fit',
   'no-budget': 'No budget',
   'cannot-contact': 'Cannot contact them',
@@ -104,6 +104,8 @@ const VERB_WORDS: Record<string, string> = {
   reassign: 'Reassigned',
   reopen: 'Reopened',
   erase: 'Erased personal data',
+  remind: 'Sent a reminder',
+  escalate: 'Escalated to the managers',
   history: 'Viewed the history',
   refresh: 'Refreshed the card',
 };

@@ -71,6 +71,29 @@ export class Messenger {
     return { threadId: res.id, activityId };
   }
 
+  /** Opens (or finds: Teams returns the same id) the 1:1 chat between the bot and a member of a team it is in. */
+  async openPersonalChat(to: { serviceUrl: string; tenantId?: string; userId: string }): Promise<string> {
+    const params = {
+      isGroup: false,
+      bot: { id: this.opts.appId ? `28:${this.opts.appId}` : 'lead-desk', name: 'Lead Desk' },
+      members: [{ id: to.userId }],
+      tenantId: to.tenantId,
+      channelData: to.tenantId ? { tenant: { id: to.tenantId } } : {},
+    } as ConversationParameters;
+    const res = await this.call(to.serviceUrl, `personal:${to.userId}`, 'create', (c) => c.conversations.createConversation(params));
+    return res.id;
+  }
+
+  /** A member's display name in a conversation (a channel: the team roster); undefined when Teams does not say. */
+  async memberName(to: { serviceUrl: string; conversationId: string }, userId: string): Promise<string | undefined> {
+    try {
+      const m = await this.call(to.serviceUrl, to.conversationId, 'member', (c) => c.conversations.getConversationMember(to.conversationId.split(';messageid=')[0], userId));
+      return m.name || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Sends into an existing conversation (a reply in a thread when the id carries `;messageid=`). */
   async send(to: ConversationAddress, activity: Partial<Activity>): Promise<{ id?: string }> {
     const res = await this.call(to.serviceUrl, to.conversationId, 'send', (c) => c.conversations.sendToConversation(to.conversationId, activity));

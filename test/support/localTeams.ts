@@ -17,6 +17,8 @@ export interface Recorded {
   at: number;
   /** What the channel answered. */
   status: number;
+  /** A create that opened a 1:1 chat with a user (not a channel thread). */
+  personal?: boolean;
 }
 
 export interface Fault {
@@ -86,11 +88,16 @@ export class LocalTeams {
 
   /** Successful new threads (lead cards, welcome cards) in a channel. */
   posts(channelId?: string): Recorded[] {
-    return this.requests.filter((r) => r.op === 'create' && r.status < 300 && (!channelId || r.body?.channelData?.channel?.id === channelId));
+    return this.requests.filter((r) => r.op === 'create' && !r.personal && r.status < 300 && (!channelId || r.body?.channelData?.channel?.id === channelId));
   }
 
   updates(activityId?: string): Recorded[] {
     return this.requests.filter((r) => r.op === 'update' && r.status < 300 && (!activityId || r.activityId === activityId));
+  }
+
+  /** Messages sent into 1:1 chats (`a:<user id>`), optionally of one user. */
+  personal(userId?: string): Recorded[] {
+    return this.replies().filter((r) => r.conversationId?.startsWith('a:') && (!userId || r.conversationId === `a:${userId}`));
   }
 
   replies(conversationId?: string): Recorded[] {
@@ -220,6 +227,13 @@ export class LocalTeams {
     };
     switch (rec.op) {
       case 'create': {
+        if (!body?.channelData?.channel?.id && Array.isArray(body?.members) && body.members.length) {
+          // A 1:1 chat with a team member (a personal reminder): `a:<user>`, then messages are sent into it.
+          const conversationId = `a:${body.members[0].id}`;
+          rec.conversationId = conversationId;
+          rec.personal = true;
+          return json(201, { id: conversationId, serviceUrl: this.serviceUrl });
+        }
         const channelId = body?.channelData?.channel?.id ?? this.team.id;
         const activityId = nextId('1');
         const conversationId = `${channelId};messageid=${activityId}`;

@@ -1,0 +1,156 @@
+/**
+ * Speed-to-lead and nurture reminders. Every JOB_INTERVAL (and once at start) one pass finds the leads whose
+ * follow-up is due with an indexed query, takes each one's lease with an ETag-guarded write (two bot processes
+ * send each reminder once), sends, then records the stage through the lifecycle (`followUpSent`), which also
+ * derives the next step. Nothing lives in memory between passes: a restart or a crash loses nothing, and what fell
+ * due while the bot was down goes out once, one per lead with its latest state.
+ *
+ * - `unclaimed` and `escalate` are replies in the lead's thread (the escalation @mentions the managers);
+ * - `first-touch` and `nurture` go to the owner; several due for one owner in one pass become one digest card.
+ * Outside business hours nothing is sent: the step is moved to the next opening.
+ */
+import type { Actor, FollowUpKind, Lead } from '../leads/lead';
+import { followUpSent } from '../leads/lifecycle';
+import { isOpenAt, nextOpening } from '../leads/businessHours';
+import type { FollowUpPolicy } from '../leads/followUp';
+import type { LeadDeskError } from '../leads/errors';
+import type { LeadStore } from '../store/leadStore';
+import type { EventStore } from '../store/eventStore';
+import { logger } from '../log';
+
+const log = logger('jobs:reminders');
+
+export interface DueReminder {
+  lead: Lead;
+  kind: FollowUpKind;
+}
+
+/** What the job needs from Teams; src/teams/reminderSender.ts implements it with the messenger and the cards. */
+export interface ReminderSender {
+  /** A reply in the lead's channel thread: `unclaimed` asks who takes it, `escalate` @mentions the managers. */
+  toThread(reminder: DueReminder, now: Date): Promise<void>;
+  /** The owner's reminders of this pass: one card, or a digest when there are several. */
+  toOwner(owner: Actor, reminders: DueReminder[], now: Date): Promise<void>;
+}
+
+export interface RemindersOptions {
+  leads: LeadStore;
+  events: EventStore;
+  sender: ReminderSender;
+  policy: FollowUpPolicy;
+  instanceId: string;
+  /** How long a pass may hold a lead's follow-up; a failed send is retried once it expires. */
+  leaseMs?: number;
+  batch?: number;
+  now?: () => Date;
+  /** A lead's card changed (not used today: reminders leave the card as it is). */
+  onRecorded?: (lead: Lead) => void;
+}
+
+export interface PassResult {
+  due: number;
+  sent: number;
+  deferred: number;
+}
+
+export class Reminders {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<PassResult>;
+
+  constructor(private readonly o: RemindersOptions) {}
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; a pass already running is joined, not doubled. */
+  tick(): Promise<PassResult> {
+    this.running ??= this.pass()
+      .catch((err) => {
+        log.warn({ code: (err as LeadDeskError).code ?? 'error' }, 'reminder pass failed');
+        return { due: 0, sent: 0, deferred: 0 };
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<PassResult> {
+    const now = this.now();
+    const nowIso = now.toISOString();
+    const ids = await this.o.leads.dueForFollowUp(now, this.o.batch ?? 1_000);
+    if (!ids.length) return { due: 0, sent: 0, deferred: 0 };
+    const open = isOpenAt(now, this.o.policy.hours);
+    const until = new Date(now.getTime() + (this.o.leaseMs ?? 60_000)).toISOString();
+    const me = this.o.instanceId;
+
+    // Lease every due follow-up (or, out of hours, move it to the next opening).
+    const leased: DueReminder[] = [];
+    let deferred = 0;
+    await Promise.all(
+      ids.map(async (id) => {
+        const out = await this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
+          const f = lead.followUp;
+          if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== me)) return { result: undefined };
+          if (!open) {
+            f.dueAt = nextOpening(now, this.o.policy.hours).toISOString();
+            return { lead, result: 'deferred' };
+          }
+          f.lease = { owner: me, until };
+          return { lead, result: f.kind };
+        });
+        if (out?.result === 'deferred') deferred++;
+        else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
+      }),
+    );
+
+    // Thread replies one by one; owner reminders grouped by owner (a digest for several).
+    const byOwner = new Map<string, { owner: Actor; reminders: DueReminder[] }>();
+    const jobs: Promise<DueReminder[]>[] = [];
+    for (const r of leased) {
+      if (r.kind === 'unclaimed' || r.kind === 'escalate') {
+        jobs.push(this.o.sender.toThread(r, now).then(() => [r], (err) => this.failed([r], err)));
+      } else if (r.lead.owner) {
+        const key = r.lead.owner.aadObjectId ?? r.lead.owner.id;
+        const group = byOwner.get(key) ?? { owner: r.lead.owner, reminders: [] };
+        group.reminders.push(r);
+        byOwner.set(key, group);
+      }
+    }
+    for (const { owner, reminders } of byOwner.values()) {
+      jobs.push(this.o.sender.toOwner(owner, reminders, now).then(() => reminders, (err) => this.failed(reminders, err)));
+    }
+    const sent = (await Promise.all(jobs)).flat();
+    await Promise.all(sent.map((r) => this.record(r, now)));
+    if (sent.length || deferred) log.info({ due: ids.length, sent: sent.length, deferred }, 'reminder pass');
+    return { due: ids.length, sent: sent.length, deferred };
+  }
+
+  /** The send failed: the lease stays until it expires, then the next pass tries again. */
+  private failed(reminders: DueReminder[], err: unknown): DueReminder[] {
+    for (const r of reminders) log.warn({ leadId: r.lead.id, kind: r.kind, code: (err as LeadDeskError).code ?? 'error' }, 'reminder not sent; retried after the lease');
+    return [];
+  }
+
+  private async record(r: DueReminder, now: Date): Promise<void> {
+    let event: ReturnType<typeof followUpSent> extends infer D ? (D extends { event: infer E } ? E : never) : never;
+    const out = await this.o.leads.update(r.lead.id, (lead) => {
+      const done = followUpSent(lead, r.kind, now, this.o.policy);
+      if (!done) return { result: false };
+      event = done.event;
+      return { lead: done.lead, result: true };
+    });
+    if (!out?.result) return;
+    await this.o.events.append(event!).catch((err) => log.error({ leadId: r.lead.id, code: (err as LeadDeskError).code }, 'audit event not written'));
+  }
+}
