@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
 import { historyView, ownerView, refusalView } from '../../src/teams/leadViews';
+import { reminderCard } from '../../src/teams/reminderViews';
+import type { Lead } from '../../src/leads/lead';
 import { ANA, FIXTURE_NOW, TEAM, claimedByAna, makeLead, nurtureEvents, nurturingWithTouches, qualifiedLead } from './leadFixtures';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -177,6 +179,24 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
     { name: 'manager-qualified', card: ownerView(qualifiedLead(), { now, role: 'manager', members: TEAM }) },
     { name: 'refusal', card: refusalView(claimed, now, 'Already claimed by Ana Souza.') },
     { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
+    ...reminderViews(now),
+  ];
+}
+
+/** The owner's reminder in her personal chat: one lead (with its forms), and a digest of three. */
+export function reminderViews(now: Date = FIXTURE_NOW): CardView[] {
+  const posted = (lead: Lead): Lead => ({
+    ...lead,
+    delivery: { ...lead.delivery, targets: [{ channelKey: 'channel:19:sales', channelId: '19:sales@thread.tacv2', serviceUrl: 'https://smba.example/', tenantId: 'tenant-1', threadId: '19:sales@thread.tacv2;messageid=17001', activityId: '17001' }] },
+  });
+  const nurturing = posted(nurturingWithTouches());
+  const fresh = posted(claimedByAna({ id: 'L-reminder-2', contact: { firstName: 'Jonas', lastName: 'Berg', company: 'Nordlicht GmbH', email: 'jonas@example.com' } }));
+  const third = posted(claimedByAna({ id: 'L-reminder-3', contact: { firstName: 'Priya', lastName: 'Nair', company: 'Kestrel Labs' } }));
+  return [
+    { name: 'reminder-nurture', card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now) },
+    { name: 'reminder-nurture-reject-form', card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now), click: 'Reject' },
+    { name: 'reminder-digest', card: reminderCard([{ lead: fresh, kind: 'first-touch' }, { lead: nurturing, kind: 'nurture' }, { lead: third, kind: 'first-touch' }], now) },
+    { name: 'reminder-after-done', card: reminderCard([{ lead: { ...nurturing, followUp: { kind: 'nurture', dueAt: '2026-12-05T09:00:00.000Z' } } }], now, 'Touch logged.') },
   ];
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { expandTemplate, leadCard, leadCardData, subscriptionCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
 import { lintCard } from '../support/cardLint';
+import { reminderViews } from '../support/cardRenderer';
 import { ANA, FIXTURE_NOW, leadInEveryStatus, makeLead } from '../support/leadFixtures';
 
 // ─── builders ───────────────────────────────────────────────────────────────
@@ -53,6 +54,19 @@ describe('teams/cards: templates', () => {
   it('expands the welcome and subscription cards with zero lint problems', () => {
     assert.deepEqual(lintCard(welcomeCard({ channelName: 'General', filterText: 'all leads' })), []);
     assert.deepEqual(lintCard(subscriptionCard({ title: 'Subscribed', text: 'This channel now receives AppSource leads.' })), []);
+  });
+
+  it('expands the reminder card, one lead or a digest, with zero lint problems and no unresolved time', () => {
+    for (const view of reminderViews()) {
+      assert.deepEqual(lintCard(view.card), [], view.name);
+      assert.doesNotMatch(text(view.card), /undefined/, view.name);
+    }
+    const [single, , digest] = reminderViews();
+    assert.equal(executeActions(single.card).filter((a) => a.verb === 'snooze').length, 2, 'Snooze 1 day and 1 week');
+    assert.deepEqual([...new Set(executeActions(single.card).map((a) => a.verb))].sort(), ['qualify', 'reject', 'snooze', 'touch']);
+    assert.equal(executeActions(digest.card).filter((a) => a.verb === 'qualify').length, 0, 'a digest line has no forms (input ids are per card)');
+    assert.equal(objects(digest.card).filter((o) => o.type === 'Action.OpenUrl').length, 3, 'a link to each lead');
+    assert.match(text(single.card), /\{\{DATE\(2026-[0-9-]+T[0-9:]+Z, SHORT\)\}\} \{\{TIME\(/, 'times in the reader’s own zone');
   });
 
   it('expands every template through expandTemplate with card version 1.5 and a fallback text', () => {
