@@ -73,16 +73,7 @@ export interface LeadCardData {
 }
 
 const RATING_TEXT: Record<Rating, string> = { hot: '🔥 Hot', warm: 'Warm', cold: 'Cold' };
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MINUTE = 60_000;
-
-/** "24 Nov 2026, 14:05 UTC", the same on every machine (no locale, no time zone). */
-export function utcText(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return 'unknown time';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
-}
 
 /**
  * A time shown in each reader's own time zone: the Adaptive Card DATE/TIME functions, which Teams formats with the
@@ -110,8 +101,10 @@ function since(fromIso: string | undefined, to: Date): string {
   return Number.isNaN(from) ? 'unknown time' : durationText(to.getTime() - from);
 }
 
+/** A day in the reader's own calendar (Adaptive Card DATE function). */
 function dateOnly(iso: string): string {
-  return utcText(iso).replace(/, \d\d:\d\d UTC$/, '');
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? 'unknown date' : `{{DATE(${d.toISOString().replace(/\.\d{3}Z$/, 'Z')}, SHORT)}}`;
 }
 
 /** The one-line status under the card: what happened and who owns it. */
@@ -182,7 +175,7 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
     email,
     phone,
     facts,
-    receivedText: utcText(lead.createdAt),
+    receivedText: localTimeText(lead.createdAt),
     rating: lead.rating,
     ratingText: RATING_TEXT[lead.rating],
     status: lead.status,

@@ -19,7 +19,7 @@
 import type { Actor, Lead, LeadEvent, RejectReason } from '../leads/lead';
 import { REJECT_REASONS } from '../leads/lead';
 import { TRANSITIONS, type Role, type Verb } from '../leads/transitions';
-import { expandTemplate, leadCardData, utcText, type AdaptiveCard, type Fact, type LeadCardData } from './cards';
+import { expandTemplate, leadCardData, localTimeText, type AdaptiveCard, type Fact, type LeadCardData } from './cards';
 
 export interface ViewOptions {
   now: Date;
@@ -200,16 +200,17 @@ export function ownerViewData(lead: Lead, opts: ViewOptions): OwnerViewData {
       notes: q?.notes ?? '',
     },
     minTouchDate: opts.now.toISOString().slice(0, 10),
-    touchDateRequired: !hasSchedule,
-    touchDateLabel: hasSchedule ? 'Snooze: next touch on (optional)' : 'Next touch on',
+    // A touch needs no date: on a claimed lead it is the first touch; a date schedules the next one.
+    touchDateRequired: false,
+    touchDateLabel: hasSchedule ? 'Snooze: next touch on (optional)' : 'Next touch on (optional)',
     touchHint: hasSchedule
-      ? `Next touch is due ${utcText(lead.nurture!.nextTouchAt)}. Pick a new date to snooze it.`
-      : 'This lead has no nurture schedule yet: pick the date of the next touch.',
+      ? `Next touch is due ${localTimeText(lead.nurture!.nextTouchAt)}. Pick a new date to snooze it.`
+      : 'Log your first touch. Pick a date to be reminded of the next one.',
     outcomeFacts: outcomeFacts(lead),
   };
   if (touches.length) {
     const last = touches[touches.length - 1];
-    data.touchesText = `${touches.length} ${touches.length === 1 ? 'touch' : 'touches'} logged · last ${utcText(last.at)}`;
+    data.touchesText = `${touches.length} ${touches.length === 1 ? 'touch' : 'touches'} logged · last ${localTimeText(last.at)}`;
   }
   return data;
 }
@@ -238,7 +239,7 @@ function historyRow(event: LeadEvent): { line: string; detail?: string } {
   const who = event.actor?.name ?? 'Lead Desk';
   const move = event.from && event.to && event.from !== event.to ? ` (${event.from} → ${event.to})` : '';
   const detail = eventDetail(event);
-  const line = `${utcText(event.at)} · ${who} · ${verbInWords(event.verb)}${move}`;
+  const line = `${localTimeText(event.at)} · ${who} · ${verbInWords(event.verb)}${move}`;
   return detail ? { line, detail } : { line };
 }
 
@@ -259,7 +260,7 @@ function eventDetail(event: LeadEvent): string | undefined {
   }
   const to = d.to as Partial<Actor> | undefined;
   if (to && typeof to === 'object' && str(to.name)) parts.push(`To ${str(to.name)}`);
-  if (str(d.nextTouchAt)) parts.push(`Next touch ${utcText(str(d.nextTouchAt)!)}`);
+  if (str(d.nextTouchAt)) parts.push(`Next touch ${localTimeText(str(d.nextTouchAt)!)}`);
   if (str(d.notes)) parts.push(`Notes: ${str(d.notes)}`);
   if (str(d.note)) parts.push(`Note: ${str(d.note)}`);
   return parts.length ? parts.join(' · ') : undefined;

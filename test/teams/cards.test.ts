@@ -142,7 +142,7 @@ describe('teams/cards: lead card content', () => {
     assert.equal(f.Email, '[jamie.mueller@fabrikam.example](mailto:jamie.mueller@fabrikam.example)');
     assert.equal(f.Phone, '+49 30 1234 5678');
     assert.equal(f.Country, 'DE');
-    assert.equal(f.Received, '24 Nov 2026, 14:05 UTC');
+    assert.equal(f.Received, '{{DATE(2026-11-24T14:05:00Z, SHORT)}} {{TIME(2026-11-24T14:05:00Z)}}', 'in the reader’s own time zone');
   });
 
   it('never shows the text undefined or null, whatever contact fields are missing', () => {
@@ -172,16 +172,16 @@ describe('teams/cards: lead card content', () => {
     const status = (name: string) => leadCardData(lead(name), FIXTURE_NOW).statusText;
     assert.equal(status('new'), 'New · unclaimed · received 2 min ago');
     assert.equal(status('claimed'), 'Claimed by Ana Souza · 2 min after arrival');
-    assert.equal(status('nurturing'), 'Nurturing by Ana Souza · next touch 1 Dec 2026');
+    assert.equal(status('nurturing'), 'Nurturing by Ana Souza · next touch {{DATE(2026-12-01T09:00:00Z, SHORT)}}');
     assert.equal(status('qualified'), 'Qualified by Ana Souza · rated 🔥 Hot');
     assert.equal(status('rejected'), 'Rejected by Ana Souza · not a fit');
     const late = makeLead({ status: 'claimed', owner: ANA, claimedAt: '2026-11-24T16:20:00.000Z' });
     assert.equal(leadCardData(late, FIXTURE_NOW).statusText, 'Claimed by Ana Souza · 2 h 15 min after arrival');
   });
 
-  it('formats the received time in UTC the same way on every machine', () => {
+  it('shows the received time with the Adaptive Card DATE and TIME functions, so each reader sees their own zone', () => {
     const data = leadCardData(makeLead({ createdAt: '2026-01-05T03:09:59.999Z' }), FIXTURE_NOW);
-    assert.equal(data.receivedText, '5 Jan 2026, 03:09 UTC');
+    assert.equal(data.receivedText, '{{DATE(2026-01-05T03:09:59Z, SHORT)}} {{TIME(2026-01-05T03:09:59Z)}}');
   });
 });
 

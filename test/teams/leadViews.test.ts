@@ -279,10 +279,10 @@ describe('teams/leadViews: forms', () => {
     assert.notEqual(time.isRequired, true);
   });
 
-  it('makes the Log touch date optional (a snooze) once the lead has a schedule, and required before', () => {
+  it('makes the Log touch date optional: a snooze once the lead has a schedule, the first touch before', () => {
     assert.equal(input(showCard(viewFor(nurturingWithTouches(), opts('owner')), 'Log touch'), 'snoozeDate').isRequired, false);
-    assert.equal(input(showCard(card(), 'Log touch'), 'snoozeDate').isRequired, true);
-    assert.ok(texts(viewFor(nurturingWithTouches(), opts('owner'))).includes('2 touches logged · last 26 Nov 2026, 10:30 UTC'));
+    assert.equal(input(showCard(card(), 'Log touch'), 'snoozeDate').isRequired, false);
+    assert.ok(texts(viewFor(nurturingWithTouches(), opts('owner'))).includes('2 touches logged · last {{DATE(2026-11-26T10:30:00Z, SHORT)}} {{TIME(2026-11-26T10:30:00Z)}}'));
   });
 });
 
@@ -334,17 +334,17 @@ describe('teams/leadViews: refusal, history and error', () => {
     const events = [...nurtureEvents(), ...handOverEvents()];
     const rows = texts(historyView(nurturingWithTouches(), FIXTURE_NOW, events)).slice(4);
     assert.deepEqual(rows, [
-      '27 Nov 2026, 08:20 UTC · Ben Okafor · Rejected (claimed → rejected)',
+      '{{DATE(2026-11-27T08:20:00Z, SHORT)}} {{TIME(2026-11-27T08:20:00Z)}} · Ben Okafor · Rejected (claimed → rejected)',
       'Reason: No budget · Notes: Frozen until next fiscal year',
-      '27 Nov 2026, 08:15 UTC · Maya Lindqvist · Reassigned (nurturing → claimed)',
+      '{{DATE(2026-11-27T08:15:00Z, SHORT)}} {{TIME(2026-11-27T08:15:00Z)}} · Maya Lindqvist · Reassigned (nurturing → claimed)',
       'To Ben Okafor',
-      '26 Nov 2026, 10:30 UTC · Ana Souza · Logged a touch',
-      'Next touch 1 Dec 2026, 09:00 UTC · Note: Follow-up email',
-      '24 Nov 2026, 15:02 UTC · Ana Souza · Started nurturing (claimed → nurturing)',
-      'Next touch 26 Nov 2026, 09:00 UTC · Note: Budget decision after their board meeting',
-      '24 Nov 2026, 15:00 UTC · Ana Souza · Logged a touch',
-      'Next touch 26 Nov 2026, 09:00 UTC · Note: Intro call, sent pricing',
-      '24 Nov 2026, 14:07 UTC · Ana Souza · Claimed (new → claimed)',
+      '{{DATE(2026-11-26T10:30:00Z, SHORT)}} {{TIME(2026-11-26T10:30:00Z)}} · Ana Souza · Logged a touch',
+      'Next touch {{DATE(2026-12-01T09:00:00Z, SHORT)}} {{TIME(2026-12-01T09:00:00Z)}} · Note: Follow-up email',
+      '{{DATE(2026-11-24T15:02:00Z, SHORT)}} {{TIME(2026-11-24T15:02:00Z)}} · Ana Souza · Started nurturing (claimed → nurturing)',
+      'Next touch {{DATE(2026-11-26T09:00:00Z, SHORT)}} {{TIME(2026-11-26T09:00:00Z)}} · Note: Budget decision after their board meeting',
+      '{{DATE(2026-11-24T15:00:00Z, SHORT)}} {{TIME(2026-11-24T15:00:00Z)}} · Ana Souza · Logged a touch',
+      'Next touch {{DATE(2026-11-26T09:00:00Z, SHORT)}} {{TIME(2026-11-26T09:00:00Z)}} · Note: Intro call, sent pricing',
+      '{{DATE(2026-11-24T14:07:00Z, SHORT)}} {{TIME(2026-11-24T14:07:00Z)}} · Ana Souza · Claimed (new → claimed)',
     ]);
   });
 
@@ -362,7 +362,7 @@ describe('teams/leadViews: refusal, history and error', () => {
     const card = historyView(nurturingWithTouches(), FIXTURE_NOW, many);
     assert.ok(texts(card).includes(`The latest ${HISTORY_ROWS} of 40 events, newest first.`));
     assert.equal(texts(card).filter((t) => t.includes('Logged a touch')).length, HISTORY_ROWS);
-    assert.match(texts(card).find((t) => t.includes('Logged a touch'))!, /15:39 UTC/);
+    assert.match(texts(card).find((t) => t.includes('Logged a touch'))!, /\{\{TIME\(2026-11-24T15:39:00Z\)\}\}/);
     assert.ok(texts(historyView(makeLead(), FIXTURE_NOW, [])).includes('Nothing has happened to this lead yet.'));
   });
 
