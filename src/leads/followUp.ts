@@ -86,8 +86,9 @@ export function nextCadenceTouch(startedAt: string, now: Date, cadenceMs: number
 
 /** What a reminder of this kind says, in the lead's thread or the owner's chat. */
 export function followUpText(kind: FollowUpKind, lead: Lead, now: Date): string {
-  const minutes = Math.max(1, Math.round((now.getTime() - Date.parse(lead.createdAt)) / 60_000));
-  const age = minutes < 120 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
+  const ms = now.getTime() - Date.parse(lead.createdAt);
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const age = ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : minutes < 120 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
   switch (kind) {
     case 'unclaimed':
       return `Unclaimed for ${age}: who takes it?`;
