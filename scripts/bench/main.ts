@@ -32,6 +32,7 @@ import { claims } from './claims';
 import { burst50ch } from './burst50ch';
 import { burst1ch } from './burst1ch';
 import { storeCrash, storeGrowth } from './store';
+import { reminders } from './reminders';
 
 // ───────────────────────────────────────────────────────────────── options
 
@@ -51,7 +52,7 @@ const RUN_LIMIT_MS = 7 * 60_000;
  * queries get slower with every lead, on the one event loop everything shares. The store sections come last: they run
  * the bot as child processes of their own, and the in-process bot is stopped before them.
  */
-const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch, storeCrash, storeGrowth];
+const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch, storeCrash, storeGrowth, reminders];
 
 // ───────────────────────────────────────────────────────────────── run
 

@@ -75,3 +75,56 @@ export async function seedLeads(dataDir: string, n: number): Promise<{ bytes: nu
 export async function openLeadStore(dataDir: string): Promise<Store> {
   return openStore({ dataDir, cosmos: { database: 'leaddesk' } }, 'sqlite');
 }
+
+/** Where the due leads' cards were posted: a channel of the run's LocalTeams (its serviceUrl opens the sellers' 1:1 chats). */
+export interface SeedTarget {
+  serviceUrl: string;
+  channelId: string;
+  tenantId?: string;
+}
+
+/**
+ * Writes `count` nurturing leads whose nurture touch is due now (for the reminders section): lead i is owned by
+ * `29:benchseller<i % sellers>` ("Seller k"), was posted to `to.channelId` on `to.serviceUrl`, and started nurture
+ * 2.5 days ago with the day-1 touch (1.5 days ago) not yet sent; `followUp` is derived by `withFollowUp`, so it is
+ * `{ kind: 'nurture', dueAt: <1.5 days ago> }`. After the reminder the next touch is day 3 (half a day ahead).
+ * Returns the lead ids, in seeding order.
+ */
+export async function seedDueReminders(dataDir: string, count: number, sellers: number, to: SeedTarget): Promise<string[]> {
+  const store = await openStore({ dataDir, cosmos: { database: 'leaddesk' } }, 'sqlite');
+  const ids: string[] = [];
+  try {
+    const now = Date.now();
+    const startedAt = new Date(now - 2.5 * 86_400_000);
+    const docs: Doc[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = new Date(startedAt.getTime() - 3_600_000 - i * 1000);
+      const payload = { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `due-${i}@example.com`, LastName: `Due ${i}` } };
+      const parsed = parseLeadPayload(payload, at.toISOString());
+      if (!parsed.ok) throw new Error(`due payload ${i} refused: ${parsed.error.code}`);
+      const lead = newLead(parsed.draft, leadIdFor(parsed.draft.dedupeKey, 0), 0, at, DEFAULT_POLICY);
+      const activityId = `1due${i.toString(36)}`;
+      lead.delivery = {
+        state: 'posted',
+        attempts: 1,
+        nextAttemptAt: at.toISOString(),
+        targets: [{ channelKey: channelKey(to.channelId), channelId: to.channelId, serviceUrl: to.serviceUrl, tenantId: to.tenantId, threadId: `${to.channelId};messageid=${activityId}`, activityId, postedRev: lead.rev }],
+      };
+      const k = i % sellers;
+      lead.owner = { id: `29:benchseller${k}`, name: `Seller ${k}` };
+      lead.claimedAt = new Date(at.getTime() + 5 * 60_000).toISOString();
+      lead.status = 'nurturing';
+      lead.firstTouchAt = startedAt.toISOString();
+      lead.nurture = { startedAt: startedAt.toISOString(), nextTouchAt: new Date(startedAt.getTime() + 86_400_000).toISOString(), touches: [] };
+      lead.updatedAt = startedAt.toISOString();
+      const due = withFollowUp(lead, DEFAULT_POLICY);
+      if (due.followUp?.kind !== 'nurture' || Date.parse(due.followUp.dueAt) >= now) throw new Error(`due lead ${i} has no nurture follow-up due now`);
+      ids.push(due.id);
+      docs.push(due as unknown as Doc);
+    }
+    for (let i = 0; i < docs.length; i += 5_000) await store.bulk.put('leads', docs.slice(i, i + 5_000));
+  } finally {
+    await store.close();
+  }
+  return ids;
+}
