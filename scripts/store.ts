@@ -1,5 +1,5 @@
 /**
- * `npm run store -- <command>`: move the store between backends and back it up (see USAGE below).
+ * `npm run store -- <command>`: move the store between backends, back it up and repair its rollups (see USAGE below).
  *
  *   npm run store -- copy --to cosmos        npm run store -- backup backups/leaddesk-2026-11-24.db
  *
@@ -12,23 +12,28 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { configureLogging } from '../src/log';
+import type { Lead } from '../src/leads/lead';
 import { openStore, sqliteFile, type Store, type StoreOptions } from '../src/store';
 import { CONTAINER_NAMES, type BackendName } from '../src/store/backend';
 import { backupSqlite, COSMOS_BACKUP_SENTENCE } from './store/backup';
-import { checkpointFile, copyStore, CopyStopped, firstLine } from './store/copy';
+import { checkpointFile, copyStore, CopyStopped, firstLine, PAGE_SIZE } from './store/copy';
 import { progressReporter } from './store/progress';
 
 export const USAGE = `Usage: npm run store -- <command>
 
   copy --to cosmos [--from sqlite] [--restart]
-      Copy every lead, event and install from the SQLite store in DATA_DIR to the Azure Cosmos DB account in
-      COSMOS_ENDPOINT (database COSMOS_DATABASE). Documents with the same id are replaced, so running it again is
-      safe; an interrupted copy resumes where it stopped. --restart: ignore that checkpoint, copy everything.
+      Copy every lead, event, install and pipeline rollup from the SQLite store in DATA_DIR to the Azure Cosmos DB
+      account in COSMOS_ENDPOINT (database COSMOS_DATABASE). Documents with the same id are replaced, so running it
+      again is safe; an interrupted copy resumes where it stopped. --restart: ignore that checkpoint, copy everything.
   copy --to sqlite [--from cosmos] [--restart]
       The other way: from the Cosmos DB account into DATA_DIR/leaddesk.db.
   backup <file> [--force]
       A consistent copy of DATA_DIR/leaddesk.db, safe while the bot runs. --force: replace an existing <file>.
       (On Cosmos DB, use the account's continuous backup and point-in-time restore instead.)
+  rebuild-stats
+      Recompute the per-day pipeline rollups of the configured store (Cosmos DB when COSMOS_ENDPOINT is set, else
+      DATA_DIR/leaddesk.db) from its leads, and report each difference it corrected. Safe while the bot runs.
+      Run it once after upgrading from a version without rollups: leads stored before have none yet.
   help
       This text.
 
@@ -62,6 +67,9 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
         return 0;
       case 'backup':
         await backupCommand(args, io, config(env));
+        return 0;
+      case 'rebuild-stats':
+        await rebuildStatsCommand(args, io, config(env));
         return 0;
       default:
         throw new Failure(`unknown command "${command}"; see npm run store -- help`);
@@ -145,6 +153,39 @@ async function backupCommand(args: string[], io: Io, cfg: Config): Promise<void>
     io.stdout.write(`To restore it: stop the bot, replace ${live} with ${r.file} (and delete ${live}-wal and ${live}-shm), start the bot.\n`);
   } finally {
     await store.close();
+  }
+}
+
+// ─── rebuild-stats ──────────────────────────────────────────────────────────
+
+async function rebuildStatsCommand(args: string[], io: Io, cfg: Config): Promise<void> {
+  parseArgs({ args, options: {}, strict: true });
+  const which: BackendName = cfg.cosmos.endpoint ? 'cosmos' : 'sqlite';
+  if (which === 'sqlite') requireSqliteFile(cfg);
+  const store = await open({ dataDir: cfg.dataDir, cosmos: cfg.cosmos }, which);
+  try {
+    io.stdout.write(`Rebuilding the pipeline rollups of ${which} (${store.location}) from its leads\n`);
+    const started = Date.now();
+    const r = await store.stats.rebuild(leadsOf(store));
+    const diffs = r.missing + r.stale + r.extra;
+    io.stdout.write(`Read ${r.leads} ${r.leads === 1 ? 'lead' : 'leads'} and compared ${r.days} ${r.days === 1 ? 'day' : 'days'} in ${((Date.now() - started) / 1000).toFixed(1)} s: `);
+    if (diffs === 0) {
+      io.stdout.write('every day was right; nothing corrected.\n');
+      return;
+    }
+    io.stdout.write(`corrected ${r.corrected} ${r.corrected === 1 ? 'day' : 'days'}:\n`);
+    io.stdout.write(`  ${String(r.missing).padStart(7)} missing  (a lead without an entry in its day: added)\n`);
+    io.stdout.write(`  ${String(r.stale).padStart(7)} stale    (an entry that differed from its lead: replaced)\n`);
+    io.stdout.write(`  ${String(r.extra).padStart(7)} extra    (an entry of no lead of that day: removed)\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every lead of the store, page by page in id order: one page of leads in memory at a time (rebuild keeps their entries). */
+async function* leadsOf(store: Store): AsyncGenerator<Lead> {
+  for (let page = await store.bulk.page('leads', undefined, PAGE_SIZE); page.length; page = await store.bulk.page('leads', page[page.length - 1].id, PAGE_SIZE)) {
+    for (const doc of page) if (doc.type === 'lead') yield doc as unknown as Lead;
   }
 }
 

@@ -37,6 +37,8 @@ export interface Config {
   managerIds: string[];
   /** How long a new lead may stay unclaimed. */
   claimSlaMs: number;
+  /** When managers get last week's pipeline card (in followUp.hours.zone); undefined = off. */
+  pipelineDigest?: { weekday: number; minutes: number };
   /** Reminders: deadlines, the nurture cadence and when people may be nudged (the shape of leads/followUp's FollowUpPolicy). */
   followUp: {
     claimSlaMs: number;
@@ -54,7 +56,7 @@ export interface Config {
 const KNOWN = [
   'PORT', 'HOST', 'NODE_ENV', 'LEAD_WEBHOOK_SECRET', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType',
   'MicrosoftAppTenantId', 'COSMOS_ENDPOINT', 'COSMOS_KEY', 'COSMOS_DATABASE', 'DATA_DIR', 'JOB_INTERVAL', 'LOG_LEVEL',
-  'MANAGER_IDS', 'CLAIM_SLA', 'INSTANCE_ID', 'FIRST_TOUCH_SLA', 'NURTURE_CADENCE', 'BUSINESS_HOURS', 'TIMEZONE',
+  'MANAGER_IDS', 'CLAIM_SLA', 'INSTANCE_ID', 'FIRST_TOUCH_SLA', 'NURTURE_CADENCE', 'BUSINESS_HOURS', 'TIMEZONE', 'PIPELINE_DIGEST',
 ] as const;
 
 /** BUSINESS_HOURS in the team's TIMEZONE (the shape of leads/businessHours' BusinessHours); no spans = always open. */
@@ -102,6 +104,15 @@ const schema = z.object({
   }),
   TIMEZONE: z.string().default('UTC').refine((v) => IANAZone.isValidZone(v), { message: 'TIMEZONE: expected an IANA time zone such as Europe/Istanbul or America/New_York' }),
   BUSINESS_HOURS: z.string().default(''),
+  PIPELINE_DIGEST: z.string().default('Mon 09:00').transform((v, ctx) => {
+    if (v.trim().toLowerCase() === 'off') return undefined;
+    const m = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(\d{1,2}):(\d{2})$/i.exec(v.trim());
+    if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `PIPELINE_DIGEST: expected a weekday and time such as "Mon 09:00" (or "off"), got "${v}"` });
+      return z.NEVER;
+    }
+    return { weekday: DAYS.indexOf(m[1].toLowerCase().slice(0, 3)) + 1, minutes: Number(m[2]) * 60 + Number(m[3]) };
+  }),
   INSTANCE_ID: z.string().optional(),
 });
 
@@ -170,6 +181,8 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     const v = env[k];
     if (v !== undefined && v.trim() !== '') cleaned[k] = v;
   }
+  // An empty PIPELINE_DIGEST turns the weekly digest off (unset keeps the default).
+  if (env.PIPELINE_DIGEST !== undefined && env.PIPELINE_DIGEST.trim() === '') cleaned.PIPELINE_DIGEST = 'off';
   const parsed = schema.safeParse(cleaned);
   const problems: string[] = [];
   if (!parsed.success) {
@@ -211,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     logLevel: e.LOG_LEVEL,
     managerIds: e.MANAGER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
     claimSlaMs: e.CLAIM_SLA,
+    pipelineDigest: e.PIPELINE_DIGEST,
     followUp: { claimSlaMs: e.CLAIM_SLA, firstTouchSlaMs: e.FIRST_TOUCH_SLA, cadenceMs: e.NURTURE_CADENCE, hours },
     instanceId: e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     version: packageVersion(),

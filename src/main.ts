@@ -16,8 +16,12 @@ import { channelCardPoster } from './teams/cardPoster';
 import { CardActions } from './teams/cardActions';
 import { Outbox, type OutboxOptions } from './jobs/outbox';
 import { Reminders } from './jobs/reminders';
+import { Pipeline } from './jobs/pipeline';
+import { WeeklyDigest } from './jobs/digest';
+import { ReportCommands, teamsDigestSender } from './teams/reportCommands';
 import { teamsReminderSender } from './teams/reminderSender';
 import { leadsWebhook } from './http/leadsWebhook';
+import { pipelineApi, pipelineAuth } from './http/pipelineApi';
 import { startHttpServer, type HttpServer } from './http/server';
 
 const log = logger('main');
@@ -41,6 +45,8 @@ export interface App {
   messenger: Messenger;
   outbox: Outbox;
   reminders: Reminders;
+  pipeline: Pipeline;
+  digest?: WeeklyDigest;
   stop(): Promise<void>;
 }
 
@@ -78,7 +84,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now: overrides.now,
   });
   const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, policy: config.followUp, updateCardSoon: (id, written) => outbox.deliverSoon(id, written), now: overrides.now });
-  const bot = new LeadBot({ installs, messenger, cardActions, onChannelsChanged: () => outbox.channelsChanged(), now: overrides.now });
+  const pipeline = new Pipeline({ stats: store.stats, leads, zone: config.followUp.hours.zone, claimSlaMs: config.claimSlaMs, now: overrides.now });
+  const reports = new ReportCommands({ pipeline, leads, messenger, managerIds: config.managerIds, now: overrides.now });
+  const digest = config.pipelineDigest
+    ? new WeeklyDigest({ installs, sender: teamsDigestSender({ pipeline, leads, installs, messenger }), schedule: config.pipelineDigest, zone: config.followUp.hours.zone, instanceId: config.instanceId, now: overrides.now })
+    : undefined;
+  const bot = new LeadBot({ installs, messenger, cardActions, reports, onChannelsChanged: () => outbox.channelsChanged(), now: overrides.now });
 
   adapter.onTurnError = async (ctx, err) => {
     log.error({ err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type }, 'turn failed');
@@ -88,6 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     {
       messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
       leads: leadsWebhook({ secret: config.webhookSecret, leads, policy: config.followUp, deliverSoon: (id, stored) => outbox.deliverSoon(id, stored), deliveryLease: (now) => outbox.leaseFrom(now), now: overrides.now }),
+      pipeline: pipelineApi({ pipeline, auth: pipelineAuth(config.bot, config.managerIds) }),
       health: async () => {
         let answers = true;
         try {
@@ -104,6 +116,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (overrides.jobs !== false) {
     outbox.start(config.jobIntervalMs);
     reminders.start(config.jobIntervalMs);
+    digest?.start(config.jobIntervalMs);
   }
   log.info({ url: server.url }, 'Lead Desk is listening');
 
@@ -118,12 +131,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     messenger,
     outbox,
     reminders,
+    pipeline,
+    digest,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await server.close();
       await outbox.stop();
       await reminders.stop();
+      await digest?.stop();
       await store.close();
     },
   };

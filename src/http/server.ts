@@ -1,7 +1,9 @@
 /**
- * restify: /api/messages (Bot Framework), /api/leads (Partner Center webhook), /api/health.
- * The only importer of restify; handlers are plain Node (req, res) functions.
+ * restify: /api/messages (Bot Framework), /api/leads (Partner Center webhook), /api/health, /api/pipeline(.csv)
+ * and the Pipeline tab's static files under /tab. The only importer of restify; handlers are plain Node (req, res).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import restify from 'restify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +18,8 @@ export interface ServerDeps {
   messages: (req: restify.Request, res: restify.Response) => Promise<void>;
   leads: NodeHandler;
   health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
+  /** GET /api/pipeline and /api/pipeline.csv (http/pipelineApi.ts). */
+  pipeline: { summary: NodeHandler; csv: NodeHandler };
 }
 
 export interface HttpServer {
@@ -41,6 +45,17 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
   server.post('/api/leads', async (req: restify.Request, res: restify.Response) => {
     await deps.leads(req, res);
   });
+  server.get('/api/pipeline', async (req: restify.Request, res: restify.Response) => {
+    await deps.pipeline.summary(req, res);
+  });
+  server.get('/api/pipeline.csv', async (req: restify.Request, res: restify.Response) => {
+    await deps.pipeline.csv(req, res);
+  });
+  for (const [route, asset] of Object.entries(tabAssets())) {
+    server.get(route, async (_req: restify.Request, res: restify.Response) => {
+      await sendAsset(res, asset);
+    });
+  }
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
     const { ok, body } = await deps.health();
     res.json(ok ? 200 : 503, body);
@@ -61,4 +76,71 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
         server.close(() => resolve());
       }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The Pipeline tab: a fixed list of files (no path from the URL ever reaches the file system)
+
+interface Asset {
+  file: string;
+  type: string;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const TAB_DIR = path.join(ROOT, 'tab');
+
+/**
+ * Teams, Outlook and microsoft365.com may frame the tab (learn.microsoft.com: tabs/how-to/tab-requirements);
+ * scripts and data come from this bot only (the browser bundles are served from node_modules, no CDN).
+ */
+export const TAB_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  // TeamsJS fetches its list of valid host origins from Microsoft's CDN (it falls back to a built-in list).
+  "connect-src 'self' https://res.cdn.office.net",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.microsoft365.com https://*.office.com https://outlook.office.com https://outlook.office365.com",
+].join('; ');
+
+function tabAssets(): Record<string, Asset> {
+  const html = (name: string): Asset => ({ file: path.join(TAB_DIR, name), type: 'text/html; charset=utf-8' });
+  const js = (file: string): Asset => ({ file, type: 'text/javascript; charset=utf-8' });
+  const teamsJs = require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js');
+  // chart.js exports no subpaths: its main entry sits in dist/ beside the UMD bundle.
+  const chartJs = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js');
+  return {
+    '/tab': html('index.html'),
+    '/tab/': html('index.html'),
+    '/tab/index.html': html('index.html'),
+    '/tab/config.html': html('config.html'),
+    '/tab/tab.js': js(path.join(TAB_DIR, 'tab.js')),
+    '/tab/config.js': js(path.join(TAB_DIR, 'config.js')),
+    '/tab/tab.css': { file: path.join(TAB_DIR, 'tab.css'), type: 'text/css; charset=utf-8' },
+    '/tab/vendor/MicrosoftTeams.min.js': js(teamsJs),
+    '/tab/vendor/chart.umd.js': js(chartJs),
+  };
+}
+
+async function sendAsset(res: ServerResponse, asset: Asset): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await fs.promises.readFile(asset.file);
+  } catch {
+    log.error({ file: path.relative(ROOT, asset.file) }, 'tab file missing');
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('not found');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': asset.type,
+    'Content-Length': body.length,
+    'Content-Security-Policy': TAB_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-cache',
+  });
+  res.end(body);
 }

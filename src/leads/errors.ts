@@ -42,6 +42,15 @@ export const ERRORS = {
   'lead.already-yours': { status: 409, message: 'You already own this lead.' },
   'lead.owner-only': { status: 403, message: 'Only {owner} (the owner) can {verb} this lead.' },
   'lead.test-lead': { status: 409, message: 'This is a Partner Center test lead, not a lead to work.' },
+  // pipeline API and tab (issue 9)
+  'pipeline.bad-range': { status: 400, message: 'range must be one of {allowed}, got "{got}".' },
+  'pipeline.bad-storefront': { status: 400, message: 'storefront must be appsource or azure (or left out for both), got "{got}".' },
+  'pipeline.bad-offer': { status: 400, message: 'offer must be at most {max} characters of an offer id or title.' },
+  'pipeline.bad-parameter': { status: 400, message: 'Unknown or repeated parameter {name}: expected range, storefront and offer, each at most once.' },
+  'pipeline.unauthorized': { status: 401, message: 'Sign in through Teams: expected "Authorization: Bearer <Teams SSO token>" ({detail}).' },
+  'pipeline.forbidden': { status: 403, message: 'Only sales managers can see the pipeline; ask an admin to add you to MANAGER_IDS.' },
+  'pipeline.keys-unavailable': { status: 503, message: "Microsoft Entra ID's signing keys could not be fetched to check the sign-in; retry shortly." },
+  'pipeline.loopback-only': { status: 403, message: 'Without MicrosoftAppId the pipeline API answers only requests made on this machine (127.0.0.1 or ::1).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

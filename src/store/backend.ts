@@ -11,7 +11,7 @@
 import type { Lead, LeadEvent } from '../leads/lead';
 import type { ChannelRecord } from './installStore';
 
-export const CONTAINER_NAMES = ['leads', 'events', 'installs'] as const;
+export const CONTAINER_NAMES = ['leads', 'events', 'installs', 'stats'] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
 export type BackendName = 'sqlite' | 'cosmos';
@@ -33,6 +33,10 @@ export interface LeadDocuments {
   dueForDelivery(nowIso: string, limit: number): Promise<string[]>;
   /** Ids of leads whose follow-up (reminder, escalation) is due and not leased by a live worker, oldest first. */
   dueForFollowUp(nowIso: string, limit: number): Promise<string[]>;
+  /** Claimed or nurturing leads of one owner (Teams user id), at most `limit`, in no particular order. */
+  openOwnedBy(ownerId: string, limit: number): Promise<Lead[]>;
+  /** Leads past a deadline: a follow-up due at or before now, or unclaimed past the claim deadline; at most `limit`. */
+  overdue(nowIso: string, limit: number): Promise<Lead[]>;
   /** Every lead (small datasets: tests and checks). */
   all(): Promise<Lead[]>;
 }
@@ -54,6 +58,23 @@ export interface EventDocuments {
   forLead(leadId: string, limit: number): Promise<StoredEvent[]>;
 }
 
+/** A document of the `stats` container (the per-day pipeline rollups of statsStore.ts), with its `_etag` when read. */
+export interface StatsDoc {
+  id: string;
+  _etag?: string;
+}
+
+/** The rollup documents: the same etag compare-and-set as leads, plus a read of an id range (the days of a summary). */
+export interface StatsDocuments {
+  get<T extends StatsDoc>(id: string): Promise<T | undefined>;
+  /** The stored document (with `_etag`), or undefined when a document with that id exists already. */
+  create<T extends StatsDoc>(doc: T): Promise<T | undefined>;
+  /** The written document with its new `_etag`, or undefined when the stored etag is no longer `etag` (a conflict). */
+  replace<T extends StatsDoc>(doc: T, etag: string): Promise<T | undefined>;
+  /** The documents whose id is between `fromId` and `toId` (both included, ordinal string order), in id order, each with its `_etag`. */
+  range<T extends StatsDoc>(fromId: string, toId: string): Promise<T[]>;
+}
+
 /** Whole-container access for copies between backends, backups and imports. */
 export interface BulkDocuments {
   count(container: ContainerName): Promise<number>;
@@ -70,6 +91,7 @@ export interface StoreBackend {
   readonly leads: LeadDocuments;
   readonly installs: InstallDocuments;
   readonly events: EventDocuments;
+  readonly stats: StatsDocuments;
   readonly bulk: BulkDocuments;
   /** Resolves when the store answers; throws a coded store error otherwise. */
   ping(): Promise<void>;

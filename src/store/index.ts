@@ -7,6 +7,7 @@ import type { BackendName, BulkDocuments, StoreBackend } from './backend';
 import { LeadStore } from './leadStore';
 import { InstallStore } from './installStore';
 import { EventStore } from './eventStore';
+import { StatsStore } from './statsStore';
 import { openSqliteBackend } from './sqlite';
 import { openCosmosBackend } from './cosmos';
 
@@ -21,6 +22,8 @@ export interface Store {
   readonly leads: LeadStore;
   readonly installs: InstallStore;
   readonly events: EventStore;
+  /** The per-day pipeline rollups; every lead write through `leads` records itself here. */
+  readonly stats: StatsStore;
   readonly bulk: BulkDocuments;
   /** SQLite only: a consistent online copy to `file` (Cosmos DB has the account's own continuous backup). */
   readonly backup?: (file: string) => Promise<number>;
@@ -42,12 +45,15 @@ export async function openStore(opts: StoreOptions, which: BackendName = opts.co
 }
 
 export function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promise<number> }): Store {
+  const stats = new StatsStore(backend.stats, (id) => backend.leads.get(id));
   return {
     backend: backend.name,
     location: backend.location,
-    leads: new LeadStore(backend.leads),
+    // Every lead write (create, update, receive) records the lead in its day's rollup; see statsStore.ts.
+    leads: new LeadStore(backend.leads, (lead) => stats.record(lead)),
     installs: new InstallStore(backend.installs),
     events: new EventStore(backend.events),
+    stats,
     bulk: backend.bulk,
     backup: backend.backup,
     ping: () => backend.ping(),

@@ -66,6 +66,15 @@ export class InstallStore {
     return this.docs.remove(userKey(userId));
   }
 
+  /** A once-only marker (e.g. the weekly digest of one week): false when another process made it first. */
+  createMarker(marker: { id: string; type: string } & Record<string, unknown>): Promise<boolean> {
+    return this.docs.create(marker);
+  }
+
+  getMarker(id: string): Promise<{ id: string } | undefined> {
+    return this.docs.get(id);
+  }
+
   /** Creates the team record; false when it exists already (Teams sends two events per install). */
   createTeam(team: TeamRecord): Promise<boolean> {
     return this.docs.create(team);

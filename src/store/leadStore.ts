@@ -1,6 +1,8 @@
 /**
  * Leads, on either backend. Every write that depends on a read is conditional on the read's `_etag`;
  * a conflict re-reads and re-applies the caller's decision (which may now decide differently).
+ * After every write the lead goes to `onWritten` (the pipeline rollups, statsStore.ts); its failure is logged and
+ * never fails the lead write, which has happened already (`npm run store -- rebuild-stats` repairs the rollups).
  */
 import type { Lead, LeadDraft } from '../leads/lead';
 import { isOpen } from '../leads/lead';
@@ -8,7 +10,10 @@ import { leadIdFor } from '../leads/intake';
 import { mergeSignal, newLead } from '../leads/lifecycle';
 import type { FollowUpPolicy } from '../leads/followUp';
 import { LeadDeskError } from '../leads/errors';
+import { logger } from '../log';
 import type { LeadDocuments } from './backend';
+
+const log = logger('store:leads');
 
 export type ReceiveOutcome = 'created' | 'merged' | 'duplicate';
 
@@ -22,15 +27,21 @@ const MAX_CONFLICT_RETRIES = 25;
 const MAX_GENERATIONS = 100;
 
 export class LeadStore {
-  constructor(private readonly docs: LeadDocuments) {}
+  constructor(
+    private readonly docs: LeadDocuments,
+    /** Called with each lead this store wrote (created or replaced), before the write's caller hears of it. */
+    private readonly onWritten?: (lead: Lead) => Promise<unknown>,
+  ) {}
 
   get(id: string): Promise<Lead | undefined> {
     return this.docs.get(id);
   }
 
   /** Creates the lead; undefined when a lead with that id exists already. */
-  create(lead: Lead): Promise<Lead | undefined> {
-    return this.docs.create(lead);
+  async create(lead: Lead): Promise<Lead | undefined> {
+    const created = await this.docs.create(lead);
+    if (created) await this.written(created);
+    return created;
   }
 
   /**
@@ -46,7 +57,10 @@ export class LeadStore {
       const { lead, result } = decide(structuredClone(current));
       if (!lead) return { lead: current, result, written: false };
       const written = await this.docs.replace(lead, current._etag!);
-      if (written) return { lead: written, result, written: true };
+      if (written) {
+        await this.written(written);
+        return { lead: written, result, written: true };
+      }
     }
     throw new LeadDeskError('store.conflict');
   }
@@ -94,8 +108,32 @@ export class LeadStore {
     return this.docs.dueForFollowUp(now.toISOString(), limit);
   }
 
+  /** A seller's open leads (`mine`), next touch first. */
+  async openOwnedBy(ownerId: string, limit: number): Promise<Lead[]> {
+    const leads = await this.docs.openOwnedBy(ownerId, 200);
+    const next = (l: Lead) => l.followUp?.dueAt ?? l.nurture?.nextTouchAt ?? '9999';
+    return leads.sort((a, b) => next(a).localeCompare(next(b))).slice(0, limit);
+  }
+
+  /** Open leads past a deadline (`stale`), oldest deadline first; never test leads or do-not-contact notices. */
+  async stale(now: Date, limit: number): Promise<Lead[]> {
+    const leads = (await this.docs.overdue(now.toISOString(), 500)).filter((l) => isOpen(l.status) && !l.isTest && !l.doNotContact);
+    const deadline = (l: Lead) => (l.status === 'new' ? l.sla.claimBy : (l.followUp?.dueAt ?? l.updatedAt));
+    return leads.sort((a, b) => deadline(a).localeCompare(deadline(b))).slice(0, limit);
+  }
+
   /** Every lead (small datasets: tests and checks). */
   all(): Promise<Lead[]> {
     return this.docs.all();
+  }
+
+  private async written(lead: Lead): Promise<void> {
+    if (!this.onWritten) return;
+    try {
+      await this.onWritten(lead);
+    } catch (err) {
+      const code = err instanceof LeadDeskError ? err.code : 'store.failed';
+      log.error({ leadId: lead.id, rev: lead.rev, code }, 'stats.failed: the pipeline rollup of this lead was not updated; npm run store -- rebuild-stats repairs it');
+    }
   }
 }

@@ -8,7 +8,8 @@ import { channelKey, teamKey } from '../store/installStore';
 import { parseSubscription, describeFilter, type ChannelFilter } from '../leads/routing';
 import { logger } from '../log';
 import { classifyInstallActivity, type InstallEvent } from './installs';
-import { parseCommand } from './commands';
+import { parseCommand, type Mentioned } from './commands';
+import type { ReportCommands } from './reportCommands';
 import { COMMANDS } from './commandList';
 import { subscriptionCard, welcomeCard } from './cards';
 import { cardActivity } from './activities';
@@ -27,6 +28,8 @@ export interface LeadBotDeps {
   /** Called when a channel starts receiving leads, so leads waiting for a channel go out now. */
   onChannelsChanged?: () => void;
   cardActions: CardActionHandler;
+  /** pipeline, mine, stale. */
+  reports?: ReportCommands;
   now?: () => Date;
 }
 
@@ -132,7 +135,10 @@ export class LeadBot extends TeamsActivityHandler {
   private async handleCommand(ctx: TurnContext): Promise<void> {
     const activity = ctx.activity;
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
-    const command = parseCommand(text);
+    const mentions: Mentioned[] = (activity.entities ?? [])
+      .filter((e) => e.type === 'mention' && e.mentioned?.id && e.mentioned.id !== activity.recipient?.id)
+      .map((e) => ({ id: String(e.mentioned.id), name: String(e.mentioned.name ?? e.mentioned.id) }));
+    const command = parseCommand(text, mentions);
     const cd = (activity.channelData ?? {}) as { team?: { id?: string }; channel?: { id?: string } };
     const channelId = activity.conversation?.conversationType === 'channel' ? (cd.channel?.id ?? activity.conversation.id.split(';messageid=')[0]) : undefined;
     log.info({ command: command.name, inChannel: Boolean(channelId) }, 'command');
@@ -157,10 +163,16 @@ export class LeadBot extends TeamsActivityHandler {
           'Unsubscribed',
         );
       }
+      case 'pipeline':
+        return this.deps.reports ? this.deps.reports.pipeline(ctx, command) : this.reply(ctx, 'Pipeline summaries are not available here.');
+      case 'mine':
+        return this.deps.reports ? this.deps.reports.mine(ctx) : this.reply(ctx, 'Not available here.');
+      case 'stale':
+        return this.deps.reports ? this.deps.reports.stale(ctx) : this.reply(ctx, 'Not available here.');
       case 'help':
         return this.reply(ctx, helpText());
       case 'unknown':
-        return this.reply(ctx, `I don't know "${command.word}". ${helpText()}`);
+        return this.reply(ctx, command.closest ? `I don't know "${command.word}". Did you mean **${command.closest}**? Type **help** for every command.` : `I don't know "${command.word}". ${helpText()}`);
     }
   }
 
@@ -173,6 +185,13 @@ export class LeadBot extends TeamsActivityHandler {
   }
 }
 
+const EXAMPLES: Record<string, string> = {
+  subscribe: 'subscribe azure offer contoso',
+  pipeline: 'pipeline last week appsource',
+  mine: 'mine',
+  stale: 'stale',
+};
+
 export function helpText(): string {
-  return ['Lead Desk commands:', ...COMMANDS.map((c) => `- **${c.usage}**: ${c.description}`)].join('\n\n');
+  return ['Lead Desk commands:', ...COMMANDS.map((c) => `- **${c.usage}**: ${c.description}${EXAMPLES[c.name] ? ` (e.g. *${EXAMPLES[c.name]}*)` : ''}`)].join('\n\n');
 }

@@ -18,6 +18,7 @@ import refusalTemplate from '../../cards/refusal.json';
 import historyTemplate from '../../cards/history.json';
 import errorTemplate from '../../cards/error.json';
 import reminderTemplate from '../../cards/reminder.json';
+import pipelineTemplate from '../../cards/pipeline.json';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -31,6 +32,7 @@ const TEMPLATES = {
   history: historyTemplate,
   error: errorTemplate,
   reminder: reminderTemplate,
+  pipeline: pipelineTemplate,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

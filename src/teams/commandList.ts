@@ -26,18 +26,18 @@ export const COMMANDS = [
   },
   {
     name: 'pipeline',
-    usage: 'pipeline [today|this week|this month|all] [appsource|azure] [@seller]',
-    description: 'summarise new, claimed, nurturing, qualified and rejected leads',
+    usage: 'pipeline [this week|last week|this month|all] [appsource|azure] [offer TEXT] [for @seller]',
+    description: 'pipeline summary for managers',
   },
   {
     name: 'mine',
     usage: 'mine',
-    description: 'list the open leads you own',
+    description: 'your open leads, next touch first',
   },
   {
     name: 'stale',
     usage: 'stale',
-    description: 'list open leads that are past their SLA',
+    description: 'open leads past a deadline, oldest first',
   },
   {
     name: 'help',

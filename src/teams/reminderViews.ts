@@ -32,7 +32,7 @@ export function leadLink(lead: Lead): string | undefined {
   return `https://teams.microsoft.com/l/message/${encodeURIComponent(t.channelId)}/${t.activityId}?${q.toString()}`;
 }
 
-export function reminderCard(lines: ReminderLine[], now: Date, notice?: string): AdaptiveCard {
+export function reminderCard(lines: ReminderLine[], now: Date, notice?: string, heading?: { title: string; subtitle?: string }): AdaptiveCard {
   const single = lines.length === 1;
   const items = lines.map(({ lead, kind }) => {
     const facts: Fact[] = [{ title: 'Offer', value: lead.source.offerTitle || lead.source.offer || 'Unknown offer' }];
@@ -60,8 +60,8 @@ export function reminderCard(lines: ReminderLine[], now: Date, notice?: string):
     return item;
   });
   const data: Record<string, unknown> = {
-    title: single ? `Reminder: ${displayName(lines[0].lead.contact)}` : `${lines.length} leads to follow up`,
-    subtitle: single ? undefined : 'Work through them here, or open each lead card.',
+    title: heading?.title ?? (single ? `Reminder: ${displayName(lines[0].lead.contact)}` : `${lines.length} leads to follow up`),
+    subtitle: heading ? heading.subtitle : single ? undefined : 'Work through them here, or open each lead card.',
     single,
     items,
     reminderIds: lines.map((l) => l.lead.id).join(','),

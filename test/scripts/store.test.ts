@@ -1,5 +1,5 @@
 /**
- * A team outgrows one machine and copies its leads to Cosmos DB: `npm run store -- copy | backup | help`
+ * A team outgrows one machine and copies its leads to Cosmos DB: `npm run store -- copy | backup | rebuild-stats | help`
  * (scripts/store.ts), run against SQLite files in temp dirs and the in-process Cosmos protocol server.
  * The copy loop and the backup are called as functions (so a fault can be injected into the target store); the CLI is
  * driven in-process for its output and once as a child process.
@@ -14,6 +14,7 @@ import { Writable } from 'node:stream';
 import sinon from 'sinon';
 import { LeadDeskError } from '../../src/leads/errors';
 import type { Lead } from '../../src/leads/lead';
+import { entryOf } from '../../src/leads/pipeline';
 import { openStore, sqliteFile, type Store } from '../../src/store';
 import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc } from '../../src/store/backend';
 import { run, USAGE } from '../../scripts/store';
@@ -50,8 +51,8 @@ async function cosmosStore(): Promise<{ store: Store; env: Record<string, string
 const hex = (s: string) => createHash('sha1').update(s).digest('hex');
 const asDoc = (lead: Lead) => lead as unknown as Doc;
 
-/** The team's data: leads, their audit trail and where the app is installed (ids in no particular insertion order). */
-function teamData(leads = 260, events = 310, channels = 24): Record<ContainerName, Doc[]> {
+/** The team's data: leads, their audit trail, where the app is installed and pipeline rollups (ids in no particular insertion order). */
+function teamData(leads = 260, events = 310, channels = 24, days = 3): Record<ContainerName, Doc[]> {
   const leadIds = Array.from({ length: leads }, (_, i) => `lead-${hex(`lead ${i}`).slice(0, 8)}`);
   return {
     leads: leadIds.map((id, i) =>
@@ -74,6 +75,7 @@ function teamData(leads = 260, events = 310, channels = 24): Record<ContainerNam
         subscribed: i % 2 === 0,
       })),
     ],
+    stats: Array.from({ length: days }, (_, i) => ({ id: `day:2026-11-${20 + i}`, type: 'day', day: `2026-11-${20 + i}`, entries: {} })),
   };
 }
 
@@ -122,14 +124,14 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
     const checkpoint = checkpointFile(dir, 'sqlite', 'cosmos');
 
     const first = await copyStore(source, target, { checkpoint, pageSize: 100 });
-    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24 });
-    assert.deepEqual(first.containers, { leads: { copied: 260, target: 260 }, events: { copied: 310, target: 310 }, installs: { copied: 24, target: 24 } });
+    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
+    assert.deepEqual(first.containers, { leads: { copied: 260, target: 260 }, events: { copied: 310, target: 310 }, installs: { copied: 24, target: 24 }, stats: { copied: 3, target: 3 } });
     assert.deepEqual(sorted(await everything(target)), sorted(await everything(source)), 'the documents are equal (system fields aside)');
     assert.equal(fs.existsSync(checkpoint), false, 'a completed copy deletes its checkpoint');
 
     const second = await copyStore(source, target, { checkpoint, pageSize: 100 });
     assert.equal(second.resumedAfter, 0, 'the next run copies everything again');
-    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24 });
+    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
     assert.deepEqual(sorted(await everything(target)), sorted(await everything(source)));
   });
 
@@ -164,9 +166,9 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
     assert.deepEqual(events[0], { kind: 'resume', after: 200 }, 'the rerun reports where it resumes');
     assert.deepEqual(events.find((e) => e.kind === 'container-start'), { kind: 'container-start', container: 'leads', total: 260, done: 200 });
     assert.equal(result.resumedAfter, 200);
-    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24 });
+    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
     assert.deepEqual(sorted(await everything(target)), sorted(await everything(source)));
-    assert.equal(written.length, 260 + 310 + 24, 'every document was written once over both runs');
+    assert.equal(written.length, 260 + 310 + 24 + 3, 'every document was written once over both runs');
     assert.equal(new Set(written).size, written.length, 'and none twice');
     assert.equal(fs.existsSync(checkpoint), false);
   });
@@ -205,10 +207,11 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
     assert.match(text.stdout, /^ {2}leads +260 copied, +260 in the target now$/m);
     assert.match(text.stdout, /^ {2}events +310 copied, +310 in the target now$/m);
     assert.match(text.stdout, /^ {2}installs +24 copied, +24 in the target now$/m);
+    assert.match(text.stdout, /^ {2}stats +3 copied, +3 in the target now$/m);
     assert.match(text.stderr, /^leads: 100 of 260 \(38%\)$/m, 'plain progress lines when stderr is not a terminal');
     assert.match(text.stderr, /^events: 310 of 310 \(100%\), done$/m);
     for (const personal of ['fabrikam', 'Jamie', 'Ana Souza', 'Müller']) assert.ok(!(text.stdout + text.stderr).includes(personal), personal);
-    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24 });
+    assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
   });
 
   it('fails with one line when COSMOS_ENDPOINT is not set', async () => {
@@ -228,7 +231,7 @@ describe('npm run store -- backup: a consistent copy of the SQLite store while t
   it('holds every lead committed before it started while another connection keeps writing, and restores as the store', async () => {
     const dir = tempDir();
     const bot = await sqliteStore(dir);
-    await seed(bot, { leads: teamData(1500, 0, 0).leads, events: [], installs: [] });
+    await seed(bot, { leads: teamData(1500, 0, 0).leads, events: [], installs: [], stats: [] });
     const before = await bot.bulk.count('leads');
     const file = path.join(tempDir(), 'backup.db');
 
@@ -296,6 +299,41 @@ describe('npm run store -- backup: a consistent copy of the SQLite store while t
   });
 });
 
+// ─── rebuild-stats ──────────────────────────────────────────────────────────
+
+describe('npm run store -- rebuild-stats: the pipeline rollups recomputed from the leads', () => {
+  it('adds the rollups of leads copied in without them, removes an entry of no lead, reports both; a second run finds nothing', async () => {
+    const dir = tempDir();
+    const store = await sqliteStore(dir);
+    await seed(store, teamData(40, 0, 0, 0)); // bulk.put records no rollups
+    await store.bulk.put('stats', [{ id: 'day:2026-11-02', type: 'day', day: '2026-11-02', entries: { 'L-ghost': entryOf(makeLead({ id: 'L-ghost' })) } }]);
+
+    const first = captureIo();
+    assert.equal(await run(['rebuild-stats'], first.io, { DATA_DIR: dir }), 0, first.text.stderr);
+    const out = first.text.stdout.split('\n');
+    assert.equal(out[0], `Rebuilding the pipeline rollups of sqlite (${sqliteFile(dir)}) from its leads`);
+    assert.match(out[1], /^Read 40 leads and compared 2 days in \d+\.\d s: corrected 2 days:$/);
+    assert.match(first.text.stdout, /^ +40 missing +\(a lead without an entry in its day: added\)$/m);
+    assert.match(first.text.stdout, /^ +0 stale /m);
+    assert.match(first.text.stdout, /^ +1 extra +\(an entry of no lead of that day: removed\)$/m);
+    assert.equal((await store.stats.entries('2026-11-01', '2026-11-30')).length, 40, 'the bot sees every lead in the rollups');
+
+    const second = captureIo();
+    assert.equal(await run(['rebuild-stats'], second.io, { DATA_DIR: dir }), 0, second.text.stderr);
+    assert.match(second.text.stdout, /^Read 40 leads and compared 2 days in \d+\.\d s: every day was right; nothing corrected\.$/m);
+  });
+
+  it('rebuilds the Cosmos DB store when COSMOS_ENDPOINT is set', async () => {
+    const { store, env } = await cosmosStore();
+    await seed(store, teamData(12, 0, 0, 0));
+    const { io, text } = captureIo();
+    assert.equal(await run(['rebuild-stats'], io, { DATA_DIR: tempDir(), ...env }), 0, text.stderr);
+    assert.match(text.stdout, /^Rebuilding the pipeline rollups of cosmos \(http:\/\/127\.0\.0\.1:\d+ database /);
+    assert.match(text.stdout, /^ +12 missing /m);
+    assert.equal((await store.stats.entries('2026-11-01', '2026-11-30')).length, 12);
+  });
+});
+
 // ─── help ───────────────────────────────────────────────────────────────────
 
 describe('npm run store -- help', () => {
@@ -307,6 +345,6 @@ describe('npm run store -- help', () => {
     });
     assert.equal(code, 0, stderr);
     assert.equal(stdout, USAGE);
-    for (const command of ['copy --to cosmos', 'copy --to sqlite', 'backup <file> [--force]', 'help']) assert.ok(stdout.includes(command), command);
+    for (const command of ['copy --to cosmos', 'copy --to sqlite', 'backup <file> [--force]', 'rebuild-stats', 'help']) assert.ok(stdout.includes(command), command);
   });
 });

@@ -12,6 +12,7 @@ import { deliveryQueue } from './contract/delivery';
 import { installRecords } from './contract/installs';
 import { eventTrail } from './contract/events';
 import { bulkDocuments } from './contract/bulk';
+import { statsRollups } from './contract/stats';
 import type { StoreFactory } from './contract/context';
 
 export type { StoreFactory, StorePlace } from './contract/context';
@@ -24,5 +25,6 @@ export function storeContract(backendName: string, factory: StoreFactory): void 
     describe('installs', () => installRecords(factory));
     describe('events', () => eventTrail(factory));
     describe('bulk', () => bulkDocuments(factory));
+    describe('pipeline rollups', () => statsRollups(factory));
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Azure Cosmos DB backend (`@azure/cosmos`), for teams that run several instances. Containers `leads` (pk /id),
- * `events` (pk /leadId), `installs` (pk /id), created on first use. Every SDK error leaves this folder as a coded
- * store error: a 404 read is "absent", a 409 create is "exists", a 412 replace is a conflict.
+ * `events` (pk /leadId), `installs` (pk /id) and `stats` (pk /id: one pipeline rollup per day), created on first use.
+ * Every SDK error leaves this folder as a coded store error: a 404 read is "absent", a 409 create is "exists", a 412
+ * replace is a conflict.
  *
  * Queries filter in the WHERE clause only and use no GROUP BY, DISTINCT, OFFSET/LIMIT or LIKE: the test suite runs
  * this backend against the in-process `@vercel/cosmosdb-server`, which lacks them and ignores the partitionKey option.
@@ -9,10 +10,10 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import type { Lead } from '../../leads/lead';
 import type { ChannelRecord } from '../installStore';
-import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StoreBackend, type StoredEvent } from '../backend';
+import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StatsDoc, type StoreBackend, type StoredEvent } from '../backend';
 import { statusOf, toStoreError } from './errors';
 
-export const PARTITION_KEYS: Record<ContainerName, string> = { leads: '/id', events: '/leadId', installs: '/id' };
+export const PARTITION_KEYS: Record<ContainerName, string> = { leads: '/id', events: '/leadId', installs: '/id', stats: '/id' };
 
 export interface CosmosOptions {
   endpoint: string;
@@ -62,21 +63,23 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
       throw toStoreError(err);
     }
   };
+  /** Replace if the stored etag is still `etag` (IfMatch); a 412 (or a 404: nothing to replace) is a conflict, undefined. */
+  const replace = async <T extends { id: string }>(container: Container, doc: T, etag: string): Promise<T | undefined> => {
+    try {
+      const { resource } = await container.item(doc.id, doc.id).replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
+      return resource as T;
+    } catch (err) {
+      if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
+      throw toStoreError(err);
+    }
+  };
   return {
     name: 'cosmos',
     location: `${opts.endpoint.replace(/\/+$/, '')} database ${opts.database}`,
     leads: {
       get: (id) => read<Lead>(c.leads, id),
       create: (lead) => create(c.leads, lead),
-      replace: async (lead, etag) => {
-        try {
-          const { resource } = await c.leads.item(lead.id, lead.id).replace<Lead>(withoutSystemFields(lead), { accessCondition: { type: 'IfMatch', condition: etag } });
-          return resource as Lead;
-        } catch (err) {
-          if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
-          throw toStoreError(err);
-        }
-      },
+      replace: (lead, etag) => replace(c.leads, lead, etag),
       dueForDelivery: async (nowIso, limit) =>
         (
           await query<{ id: string }>(
@@ -95,6 +98,10 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
             { '@limit': limit, '@now': nowIso },
           )
         ).map((r) => r.id),
+      openOwnedBy: (ownerId, limit) =>
+        query<Lead>(c.leads, "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND c.owner.id = @owner AND (c.status = 'claimed' OR c.status = 'nurturing')", { '@owner': ownerId, '@limit': limit }),
+      overdue: (nowIso, limit) =>
+        query<Lead>(c.leads, "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND (c.followUp.dueAt <= @now OR (c.status = 'new' AND c.sla.claimBy <= @now))", { '@now': nowIso, '@limit': limit }),
       all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
     },
     installs: {
@@ -125,6 +132,13 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
         (
           await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', { '@leadId': leadId, '@limit': limit })
         ).map((e) => withoutSystemFields(e)),
+    },
+    stats: {
+      get: <T extends StatsDoc>(id: string) => read<T>(c.stats, id),
+      create: (doc) => create(c.stats, doc),
+      replace: (doc, etag) => replace(c.stats, doc, etag),
+      range: <T extends StatsDoc>(fromId: string, toId: string) =>
+        query<T>(c.stats, 'SELECT * FROM c WHERE c.id >= @from AND c.id <= @to ORDER BY c.id ASC', { '@from': fromId, '@to': toId }),
     },
     bulk: {
       count: async (name) => (await query<number>(c[name], 'SELECT VALUE COUNT(1) FROM c'))[0] ?? 0,

@@ -16,7 +16,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Lead } from '../../leads/lead';
 import { LeadDeskError } from '../../leads/errors';
 import type { ChannelRecord } from '../installStore';
-import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StoreBackend, type StoredEvent } from '../backend';
+import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StatsDoc, type StoreBackend, type StoredEvent } from '../backend';
 import { MIGRATIONS } from './schema';
 import { importSnapshotOnce } from './snapshotImport';
 
@@ -74,10 +74,15 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
   const dueFollowUps = db.prepare(
     'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit',
   );
+  const ownedOpen = db.prepare("SELECT doc, etag FROM leads WHERE owner_id = ? AND status IN ('claimed', 'nurturing') LIMIT ?");
+  const overdue = db.prepare(
+    "SELECT doc, etag FROM leads WHERE follow_up_due <= @now UNION SELECT doc, etag FROM leads WHERE status = 'new' AND claim_by <= @now LIMIT @limit",
+  );
   const allLeads = db.prepare('SELECT doc, etag FROM leads');
   const channels = db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel'");
   const teamChannels = db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel' AND team_id = ?");
   const eventsOf = db.prepare('SELECT doc FROM events WHERE lead_id = ? ORDER BY at DESC LIMIT ?');
+  const statsRange = db.prepare('SELECT doc, etag FROM stats WHERE id BETWEEN ? AND ? ORDER BY id');
   const putMany = (t: ContainerName) => db.transaction((docs: Doc[]) => {
     for (const d of docs) stmts[t].upsert.run(d.id, randomUUID(), json(d));
   });
@@ -88,6 +93,15 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
     const etag = randomUUID();
     return stmts[t].insert.run(d.id, etag, json(d)).changes === 1 ? etag : undefined;
   };
+  /** The document as stored with its new etag, or undefined: it exists already (create) / its etag moved on (replace). */
+  const created = <T extends { id: string }>(t: ContainerName, d: T): T | undefined => {
+    const etag = create(t, d);
+    return etag ? { ...withoutSystemFields(d), _etag: etag } : undefined;
+  };
+  const replaced = <T extends { id: string }>(t: ContainerName, d: T, etag: string): T | undefined => {
+    const next = randomUUID();
+    return stmts[t].replace.run(json(d), next, d.id, etag).changes === 1 ? { ...withoutSystemFields(d), _etag: next } : undefined;
+  };
 
   return {
     name: 'sqlite',
@@ -95,18 +109,12 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
     db,
     leads: {
       get: async (id) => wrap(() => doc<Lead>(stmts.leads.get.get(id) as never)),
-      create: async (lead) =>
-        wrap(() => {
-          const etag = create('leads', lead);
-          return etag ? { ...withoutSystemFields(lead), _etag: etag } : undefined;
-        }),
-      replace: async (lead, etag) =>
-        wrap(() => {
-          const next = randomUUID();
-          return stmts.leads.replace.run(json(lead), next, lead.id, etag).changes === 1 ? { ...withoutSystemFields(lead), _etag: next } : undefined;
-        }),
+      create: async (lead) => wrap(() => created('leads', lead)),
+      replace: async (lead, etag) => wrap(() => replaced('leads', lead, etag)),
       dueForDelivery: async (nowIso, limit) => wrap(() => (due.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
       dueForFollowUp: async (nowIso, limit) => wrap(() => (dueFollowUps.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
+      openOwnedBy: async (ownerId, limit) => wrap(() => (ownedOpen.all(ownerId, limit) as { doc: string; etag: string }[]).map((r) => doc<Lead>(r)!)),
+      overdue: async (nowIso, limit) => wrap(() => (overdue.all({ now: nowIso, limit }) as { doc: string; etag: string }[]).map((r) => doc<Lead>(r)!)),
       all: async () => wrap(() => (allLeads.all() as { doc: string; etag: string }[]).map((r) => doc<Lead>(r)!)),
     },
     installs: {
@@ -123,6 +131,13 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
           if (!create('events', event)) throw new LeadDeskError('store.failed', { detail: 'event id exists' });
         }),
       forLead: async (leadId, limit) => wrap(() => (eventsOf.all(leadId, limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as StoredEvent)),
+    },
+    stats: {
+      get: async <T extends StatsDoc>(id: string) => wrap(() => doc<T>(stmts.stats.get.get(id) as never)),
+      create: async (d) => wrap(() => created('stats', d)),
+      replace: async (d, etag) => wrap(() => replaced('stats', d, etag)),
+      range: async <T extends StatsDoc>(fromId: string, toId: string) =>
+        wrap(() => (statsRange.all(fromId, toId) as { doc: string; etag: string }[]).map((r) => doc<T>(r)!)),
     },
     bulk: {
       count: async (t) => wrap(() => (stmts[t].count.get() as { n: number }).n),

@@ -42,4 +42,20 @@ export const MIGRATIONS: string[] = [
   -- Only leads with a follow-up are in it: closed leads, and most of years of history, are not read at all.
   CREATE INDEX leads_follow_up_due ON leads (follow_up_due) WHERE follow_up_due IS NOT NULL;
   `,
+  // 3: the per-day pipeline rollups (src/store/statsStore.ts): one document per day, read by id range (the primary key)
+  `
+  CREATE TABLE stats (
+    id TEXT PRIMARY KEY NOT NULL,
+    etag TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  `,
+  // 4: `mine` and `stale` (issue 9): a seller's open leads, and unclaimed leads past their claim deadline
+  `
+  ALTER TABLE leads ADD COLUMN status TEXT GENERATED ALWAYS AS (doc ->> '$.status') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN owner_id TEXT GENERATED ALWAYS AS (doc ->> '$.owner.id') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN claim_by TEXT GENERATED ALWAYS AS (doc ->> '$.sla.claimBy') VIRTUAL;
+  CREATE INDEX leads_owner_open ON leads (owner_id, status) WHERE owner_id IS NOT NULL;
+  CREATE INDEX leads_unclaimed ON leads (claim_by) WHERE status = 'new';
+  `,
 ];

@@ -1,0 +1,226 @@
+/**
+ * GET /api/pipeline (JSON summary) and GET /api/pipeline.csv (the leads behind it, for a CRM import): the API of
+ * the Pipeline tab. Query: range=<RANGE_NAME>&storefront=appsource|azure&offer=<text>, parsed once here.
+ *
+ * Who may call (`PipelineAuth`):
+ * | MicrosoftAppId | request                                   | answer                          |
+ * |----------------|-------------------------------------------|---------------------------------|
+ * | set            | no / bad / expired / wrong-audience token | 401 pipeline.unauthorized       |
+ * | set            | good Teams SSO token, oid not a manager   | 403 pipeline.forbidden          |
+ * | set            | good token of a manager                   | 200                             |
+ * | unset (local)  | from 127.0.0.1 / ::1, not forwarded       | 200 (open, like /api/messages)  |
+ * | unset (local)  | from elsewhere, or through a tunnel/proxy | 403 pipeline.loopback-only      |
+ * A tunnel (dev tunnels, ngrok) connects from loopback, so a request carrying forwarding headers counts as remote.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { LeadDeskError } from '../leads/errors';
+import { RANGE_NAMES, type RangeName } from '../leads/ranges';
+import type { Lead } from '../leads/lead';
+import type { Pipeline, PipelineQuery } from '../jobs/pipeline';
+import { logger } from '../log';
+
+const log = logger('http:pipeline');
+
+/** What the handlers need of jobs/pipeline's Pipeline (tests hand in a small fake). */
+export type PipelineReader = Pick<Pipeline, 'summary' | 'leads'>;
+
+export type PipelineCaller = { kind: 'local' } | { kind: 'sso'; oid: string; tid: string };
+/** Resolves to the caller, or rejects with a coded pipeline.* error. */
+export type PipelineAuth = (req: IncomingMessage) => Promise<PipelineCaller>;
+
+export const MAX_OFFER_CHARS = 100;
+const PARAMS = ['range', 'storefront', 'offer'];
+
+// ---------------------------------------------------------------------------------------------------------
+// The query
+
+/** The query string → a PipelineQuery; throws a coded 400 naming the bad parameter. */
+export function parsePipelineQuery(search: URLSearchParams): PipelineQuery {
+  for (const name of new Set(search.keys())) {
+    if (!PARAMS.includes(name) || search.getAll(name).length > 1) throw new LeadDeskError('pipeline.bad-parameter', { name: JSON.stringify(name.slice(0, 40)) });
+  }
+  const q: PipelineQuery = {};
+  const range = search.get('range')?.trim().toLowerCase();
+  if (range) {
+    if (!(RANGE_NAMES as readonly string[]).includes(range)) throw new LeadDeskError('pipeline.bad-range', { allowed: RANGE_NAMES.join(', '), got: range.slice(0, 40) });
+    q.range = range as RangeName;
+  }
+  const storefront = search.get('storefront')?.trim().toLowerCase();
+  if (storefront === 'appsource') q.storefront = 'AppSource';
+  else if (storefront === 'azure') q.storefront = 'AzureMarketplace';
+  else if (storefront && storefront !== 'all') throw new LeadDeskError('pipeline.bad-storefront', { got: storefront.slice(0, 40) });
+  const offer = search.get('offer')?.trim();
+  if (offer && offer.length > MAX_OFFER_CHARS) throw new LeadDeskError('pipeline.bad-offer', { max: MAX_OFFER_CHARS });
+  if (offer) q.offer = offer;
+  return q;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CSV (RFC 4180: CRLF rows, fields with " , CR or LF quoted, quotes doubled)
+
+const COLUMNS: [string, (l: Lead) => string | undefined][] = [
+  ['id', (l) => l.id],
+  ['received', (l) => l.createdAt],
+  ['status', (l) => l.status],
+  ['storefront', (l) => l.source.storefront],
+  ['offer', (l) => l.source.offerTitle || l.source.offer],
+  ['owner', (l) => l.owner?.name],
+  ['rating', (l) => l.rating],
+  ['first name', (l) => l.contact.firstName],
+  ['last name', (l) => l.contact.lastName],
+  ['email', (l) => l.contact.email],
+  ['phone', (l) => l.contact.phone],
+  ['company', (l) => l.contact.company],
+  ['country', (l) => l.contact.country],
+  ['title', (l) => l.contact.title],
+];
+
+/**
+ * One CSV field. A value starting with = + - @ (or tab / CR) would run as a formula in Excel or Sheets
+ * ("CSV injection"), so it gets a leading apostrophe: a phone "+44 20…" imports as "'+44 20…".
+ */
+export function csvCell(value: string | undefined): string {
+  let s = value ?? '';
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function leadsCsv(leads: Lead[]): string {
+  const rows = [COLUMNS.map(([name]) => name), ...leads.map((l) => COLUMNS.map(([, get]) => get(l)))];
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The handlers
+
+export interface PipelineApiDeps {
+  pipeline: PipelineReader;
+  auth: PipelineAuth;
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv: NodeHandler } {
+  const handle = (what: 'summary' | 'csv', run: (q: PipelineQuery, res: ServerResponse) => Promise<void>): NodeHandler =>
+    async (req, res) => {
+      try {
+        await deps.auth(req);
+        await run(parsePipelineQuery(new URL(req.url ?? '/', 'http://localhost').searchParams), res);
+      } catch (err) {
+        const coded = err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+        if (coded.status >= 500) log.error({ code: coded.code, what, err: (coded.innerError as Error | undefined)?.name }, 'pipeline request failed');
+        else log.info({ code: coded.code, status: coded.status, what }, 'pipeline request refused');
+        if (coded.code === 'pipeline.unauthorized') res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
+        send(res, coded.status, 'application/json; charset=utf-8', JSON.stringify({ error: { code: coded.code, message: coded.message } }));
+      }
+    };
+
+  return {
+    summary: handle('summary', async (q, res) => {
+      const answer = await deps.pipeline.summary(q);
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(answer));
+    }),
+    csv: handle('csv', async (q, res) => {
+      const leads = await deps.pipeline.leads(q);
+      log.info({ rows: leads.length, range: q.range ?? 'default' }, 'pipeline csv');
+      const name = `lead-desk-pipeline-${q.range ?? 'this-week'}.csv`;
+      send(res, 200, 'text/csv; charset=utf-8; header=present', leadsCsv(leads), { 'Content-Disposition': `attachment; filename="${name}"` });
+    }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(text),
+    // Contact data and manager-only numbers: never kept by a browser or proxy cache.
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Who may call
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-original-url'];
+
+/** Local mode (no MicrosoftAppId): open, but only to a browser on this machine. */
+export function loopbackOnly(): PipelineAuth {
+  return async (req) => {
+    const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && !FORWARDED.some((h) => req.headers[h] !== undefined);
+    if (!local) throw new LeadDeskError('pipeline.loopback-only');
+    return { kind: 'local' };
+  };
+}
+
+export const ENTRA_KEYS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+
+export interface TeamsSsoOptions {
+  /** The bot's (and the tab's) Entra app id: the token's audience is this or api://<host>/<appId>. */
+  appId: string;
+  /** SingleTenant: only tokens of this tenant. Unset: any tenant (the caller must still be a manager). */
+  tenantId?: string;
+  /** Entra object ids (`oid`) of the managers; Teams ids (29:…) in the list cannot match a token. */
+  managerIds: readonly string[];
+  /** Signing keys; default Entra ID's published keys (cached and refreshed by jose). */
+  getKey?: JWTVerifyGetKey;
+  now?: () => Date;
+}
+
+/** Teams SSO: the tab's `authentication.getAuthToken()` token, checked against Entra ID's keys, of a manager. */
+export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
+  const getKey = opts.getKey ?? createRemoteJWKSet(new URL(ENTRA_KEYS_URL));
+  const audience = new RegExp(`^(?:${escapeRe(opts.appId)}|api://[A-Za-z0-9.-]+(?::\\d+)?/${escapeRe(opts.appId)})$`, 'i');
+  return async (req) => {
+    const header = String(req.headers.authorization ?? '');
+    const token = /^bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+    if (!token) throw new LeadDeskError('pipeline.unauthorized', { detail: 'no token was sent' });
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, getKey, { algorithms: ['RS256'], requiredClaims: ['exp', 'iss', 'aud', 'tid', 'oid'], clockTolerance: 60, currentDate: opts.now?.() }));
+    } catch (err) {
+      if (keysUnavailable(err)) throw new LeadDeskError('pipeline.keys-unavailable', {}, err);
+      throw new LeadDeskError('pipeline.unauthorized', { detail: joseDetail(err) }, err);
+    }
+    const tid = String(claims.tid);
+    const oid = String(claims.oid);
+    if (claims.iss !== `https://login.microsoftonline.com/${tid}/v2.0` && claims.iss !== `https://sts.windows.net/${tid}/`) {
+      throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token was not issued by Microsoft Entra ID for its tenant' });
+    }
+    if (opts.tenantId && tid.toLowerCase() !== opts.tenantId.toLowerCase()) throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is from another tenant' });
+    const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!auds.some((a) => typeof a === 'string' && audience.test(a))) throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is meant for another app' });
+    if (!opts.managerIds.includes(oid)) throw new LeadDeskError('pipeline.forbidden');
+    return { kind: 'sso', oid, tid };
+  };
+}
+
+/** main's choice: Teams SSO when the bot has an app id, else loopback-only local mode. */
+export function pipelineAuth(bot: { appId: string; appType: string; tenantId: string; anonymous: boolean }, managerIds: readonly string[]): PipelineAuth {
+  if (bot.anonymous) return loopbackOnly();
+  return teamsSso({ appId: bot.appId, tenantId: bot.appType === 'SingleTenant' ? bot.tenantId : undefined, managerIds });
+}
+
+/** Entra's key set did not load (timeout, non-200, network error): our problem, not the caller's. */
+function keysUnavailable(err: unknown): boolean {
+  if (err instanceof joseErrors.JWKSTimeout) return true;
+  if (err instanceof joseErrors.JOSEError) return err.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(err.message);
+  return !(err instanceof TypeError);
+}
+
+function joseDetail(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return `its ${err.claim} claim is missing or wrong`;
+  if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token is not signed by Microsoft Entra ID';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'the token is not signed with RS256';
+  return 'the token is not a valid JWT';
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,75 @@
+/**
+ * The weekly pipeline digest: at PIPELINE_DIGEST (default Monday 09:00 in the team's TIMEZONE) last week's pipeline
+ * card goes to every channel that receives leads, once per week even with several bot processes: the process that
+ * creates the week's marker document in the store (create-if-absent, one winner) sends it. A bot that was down at the
+ * time sends it when it starts, within the same week.
+ */
+import { DateTime } from 'luxon';
+import type { InstallStore } from '../store/installStore';
+import type { LeadDeskError } from '../leads/errors';
+import { logger } from '../log';
+
+const log = logger('jobs:digest');
+
+export interface DigestSender {
+  /** Posts last week's pipeline card to every channel that receives leads; returns how many got it. */
+  sendLastWeek(now: Date): Promise<number>;
+}
+
+export interface DigestOptions {
+  installs: InstallStore;
+  sender: DigestSender;
+  schedule: { weekday: number; minutes: number };
+  zone: string;
+  instanceId: string;
+  now?: () => Date;
+}
+
+/** The latest scheduled time at or before `now` (e.g. this week's Monday 09:00 in the zone). */
+export function lastSlot(now: Date, schedule: DigestOptions['schedule'], zone: string): Date {
+  const t = DateTime.fromJSDate(now, { zone });
+  let slot = t.startOf('week').plus({ days: schedule.weekday - 1 }).set({ hour: Math.floor(schedule.minutes / 60), minute: schedule.minutes % 60 });
+  if (slot > t) slot = slot.minus({ weeks: 1 });
+  return slot.toJSDate();
+}
+
+export class WeeklyDigest {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<boolean>;
+
+  constructor(private readonly o: DigestOptions) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Sends this week's digest if it is due and no process has sent it yet; true when this call sent it. */
+  tick(): Promise<boolean> {
+    this.running ??= this.pass()
+      .catch((err) => {
+        log.warn({ code: (err as LeadDeskError).code ?? 'error' }, 'weekly digest failed');
+        return false;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<boolean> {
+    const now = this.o.now?.() ?? new Date();
+    const slot = lastSlot(now, this.o.schedule, this.o.zone);
+    const id = `digest:${slot.toISOString()}`;
+    if (await this.o.installs.getMarker(id)) return false;
+    const won = await this.o.installs.createMarker({ id, type: 'digest', by: this.o.instanceId, at: now.toISOString() });
+    if (!won) return false;
+    const channels = await this.o.sender.sendLastWeek(now);
+    log.info({ slot: slot.toISOString(), channels }, 'weekly pipeline digest sent');
+    return true;
+  }
+}
