@@ -13,6 +13,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
 import { historyView, ownerView, refusalView } from '../../src/teams/leadViews';
 import { reminderCard } from '../../src/teams/reminderViews';
+import { pipelineCard } from '../../src/teams/pipelineViews';
+import { entryOf, summarize } from '../../src/leads/pipeline';
+import { rangeOf } from '../../src/leads/ranges';
 import type { Lead } from '../../src/leads/lead';
 import { ANA, FIXTURE_NOW, TEAM, claimedByAna, makeLead, nurtureEvents, nurturingWithTouches, qualifiedLead } from './leadFixtures';
 
@@ -180,7 +183,24 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
     { name: 'refusal', card: refusalView(claimed, now, 'Already claimed by Ana Souza.') },
     { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
     ...reminderViews(now),
+    { name: 'pipeline', card: pipelineFixtureCard(now) },
   ];
+}
+
+/** A manager's "pipeline this week" card on a small, varied pipeline. */
+export function pipelineFixtureCard(now: Date = FIXTURE_NOW): AdaptiveCard {
+  const leads: Lead[] = [
+    makeLead({ id: 'L-p1', rating: 'hot' }),
+    makeLead({ id: 'L-p2', rating: 'warm' }),
+    claimedByAna({ id: 'L-p3' }),
+    claimedByAna({ id: 'L-p4', status: 'qualified', qualification: { rating: 'hot' } }),
+    claimedByAna({ id: 'L-p5', status: 'rejected', rejection: { reason: 'no-budget' }, source: { ...makeLead().source, storefront: 'AzureMarketplace', offer: 'fabrikam.vm', offerTitle: 'Fabrikam VM' } }),
+    nurturingWithTouches(),
+  ];
+  const range = rangeOf('this-week', now, 'UTC');
+  const filter = { from: range.from, to: range.to };
+  const summary = summarize(leads.map(entryOf), {}, new Date(now.getTime() + 3_600_000), 15 * 60_000);
+  return pipelineCard({ range, filter, summary }, leads);
 }
 
 /** The owner's reminder in her personal chat: one lead (with its forms), and a digest of three. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { expandTemplate, leadCard, leadCardData, subscriptionCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
 import { lintCard } from '../support/cardLint';
-import { reminderViews } from '../support/cardRenderer';
+import { pipelineFixtureCard, reminderViews } from '../support/cardRenderer';
 import { ANA, FIXTURE_NOW, leadInEveryStatus, makeLead } from '../support/leadFixtures';
 
 // ─── builders ───────────────────────────────────────────────────────────────
@@ -67,6 +67,15 @@ describe('teams/cards: templates', () => {
     assert.equal(executeActions(digest.card).filter((a) => a.verb === 'qualify').length, 0, 'a digest line has no forms (input ids are per card)');
     assert.equal(objects(digest.card).filter((o) => o.type === 'Action.OpenUrl').length, 3, 'a link to each lead');
     assert.match(text(single.card), /\{\{DATE\(2026-[0-9-]+T[0-9:]+Z, SHORT\)\}\} \{\{TIME\(/, 'times in the reader’s own zone');
+  });
+
+  it('expands the pipeline summary card with zero lint problems, its numbers and a link to each hot unowned lead', () => {
+    const card = pipelineFixtureCard();
+    assert.deepEqual(lintCard(card), []);
+    assert.match(text(card), /Pipeline · This week/);
+    assert.equal(facts(card)['Qualified'], '1');
+    assert.match(facts(card)['Time to claim'], /^median/);
+    assert.equal(objects(card).filter((o) => o.type === 'Action.OpenUrl').length, 0, 'fixture leads were never posted: no links to invent');
   });
 
   it('expands every template through expandTemplate with card version 1.5 and a fallback text', () => {
