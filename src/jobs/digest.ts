@@ -6,8 +6,8 @@
  */
 import { DateTime } from 'luxon';
 import type { InstallStore } from '../store/installStore';
-import type { LeadDeskError } from '../leads/errors';
 import { logger } from '../log';
+import { PeriodicJob } from './periodicJob';
 
 const log = logger('jobs:digest');
 
@@ -33,35 +33,13 @@ export function lastSlot(now: Date, schedule: DigestOptions['schedule'], zone: s
   return slot.toJSDate();
 }
 
-export class WeeklyDigest {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<boolean>;
-
-  constructor(private readonly o: DigestOptions) {}
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
-    void this.tick();
+export class WeeklyDigest extends PeriodicJob<boolean> {
+  constructor(private readonly o: DigestOptions) {
+    super(log, 'weekly digest', false);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** Sends this week's digest if it is due and no process has sent it yet; true when this call sent it. */
-  tick(): Promise<boolean> {
-    this.running ??= this.pass()
-      .catch((err) => {
-        log.warn({ code: (err as LeadDeskError).code ?? 'error' }, 'weekly digest failed');
-        return false;
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<boolean> {
+  /** `tick()` sends this week's digest if it is due and no process has sent it yet; true when this call sent it. */
+  protected async pass(): Promise<boolean> {
     const now = this.o.now?.() ?? new Date();
     const slot = lastSlot(now, this.o.schedule, this.o.zone);
     const id = `digest:${slot.toISOString()}`;

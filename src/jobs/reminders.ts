@@ -9,7 +9,7 @@
  * - `first-touch` and `nurture` go to the owner; several due for one owner in one pass become one digest card.
  * Outside business hours nothing is sent: the step is moved to the next opening.
  */
-import type { Actor, FollowUpKind, Lead } from '../leads/lead';
+import type { Actor, FollowUpKind, Lead, LeadEvent } from '../leads/lead';
 import { followUpSent } from '../leads/lifecycle';
 import { isOpenAt, nextOpening } from '../leads/businessHours';
 import type { FollowUpPolicy } from '../leads/followUp';
@@ -17,6 +17,7 @@ import type { LeadDeskError } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
 import { logger } from '../log';
+import { PeriodicJob } from './periodicJob';
 
 const log = logger('jobs:reminders');
 
@@ -53,39 +54,16 @@ export interface PassResult {
   deferred: number;
 }
 
-export class Reminders {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<PassResult>;
-
-  constructor(private readonly o: RemindersOptions) {}
+export class Reminders extends PeriodicJob<PassResult> {
+  constructor(private readonly o: RemindersOptions) {
+    super(log, 'reminder pass', { due: 0, sent: 0, deferred: 0 });
+  }
 
   private now(): Date {
     return this.o.now?.() ?? new Date();
   }
 
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
-    void this.tick();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** One pass; a pass already running is joined, not doubled. */
-  tick(): Promise<PassResult> {
-    this.running ??= this.pass()
-      .catch((err) => {
-        log.warn({ code: (err as LeadDeskError).code ?? 'error' }, 'reminder pass failed');
-        return { due: 0, sent: 0, deferred: 0 };
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<PassResult> {
+  protected async pass(): Promise<PassResult> {
     const now = this.now();
     const nowIso = now.toISOString();
     const ids = await this.o.leads.dueForFollowUp(now, this.o.batch ?? 1_000);
@@ -143,7 +121,7 @@ export class Reminders {
   }
 
   private async record(r: DueReminder, now: Date): Promise<void> {
-    let event: ReturnType<typeof followUpSent> extends infer D ? (D extends { event: infer E } ? E : never) : never;
+    let event: LeadEvent | undefined;
     const out = await this.o.leads.update(r.lead.id, (lead) => {
       const done = followUpSent(lead, r.kind, now, this.o.policy);
       if (!done) return { result: false };
