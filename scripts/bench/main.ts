@@ -33,6 +33,7 @@ import { burst50ch } from './burst50ch';
 import { burst1ch } from './burst1ch';
 import { storeCrash, storeGrowth } from './store';
 import { reminders } from './reminders';
+import { pipeline } from './pipeline';
 
 // ───────────────────────────────────────────────────────────────── options
 
@@ -52,7 +53,7 @@ const RUN_LIMIT_MS = 7 * 60_000;
  * queries get slower with every lead, on the one event loop everything shares. The store sections come last: they run
  * the bot as child processes of their own, and the in-process bot is stopped before them.
  */
-const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch, storeCrash, storeGrowth, reminders];
+const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch, storeCrash, storeGrowth, reminders, pipeline];
 
 // ───────────────────────────────────────────────────────────────── run
 
@@ -119,7 +120,8 @@ async function main(): Promise<number> {
     out('--- README ---');
     const where = [
       inProcess ? 'everything in one process on 127.0.0.1, embedded SQLite store, real Teams limits' : '',
-      chosen.some((s) => s.standalone) ? `${inProcess ? 'store sections: ' : ''}the bot as a child process (\`node --import tsx src/main.ts\`), local Teams channel in the bench process` : '',
+      chosen.some((s) => s.name.startsWith('store-')) ? 'store sections: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process' : '',
+      chosen.some((s) => s.standalone && !s.name.startsWith('store-')) ? `${chosen.filter((s) => s.standalone && !s.name.startsWith('store-')).map((s) => s.name).join(', ')}: a bot of their own in the bench process on a seeded store` : '',
     ].filter(Boolean);
     out(`Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, ${where.join('; ')}).`);
     out();

@@ -13,7 +13,9 @@ import { channelKey } from '../../src/store/installStore';
 import { leadIdFor, parseLeadPayload } from '../../src/leads/intake';
 import { newLead } from '../../src/leads/lifecycle';
 import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
-import type { Lead } from '../../src/leads/lead';
+import type { Lead, LeadStatus, Rating, RejectReason } from '../../src/leads/lead';
+import { dayOf, entryOf, type PipelineEntry } from '../../src/leads/pipeline';
+import { dayId } from '../../src/store/statsStore';
 import { contactMePayload } from '../../test/support/payloads';
 
 /** The channel the seeded leads were posted to: LocalTeams' default team id, i.e. its General channel. */
@@ -127,4 +129,112 @@ export async function seedDueReminders(dataDir: string, count: number, sellers: 
     await store.close();
   }
   return ids;
+}
+
+/** What `seedPipeline` wrote: the rollup day documents, and how many leads arrived this month (1st → now, UTC). */
+export interface PipelineSeed {
+  leads: number;
+  days: number;
+  thisMonth: number;
+}
+
+/** A stable value in [0, 1) for lead i and a salt (the seeded store is the same on every run). */
+function unit(i: number, salt: number): number {
+  let h = Math.imul(i ^ Math.imul(salt, 0x9e3779b1), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}
+const pick = <T>(u: number, weighted: [T, number][]): T => {
+  let acc = 0;
+  for (const [v, w] of weighted) if (u < (acc += w)) return v;
+  return weighted[weighted.length - 1][0];
+};
+const SOURCES: [string, number][] = [['AppSource (SPZA)-PLT', 0.3], ['AppSource (SPZA)-STR', 0.15], ['AppSource (SPZA)-INS', 0.1], ['AzureMarketplace-PLT', 0.15], ['AzureMarketplace-STR', 0.12], ['AzureMarketplace-INS', 0.08], ['AzurePortal-Create', 0.07], ['TestDrive-StartTestDrive', 0.03]];
+const REASONS: [RejectReason, number][] = [['not-a-fit', 0.3], ['no-budget', 0.2], ['cannot-contact', 0.2], ['no-longer-interested', 0.12], ['duplicate', 0.06], ['spam-or-test', 0.04], ['competitor', 0.05], ['other', 0.03]];
+
+/**
+ * Writes `n` leads accumulated over 36 calendar months (this one included) into DATA_DIR's store, with their per-day
+ * rollups (`entryOf` per lead, grouped by UTC day, written as the `stats` day documents): n/36 leads a month, spread
+ * evenly within each month; this month's share arrived between the 1st (00:00 UTC) and a minute ago. A mix like a real
+ * store's: 8 storefront/action sources, 20 offers, 50 sellers, contacts more or less complete (so hot/warm/cold
+ * ratings), claims 1 min–4 h after arrival, first touches 10 min–2 days after the claim; leads older than 30 days are
+ * closed (qualified or rejected) but for 4 % still nurturing; this month's are new, claimed, nurturing or closed.
+ */
+export async function seedPipeline(dataDir: string, n: number, nowMs = Date.now()): Promise<PipelineSeed> {
+  const store = await openStore({ dataDir, cosmos: { database: 'leaddesk' } }, 'sqlite');
+  const days = new Map<string, Record<string, PipelineEntry>>();
+  const now = new Date(nowMs);
+  const monthStart = (back: number) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1);
+  let thisMonth = 0;
+  try {
+    for (let i = 0; i < n; i += 5_000) {
+      const docs: Doc[] = [];
+      for (let j = i; j < Math.min(n, i + 5_000); j++) {
+        const m = Math.floor((j * 36) / n); // 0 = 35 months ago … 35 = this month
+        const from = monthStart(35 - m);
+        const to = m === 35 ? nowMs - 60_000 : monthStart(34 - m);
+        const at = Math.floor(from + ((j * 36 - m * n) / n) * (to - from));
+        if (m === 35) thisMonth++;
+        const lead = pipelineLead(j, at, nowMs);
+        docs.push(lead as unknown as Doc);
+        const day = dayOf(lead.createdAt);
+        (days.get(day) ?? days.set(day, {}).get(day)!)[lead.id] = entryOf(lead);
+      }
+      await store.bulk.put('leads', docs);
+      await new Promise((r) => setImmediate(r));
+    }
+    const dayDocs = [...days].map(([day, entries]) => ({ id: dayId(day), type: 'day', day, entries }) as Doc);
+    for (let i = 0; i < dayDocs.length; i += 200) await store.bulk.put('stats', dayDocs.slice(i, i + 200));
+  } finally {
+    await store.close();
+  }
+  return { leads: n, days: days.size, thisMonth };
+}
+
+function pipelineLead(i: number, at: number, nowMs: number): Lead {
+  const offer = 1 + Math.floor(unit(i, 1) * 20);
+  const u = unit(i, 2);
+  const payload = {
+    UserDetails: { FirstName: `Buyer`, LastName: `P${i}`, Email: `pipe-${i}@example.com`, Phone: u < 0.6 ? '+44 20 7946 0958' : undefined, Country: 'GB', Company: u < 0.8 ? `Company ${i % 997}` : undefined, Title: u < 0.3 ? 'Head of IT' : u < 0.7 ? 'Engineer' : undefined },
+    LeadSource: `${pick(unit(i, 3), SOURCES)}|contoso.offer-${String(offer).padStart(2, '0')}`,
+    OfferTitle: `Contoso Offer ${String(offer).padStart(2, '0')}`,
+  };
+  const parsed = parseLeadPayload(payload, new Date(at).toISOString());
+  if (!parsed.ok) throw new Error(`pipeline payload ${i} refused: ${parsed.error.code}`);
+  const lead = newLead(parsed.draft, leadIdFor(parsed.draft.dedupeKey, 0), 0, new Date(at), DEFAULT_POLICY);
+  const activityId = `1pipe${i.toString(36)}`;
+  lead.delivery = {
+    state: 'posted',
+    attempts: 1,
+    nextAttemptAt: lead.createdAt,
+    targets: [{ channelKey: channelKey(SEED_CHANNEL), channelId: SEED_CHANNEL, serviceUrl: SEED_SERVICE_URL, threadId: `${SEED_CHANNEL};messageid=${activityId}`, activityId, postedRev: 1 }],
+  };
+  const age = nowMs - at;
+  const s = unit(i, 4);
+  const status: LeadStatus =
+    age > DAYS_30 ? (s < 0.04 ? 'nurturing' : s < 0.4 ? 'qualified' : 'rejected') : pick(s * Math.min(1, age / 86_400_000 + 0.3), [['new', 0.12], ['claimed', 0.2], ['nurturing', 0.18], ['qualified', 0.2], ['rejected', 0.3]]);
+  lead.status = status;
+  if (status === 'new') return withFollowUp(lead, DEFAULT_POLICY);
+  const claimed = Math.min(nowMs - 1_000, at + 60_000 + Math.floor(unit(i, 5) ** 3 * 4 * 3_600_000));
+  const k = Math.floor(unit(i, 6) * 50);
+  lead.owner = { id: `29:pipeseller${k}`, name: `Seller ${String(k).padStart(2, '0')}` };
+  lead.claimedAt = new Date(claimed).toISOString();
+  lead.rev = 2;
+  let last = claimed;
+  if (status !== 'claimed' || unit(i, 7) < 0.4) {
+    const touched = Math.min(nowMs - 500, claimed + 600_000 + Math.floor(unit(i, 8) ** 2 * 2 * 86_400_000));
+    lead.firstTouchAt = new Date(touched).toISOString();
+    last = touched;
+    lead.rev++;
+  }
+  if (status === 'nurturing') lead.nurture = { startedAt: new Date(last).toISOString(), nextTouchAt: new Date(last + 86_400_000).toISOString(), touches: [] };
+  if (status === 'qualified') {
+    const rating = pick<Rating>(unit(i, 9), [['hot', 0.25], ['warm', 0.5], ['cold', 0.25]]);
+    lead.qualification = { rating };
+    lead.rating = rating;
+  }
+  if (status === 'rejected') lead.rejection = { reason: pick(unit(i, 10), REASONS) };
+  if (status !== 'claimed') lead.rev++;
+  lead.updatedAt = new Date(last).toISOString();
+  return withFollowUp(lead, DEFAULT_POLICY);
 }
