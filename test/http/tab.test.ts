@@ -1,11 +1,12 @@
 /**
  * The Pipeline tab as a manager sees it: a real bot on 127.0.0.1 (local mode, so the API is open to this machine),
  * leads posted through the webhook and worked through the store, the rollups counting them, and the page at /tab
- * in headless Chromium at 1280 px and 360 px. Writes docs/pipeline-tab.png and docs/pipeline-tab-360.png.
+ * in headless Chromium at 1280 px and 360 px. With UPDATE_SCREENSHOTS=1 writes docs/pipeline-tab.png and docs/pipeline-tab-360.png.
  * The browser part is skipped (with a note on stderr) where /usr/bin/chromium is not installed.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../../src/main';
@@ -19,7 +20,8 @@ import { postLead, startBot, waitFor } from '../support/harness';
 // ---------------------------------------------------------------------------------------------------------
 // Builders
 
-const DOCS = path.resolve(__dirname, '../../docs');
+/** Screenshots go to docs/ with UPDATE_SCREENSHOTS=1 (to refresh the README's), else to a temp dir: a test run leaves the tree clean. */
+const DOCS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../docs') : fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-tab-'));
 const TEAMS_JS_ORIGINS = 'https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json';
 
 function appSourceLead(i: number, offer = 'Contoso CRM Suite') {
