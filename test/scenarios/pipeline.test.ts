@@ -1,14 +1,14 @@
 /**
  * The manager's story: "@Lead Desk pipeline this week" gets the summary card; sellers ask for "mine"; "stale" lists
  * what is past a deadline; every Monday 09:00 the channels get last week's card, once even with two bot processes.
- * Real store (the run's backend), the local Teams channel, the bot over HTTP; sinon fakes only the clock.
+ * Real store (the run's backend), the local Teams channel, the bot over HTTP; sinon fakes only the scenario.clock.
  */
 import assert from 'node:assert/strict';
-import sinon from 'sinon';
 import type { App } from '../../src/main';
 import { contactMePayload, freeTrialPayload } from '../support/payloads';
-import { LocalTeams, install, postLead, sendActivity, startBot, tempDir, waitFor } from '../support/harness';
+import { install, postLead, sendActivity, tempDir, waitFor } from '../support/harness';
 import { seller } from '../support/localTeams';
+import { clockedScenario } from '../support/clockedScenario';
 
 const MAYA = { id: '29:maya', name: 'Maya Manager', aadObjectId: 'aad-maya' };
 const ANA = seller('Ana');
@@ -20,58 +20,41 @@ let n = 0;
 const lead = (base: Record<string, unknown> = contactMePayload) => ({ ...base, UserDetails: { ...(base.UserDetails as object), Email: `p${++n}-${process.pid}@example.com` } });
 
 describe('pipeline: managers see where the leads stand', () => {
-  let teams: LocalTeams;
-  let clock: sinon.SinonFakeTimers;
-  const apps: App[] = [];
-
-  beforeEach(async () => {
-    clock = sinon.useFakeTimers({ now: T0, toFake: ['Date'], shouldAdvanceTime: true });
-    teams = await new LocalTeams().start();
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((a) => a.stop()));
-    await teams.stop();
-    clock.restore();
-  });
-
-  async function bot(env: Record<string, string> = {}, dataDir?: string) {
-    const app = await startBot({ dataDir, env: { MANAGER_IDS: `${MAYA.aadObjectId},${MAYA.id}`, CLAIM_SLA: '15m', PIPELINE_DIGEST: '', ...env }, overrides: { jobs: false } });
-    apps.push(app);
-    return app;
-  }
+  const scenario = clockedScenario(T0, { MANAGER_IDS: `${MAYA.aadObjectId},${MAYA.id}`, CLAIM_SLA: '15m', PIPELINE_DIGEST: '' });
+  const bot = (env: Record<string, string> = {}, dataDir?: string) => scenario.bot(env, dataDir);
 
   async function newLead(app: App, payload = lead()) {
     const res = await postLead(app, payload);
     const id = res.body.id as string;
-    const card = await waitFor('card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
+    const card = await waitFor('card', () => scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
     return { id, thread: card.conversationId };
   }
 
   async function click(app: App, verb: string, leadId: string, thread: string, user = ANA, data: Record<string, unknown> = {}) {
-    const res = await sendActivity(app, teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId: thread, replyToId: 'r', user }));
+    const res = await sendActivity(app, scenario.teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId: thread, replyToId: 'r', user }));
     assert.equal(res.status, 200);
   }
 
   /** Types `text` at the bot in General and returns what it answered there. */
   async function ask(app: App, text: string, user: { id: string; name: string; aadObjectId?: string } = MAYA) {
-    const before = teams.replies().length;
-    const activity = teams.mentionActivity(text, teams.team.id, user as ReturnType<typeof seller>);
+    const before = scenario.teams.replies().length;
+    const activity = scenario.teams.mentionActivity(text, scenario.teams.team.id, user as ReturnType<typeof seller>);
     assert.equal((await sendActivity(app, activity)).status, 200);
-    const reply = await waitFor(`an answer to "${text}"`, () => teams.replies().slice(before).find((r) => r.conversationId?.startsWith(teams.team.id)));
+    const reply = await waitFor(`an answer to "${text}"`, () => scenario.teams.replies().slice(before).find((r) => r.conversationId?.startsWith(scenario.teams.team.id)));
     const card = reply.body.attachments?.[0]?.content;
     return { text: String(reply.body.text ?? ''), card, json: JSON.stringify(card ?? {}) };
   }
 
   it('a manager asks "pipeline this week" and gets the summary card: in, unclaimed past the deadline, outcomes, sellers', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const a = await newLead(app);
     const b = await newLead(app, lead(freeTrialPayload));
     await newLead(app);
     await click(app, 'claim', a.id, a.thread);
     await click(app, 'claim', b.id, b.thread);
     await click(app, 'qualify', b.id, b.thread, ANA, { rating: 'hot' });
-    clock.setSystemTime(T0 + 20 * MIN);
+    scenario.clock.setSystemTime(T0 + 20 * MIN);
 
     const { json } = await ask(app, 'Pipeline THIS week');
     assert.match(json, /Pipeline · This week/);
@@ -84,16 +67,16 @@ describe('pipeline: managers see where the leads stand', () => {
 
   it('filters by storefront and seller, and another range, in any word order', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const a = await newLead(app);
     await click(app, 'claim', a.id, a.thread);
     const azure = await ask(app, 'azure pipeline'.split(' ').reverse().join(' '));
     assert.match(azure.json, /Azure Marketplace/);
-    const mention = { ...teams.mentionActivity('pipeline for <at>Ana</at> last 7 days', teams.team.id, MAYA as ReturnType<typeof seller>) };
+    const mention = { ...scenario.teams.mentionActivity('pipeline for <at>Ana</at> last 7 days', scenario.teams.team.id, MAYA as ReturnType<typeof seller>) };
     mention.entities = [...mention.entities, { type: 'mention', text: '<at>Ana</at>', mentioned: { id: ANA.id, name: 'Ana' } }];
-    const before = teams.replies().length;
+    const before = scenario.teams.replies().length;
     await sendActivity(app, mention);
-    const reply = await waitFor('answer', () => teams.replies()[before]);
+    const reply = await waitFor('answer', () => scenario.teams.replies()[before]);
     const json = JSON.stringify(reply.body.attachments?.[0]?.content);
     assert.match(json, /The last 7 days/);
     assert.match(json, /Ana's leads/);
@@ -101,7 +84,7 @@ describe('pipeline: managers see where the leads stand', () => {
 
   it('a seller asking for the pipeline gets a polite refusal; "mine" lists her own open leads', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const a = await newLead(app);
     await newLead(app);
     await click(app, 'claim', a.id, a.thread);
@@ -114,13 +97,13 @@ describe('pipeline: managers see where the leads stand', () => {
 
   it('"stale" lists open leads past a deadline, oldest first; a typo names the closest command', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const first = await newLead(app);
-    clock.setSystemTime(T0 + 5 * MIN);
+    scenario.clock.setSystemTime(T0 + 5 * MIN);
     const second = await newLead(app);
-    clock.setSystemTime(T0 + 10 * MIN);
+    scenario.clock.setSystemTime(T0 + 10 * MIN);
     await newLead(app); // not past its deadline yet at +22 min
-    clock.setSystemTime(T0 + 22 * MIN);
+    scenario.clock.setSystemTime(T0 + 22 * MIN);
     const { json } = await ask(app, 'stale');
     assert.match(json, /2 leads past a deadline/);
     const activityOf = async (id: string) => (await app.leads.get(id))!.delivery.targets![0].activityId!;
@@ -135,16 +118,16 @@ describe('pipeline: managers see where the leads stand', () => {
     const env = { PIPELINE_DIGEST: 'Mon 09:00', TIMEZONE: 'Europe/Istanbul' };
     const a = await bot({ ...env, INSTANCE_ID: 'a' }, dataDir);
     const b = await bot({ ...env, INSTANCE_ID: 'b' }, dataDir);
-    await install(a, teams);
+    await install(a, scenario.teams);
     await newLead(a);
     // This week's slot (Mon 30 Nov 09:00 Istanbul) counts as sent once: tick once to use it up.
     await Promise.all([a.digest!.tick(), b.digest!.tick()]);
-    const digests = () => teams.cards().filter((c) => JSON.stringify(c.card).includes('Pipeline · Last week'));
+    const digests = () => scenario.teams.cards().filter((c) => JSON.stringify(c.card).includes('Pipeline · Last week'));
     const base = digests().length;
-    clock.setSystemTime(Date.parse('2026-12-07T05:59:00Z')); // Monday 08:59 in Istanbul
+    scenario.clock.setSystemTime(Date.parse('2026-12-07T05:59:00Z')); // Monday 08:59 in Istanbul
     await Promise.all([a.digest!.tick(), b.digest!.tick()]);
     assert.equal(digests().length, base, 'not before 09:00');
-    clock.setSystemTime(Date.parse('2026-12-07T06:00:30Z'));
+    scenario.clock.setSystemTime(Date.parse('2026-12-07T06:00:30Z'));
     const sent = await Promise.all([a.digest!.tick(), b.digest!.tick()]);
     assert.equal(sent.filter(Boolean).length, 1, 'one process sent it');
     assert.equal(await a.digest!.tick(), false, 'and only once');

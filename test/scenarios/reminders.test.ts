@@ -5,12 +5,12 @@
  * and the bot over HTTP; sinon fakes only the clock (Date), and each job pass is run explicitly.
  */
 import assert from 'node:assert/strict';
-import sinon from 'sinon';
 import type { App } from '../../src/main';
 import type { Lead } from '../../src/leads/lead';
 import { contactMePayload } from '../support/payloads';
-import { LocalTeams, install, postLead, sendActivity, startBot, tempDir, waitFor } from '../support/harness';
+import { install, postLead, sendActivity, tempDir, waitFor } from '../support/harness';
 import { seller, type Recorded } from '../support/localTeams';
+import { clockedScenario } from '../support/clockedScenario';
 
 const MAYA = { id: '29:maya', name: 'Maya Manager', aadObjectId: 'aad-maya' };
 const ANA = seller('Ana');
@@ -25,52 +25,35 @@ let n = 0;
 const payload = () => ({ ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `r${++n}-${process.pid}@example.com` } });
 
 describe('reminders: nobody forgets a lead', () => {
-  let teams: LocalTeams;
-  let clock: sinon.SinonFakeTimers;
-  const apps: App[] = [];
-
-  beforeEach(async () => {
-    clock = sinon.useFakeTimers({ now: T0, toFake: ['Date'], shouldAdvanceTime: true });
-    teams = await new LocalTeams().start();
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((a) => a.stop()));
-    await teams.stop();
-    clock.restore();
-  });
-
-  async function bot(env: Record<string, string> = {}, dataDir?: string) {
-    const app = await startBot({ dataDir, env: { MANAGER_IDS: MAYA.id, CLAIM_SLA: '15m', FIRST_TOUCH_SLA: '1h', ...env }, overrides: { jobs: false } });
-    apps.push(app);
-    return app;
-  }
+  const scenario = clockedScenario(T0, { MANAGER_IDS: MAYA.id, CLAIM_SLA: '15m', FIRST_TOUCH_SLA: '1h' });
+  const bot = (env: Record<string, string> = {}, dataDir?: string) => scenario.bot(env, dataDir);
   /** Moves the clock to T0 + ms (never back). */
-  const at = (ms: number) => clock.setSystemTime(T0 + ms);
+  const at = (ms: number) => scenario.clock.setSystemTime(T0 + ms);
 
   async function newLead(app: App) {
     const res = await postLead(app, payload());
     assert.equal(res.status, 202);
     const id = res.body.id as string;
-    const card = await waitFor('lead card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
+    const card = await waitFor('lead card', () => scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
     await waitFor('posted', async () => (await app.leads.get(id))?.delivery.targets?.[0]?.activityId);
     return { id, thread: card.conversationId, activityId: card.activityId };
   }
 
   async function click(app: App, verb: string, leadId: string, user = ANA, data: Record<string, unknown> = {}, conversationId = `a:${user.id}`) {
-    const activity = teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId, replyToId: 'r1', user });
+    const activity = scenario.teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId, replyToId: 'r1', user });
     const res = await sendActivity(app, activity);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return JSON.stringify(res.body.value);
   }
 
-  const threadReplies = (thread: string) => teams.replies(thread).map((r) => r.body as { text?: string; entities?: { mentioned: { id: string } }[] });
-  const reminderCards = (user = ANA): Recorded[] => teams.personal(user.id);
+  const threadReplies = (thread: string) => scenario.teams.replies(thread).map((r) => r.body as { text?: string; entities?: { mentioned: { id: string } }[] });
+  const reminderCards = (user = ANA): Recorded[] => scenario.teams.personal(user.id);
   const cardText = (r: Recorded) => JSON.stringify(r.body.attachments?.[0]?.content ?? {});
   const lead = async (app: App, id: string) => (await app.leads.get(id)) as Lead;
 
   it('an unclaimed lead is chased in its thread at the deadline, then the managers are @mentioned at twice the deadline, each once', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
 
     at(14 * MIN);
@@ -98,7 +81,7 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('a claim stops the ladder; a release starts it again from the release', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
     at(5 * MIN);
     await click(app, 'claim', id, ANA, {}, thread);
@@ -118,7 +101,7 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('the owner is reminded in her personal chat when no first touch is logged within the hour; Done ends it', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
     at(2 * MIN);
     await click(app, 'claim', id, ANA, {}, thread);
@@ -143,7 +126,7 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('a nurtured lead is reminded on day 1, 3 and 7; Done moves it along, Snooze 1 day and 1 week push it out', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
     await click(app, 'claim', id, ANA, {}, thread);
     await click(app, 'nurture', id, ANA, {}, thread); // no date picked: the cadence
@@ -184,16 +167,16 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('outside business hours nothing is sent: a reminder due Saturday 10:00 in Europe/Istanbul goes out Monday 09:00 there', async () => {
     const app = await bot({ BUSINESS_HOURS: 'Mon-Fri 09:00-17:00', TIMEZONE: 'Europe/Istanbul' });
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
     await click(app, 'claim', id, ANA, {}, thread);
     // Nurture with the first touch on Saturday 5 Dec 10:00 Istanbul (07:00Z).
     await click(app, 'nurture', id, ANA, { nextTouchDate: '2026-12-05', nextTouchTime: '07:00' }, thread);
     assert.equal((await lead(app, id)).followUp?.dueAt, '2026-12-07T06:00:00.000Z', 'Monday 09:00 in Istanbul');
-    clock.setSystemTime(Date.parse('2026-12-05T07:30:00Z'));
+    scenario.clock.setSystemTime(Date.parse('2026-12-05T07:30:00Z'));
     await app.reminders.tick();
     assert.equal(reminderCards().length, 0, 'not on Saturday');
-    clock.setSystemTime(Date.parse('2026-12-07T06:00:30Z'));
+    scenario.clock.setSystemTime(Date.parse('2026-12-07T06:00:30Z'));
     await app.reminders.tick();
     assert.equal(reminderCards().length, 1, 'Monday morning');
   });
@@ -201,12 +184,11 @@ describe('reminders: nobody forgets a lead', () => {
   it('a restart in the middle of the cadence sends what fell due once, with the latest state, then carries on', async () => {
     const dataDir = tempDir();
     const first = await bot({}, dataDir);
-    await install(first, teams);
+    await install(first, scenario.teams);
     const { id, thread } = await newLead(first);
     await click(first, 'claim', id, ANA, {}, thread);
     await click(first, 'nurture', id, ANA, {}, thread);
-    await first.stop();
-    apps.splice(apps.indexOf(first), 1);
+    await scenario.stop(first);
 
     at(8 * DAY); // day 1, 3 and 7 fell due while the bot was down
     const second = await bot({}, dataDir);
@@ -220,7 +202,7 @@ describe('reminders: nobody forgets a lead', () => {
     const dataDir = tempDir();
     const a = await bot({ INSTANCE_ID: 'bot-a' }, dataDir);
     const b = await bot({ INSTANCE_ID: 'bot-b' }, dataDir);
-    await install(a, teams);
+    await install(a, scenario.teams);
     const leads = [await newLead(a), await newLead(b), await newLead(a)];
     at(16 * MIN);
     await Promise.all([a.reminders.tick(), b.reminders.tick(), a.reminders.tick(), b.reminders.tick()]);
@@ -229,7 +211,7 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('a seller with several reminders due at once gets one digest card listing them, with a link to each lead', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const { id, thread } = await newLead(app);
@@ -247,7 +229,7 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('someone other than the owner clicking a reminder button is refused and nothing changes', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
     await click(app, 'claim', id, ANA, {}, thread);
     await click(app, 'nurture', id, ANA, {}, thread);
@@ -263,11 +245,11 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('where no personal chat can be opened, the owner is @mentioned in the lead thread instead', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const { id, thread } = await newLead(app);
     await click(app, 'claim', id, ANA, {}, thread);
     at(61 * MIN);
-    teams.fail({ status: 403, code: 'Forbidden', times: 1, ops: ['create'] });
+    scenario.teams.fail({ status: 403, code: 'Forbidden', times: 1, ops: ['create'] });
     await app.reminders.tick();
     const replies = threadReplies(thread);
     assert.equal(replies.length, 1);
@@ -277,16 +259,16 @@ describe('reminders: nobody forgets a lead', () => {
 
   it('a 429 during a burst of reminders pauses that chat: nothing reaches it before Retry-After', async () => {
     const app = await bot();
-    await install(app, teams);
+    await install(app, scenario.teams);
     const owners = [ANA, BEN];
     for (const owner of owners) {
       const { id, thread } = await newLead(app);
       await click(app, 'claim', id, owner, {}, thread);
     }
     at(2 * HOUR);
-    teams.fail({ status: 429, retryAfter: 0.5, times: 1, ops: ['send'] });
+    scenario.teams.fail({ status: 429, retryAfter: 0.5, times: 1, ops: ['send'] });
     await app.reminders.tick();
-    const sends = teams.requests.filter((r) => r.op === 'send' && r.conversationId?.startsWith('a:'));
+    const sends = scenario.teams.requests.filter((r) => r.op === 'send' && r.conversationId?.startsWith('a:'));
     const throttled = sends.find((r) => r.status === 429)!;
     assert.ok(throttled, 'Teams throttled one chat');
     const sameChat = sends.filter((r) => r.conversationId === throttled.conversationId && r.at > throttled.at);
