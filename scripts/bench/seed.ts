@@ -50,7 +50,29 @@ function seededLead(i: number, n: number, now: number): Lead {
   return withFollowUp(lead, DEFAULT_POLICY);
 }
 
-/** Writes `n` closed, posted leads into DATA_DIR's store, 5,000 per transaction. */
+/**
+ * Adds the leads' entries to the store's per-day rollups (as the bot's own writes would have), merging with the day
+ * documents already there: a seeded store must look like one the bot filled, or its first writes would pay for
+ * building the rollups from scratch.
+ */
+async function addRollups(store: Store, leads: Lead[]): Promise<void> {
+  const days = new Map<string, Doc & { entries: Record<string, PipelineEntry> }>();
+  for (let after: string | undefined; ; ) {
+    const page = await store.bulk.page('stats', after, 1_000);
+    for (const d of page) days.set(String(d.id), d as Doc & { entries: Record<string, PipelineEntry> });
+    if (page.length < 1_000) break;
+    after = String(page[page.length - 1].id);
+  }
+  for (const lead of leads) {
+    const day = dayOf(lead.createdAt);
+    const doc = days.get(dayId(day)) ?? days.set(dayId(day), { id: dayId(day), type: 'day', day, entries: {} }).get(dayId(day))!;
+    doc.entries[lead.id] = entryOf(lead);
+  }
+  const docs = [...days.values()];
+  for (let i = 0; i < docs.length; i += 200) await store.bulk.put('stats', docs.slice(i, i + 200));
+}
+
+/** Writes `n` closed, posted leads into DATA_DIR's store (with their rollups), 5,000 per transaction. */
 export async function seedLeads(dataDir: string, n: number): Promise<{ bytes: number }> {
   const store = await openStore({ dataDir, cosmos: { database: 'leaddesk' } }, 'sqlite');
   let bytes = 0;
@@ -58,12 +80,15 @@ export async function seedLeads(dataDir: string, n: number): Promise<{ bytes: nu
     const now = Date.now();
     for (let i = 0; i < n; i += 5_000) {
       const docs: Doc[] = [];
+      const leads: Lead[] = [];
       for (let j = i; j < Math.min(n, i + 5_000); j++) {
-        const lead = seededLead(j, n, now) as unknown as Doc;
+        const lead = seededLead(j, n, now);
         bytes += JSON.stringify(lead).length;
-        docs.push(lead);
+        leads.push(lead);
+        docs.push(lead as unknown as Doc);
       }
       await store.bulk.put('leads', docs);
+      await addRollups(store, leads);
       // Let timers (the watchdog, SIGINT) run between chunks.
       await new Promise((r) => setImmediate(r));
     }
@@ -125,6 +150,7 @@ export async function seedDueReminders(dataDir: string, count: number, sellers: 
       docs.push(due as unknown as Doc);
     }
     for (let i = 0; i < docs.length; i += 5_000) await store.bulk.put('leads', docs.slice(i, i + 5_000));
+    await addRollups(store, docs as unknown as Lead[]);
   } finally {
     await store.close();
   }

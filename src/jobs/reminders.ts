@@ -21,6 +21,9 @@ import { PeriodicJob } from './periodicJob';
 
 const log = logger('jobs:reminders');
 
+/** Follow-ups leased (and recorded) per turn of the event loop. */
+const LEASE_SLICE = 50;
+
 export interface DueReminder {
   lead: Lead;
   kind: FollowUpKind;
@@ -75,8 +78,11 @@ export class Reminders extends PeriodicJob<PassResult> {
     // Lease every due follow-up (or, out of hours, move it to the next opening).
     const leased: DueReminder[] = [];
     let deferred = 0;
-    await Promise.all(
-      ids.map(async (id) => {
+    // In slices, yielding between them: on SQLite each write is synchronous, and 1,000 at once would hold the event
+    // loop (webhooks, clicks) for a few hundred ms.
+    for (let i = 0; i < ids.length; i += LEASE_SLICE) {
+      if (i) await new Promise((r) => setImmediate(r));
+      await Promise.all(ids.slice(i, i + LEASE_SLICE).map(async (id) => {
         const out = await this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
           const f = lead.followUp;
           if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== me)) return { result: undefined };
@@ -89,8 +95,8 @@ export class Reminders extends PeriodicJob<PassResult> {
         });
         if (out?.result === 'deferred') deferred++;
         else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
-      }),
-    );
+      }));
+    }
 
     // Thread replies one by one; owner reminders grouped by owner (a digest for several).
     const byOwner = new Map<string, { owner: Actor; reminders: DueReminder[] }>();
@@ -109,7 +115,10 @@ export class Reminders extends PeriodicJob<PassResult> {
       jobs.push(this.o.sender.toOwner(owner, reminders, now).then(() => reminders, (err) => this.failed(reminders, err)));
     }
     const sent = (await Promise.all(jobs)).flat();
-    await Promise.all(sent.map((r) => this.record(r, now)));
+    for (let i = 0; i < sent.length; i += LEASE_SLICE) {
+      if (i) await new Promise((r) => setImmediate(r));
+      await Promise.all(sent.slice(i, i + LEASE_SLICE).map((r) => this.record(r, now)));
+    }
     if (sent.length || deferred) log.info({ due: ids.length, sent: sent.length, deferred }, 'reminder pass');
     return { due: ids.length, sent: sent.length, deferred };
   }

@@ -50,7 +50,7 @@ export function fromBackend(backend: StoreBackend & { backup?: (file: string) =>
     backend: backend.name,
     location: backend.location,
     // Every lead write (create, update, receive) records the lead in its day's rollup; see statsStore.ts.
-    leads: new LeadStore(backend.leads, (lead) => stats.record(lead)),
+    leads: new LeadStore(backend.leads, (lead, before) => stats.record(lead, before)),
     installs: new InstallStore(backend.installs),
     events: new EventStore(backend.events),
     stats,

@@ -30,7 +30,7 @@ export class LeadStore {
   constructor(
     private readonly docs: LeadDocuments,
     /** Called with each lead this store wrote (created or replaced), before the write's caller hears of it. */
-    private readonly onWritten?: (lead: Lead) => Promise<unknown>,
+    private readonly onWritten?: (lead: Lead, before?: Lead) => Promise<unknown>,
   ) {}
 
   get(id: string): Promise<Lead | undefined> {
@@ -58,7 +58,7 @@ export class LeadStore {
       if (!lead) return { lead: current, result, written: false };
       const written = await this.docs.replace(lead, current._etag!);
       if (written) {
-        await this.written(written);
+        await this.written(written, current);
         return { lead: written, result, written: true };
       }
     }
@@ -127,10 +127,11 @@ export class LeadStore {
     return this.docs.all();
   }
 
-  private async written(lead: Lead): Promise<void> {
+  /** `before`: the version this write replaced (its etag matched), when it was an update. */
+  private async written(lead: Lead, before?: Lead): Promise<void> {
     if (!this.onWritten) return;
     try {
-      await this.onWritten(lead);
+      await this.onWritten(lead, before);
     } catch (err) {
       const code = err instanceof LeadDeskError ? err.code : 'store.failed';
       log.error({ leadId: lead.id, rev: lead.rev, code }, 'stats.failed: the pipeline rollup of this lead was not updated; npm run store -- rebuild-stats repairs it');

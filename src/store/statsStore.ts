@@ -3,7 +3,8 @@
  * `{ id: 'day:2026-12-02', type: 'day', day: '2026-12-02', entries: { [leadId]: PipelineEntry } }`, so a summary reads
  * the documents of its days and never the leads (src/leads/pipeline.ts turns the entries into numbers).
  *
- * Every lead write records the lead (LeadStore's `onWritten`, wired in index.ts): read the day, set the lead's entry,
+ * Every lead write that changes what the pipeline shows of the lead records it (LeadStore's `onWritten`, wired in
+ * index.ts; a write that leaves the entry as it was skips the day's document): read the day, set the lead's entry,
  * write it back conditional on the etag read (create when the day is new); on a conflict, read again and retry. Why this
  * is safe under concurrent writers and retries:
  *   - the entry is *set*, never added to: a retried write leaves the same entry, so a lead counts once;
@@ -46,6 +47,11 @@ export interface RebuildResult {
 }
 
 export const dayId = (day: string) => `day:${day}`;
+
+/** Equal but for `rev`: what the pipeline shows of the lead did not change. */
+function sameEntry(a: PipelineEntry, b: PipelineEntry): boolean {
+  return isDeepStrictEqual({ ...a, rev: 0 }, { ...b, rev: 0 });
+}
 const FIRST_DAY_ID = 'day:';
 const LAST_DAY_ID = 'day:\uffff';
 
@@ -63,8 +69,11 @@ export class StatsStore {
    * Sets the lead's entry in its day, unless the day holds an entry of the same or a newer rev. True when it wrote.
    * Safe to call again for the same lead (a retry) and in any order with other writers of the same lead.
    */
-  async record(lead: Lead): Promise<boolean> {
+  async record(lead: Lead, before?: Lead): Promise<boolean> {
     const entry = entryOf(lead);
+    // Most writes (delivery, leases, reminders sent) leave the entry as it was: then the day, which the version this
+    // write replaced was recorded in, already holds it, and a busy day's document is not read for nothing.
+    if (before && sameEntry(entryOf(before), entry)) return false;
     const day = dayOf(lead.createdAt);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const stored = await this.docs.get<DayDoc>(dayId(day));

@@ -13,7 +13,7 @@ import { followUpText } from '../leads/followUp';
 import { LeadDeskError, isCoded } from '../leads/errors';
 import type { InstallStore } from '../store/installStore';
 import { userKey } from '../store/installStore';
-import type { DueReminder, ReminderSender } from '../jobs/reminders';
+import type { ReminderSender } from '../jobs/reminders';
 import { logger } from '../log';
 import { cardActivity } from './activities';
 import type { Messenger } from './messenger';

@@ -45,8 +45,10 @@ function act(store: Store, id: string, command: Command | ((lead: Lead) => Comma
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const sortedEntries = (entries: PipelineEntry[]) => [...entries].sort(byId);
-const recount = (leads: Lead[]) => leads.map(entryOf).sort(byId);
+/** What a summary reads of an entry: all of it but `rev` (an ordering guard, left behind by writes that change nothing else). */
+const shown = ({ rev: _rev, ...rest }: PipelineEntry) => rest;
+const sortedEntries = (entries: PipelineEntry[]) => [...entries].sort(byId).map(shown);
+const recount = (leads: Lead[]) => leads.map(entryOf).sort(byId).map(shown);
 
 /** mulberry32: a small seeded PRNG, so a failing random run can be replayed exactly. */
 function mulberry32(seed: number): () => number {
@@ -105,6 +107,18 @@ export function statsRollups(factory: StoreFactory): void {
   });
 
   describe('every lead write records its lead', () => {
+    it('a write that leaves what the pipeline shows as it was (a second touch) leaves the day alone', async () => {
+      const received = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
+      await act(s.store, received.lead.id, { verb: 'claim' }, () => SELLERS[0], new Date(at(60_000)));
+      const first = await act(s.store, received.lead.id, { verb: 'touch', note: 'called' }, () => SELLERS[0], new Date(at(120_000)));
+      const second = await act(s.store, received.lead.id, { verb: 'touch', note: 'again' }, () => SELLERS[0], new Date(at(180_000)));
+      assert.ok(second.written!.rev > first.written!.rev);
+      const [stored] = await s.store.stats.entries(TODAY, TODAY);
+      assert.equal(stored.rev, first.written!.rev, 'the day still holds the entry of the first touch: nothing changed after it');
+      assert.deepEqual(shown(stored), shown(entryOf(second.written!)));
+    });
+
+
     it('a received, claimed and redelivered lead shows in its day as it is now, whichever process wrote it', async () => {
       const received = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), [entryOf(received.lead)]);
