@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/main';
 import { dayOf } from '../../src/leads/pipeline';
+import { bucketOf } from '../../src/store/statsStore';
 import { LocalTeams, seller, type Recorded } from '../../test/support/localTeams';
 import { dot, mark, ms, out, runCleanups, sleep, stats, table, type BaseCtx, type Section, type Stats } from './support';
 import { SECRET, sendActivity } from './fixtures';
@@ -79,7 +80,7 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
     const t = performance.now();
     const seed = await seedPipeline(dir, total);
     const seedMs = performance.now() - t;
-    dot(`(${ms(seedMs)}, ${seed.days} day docs); bot `);
+    dot(`(${ms(seedMs)}, ${seed.days} rollup docs); bot `);
     const config = loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dir, LOG_LEVEL: 'silent', MANAGER_IDS: `${MANAGER.aadObjectId},${MANAGER.id}`, PIPELINE_DIGEST: '' });
     const app = await createApp(config, { jobs: false });
     own.unshift(() => app.stop());
@@ -124,7 +125,7 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
       thisMonth: seed.thisMonth,
       command: stats(times),
       summary: stats(summaries),
-      docsRead: new Set(entries.map((e) => dayOf(e.createdAt))).size,
+      docsRead: new Set(entries.map((e) => bucketOf(e.createdAt))).size,
       entriesRead: entries.length,
       cardTotal,
     };
@@ -151,9 +152,9 @@ export const pipeline: Section = {
     table(
       ['measure', ...rows.map((r) => label(r.total)), bigLabel],
       [
-        ['seeded in (leads + rollups; day docs)', ...rows.map((r) => `${ms(r.seedMs)}; ${r.days}`), ''],
+        ['seeded in (leads + rollups; rollup docs)', ...rows.map((r) => `${ms(r.seedMs)}; ${r.days}`), ''],
         ['this month: leads seeded / card total', ...rows.map((r) => `${r.thisMonth} / ${r.cardTotal}`), x(ratio(big.thisMonth, small.thisMonth))],
-        ['summary reads: day docs / entries', ...rows.map((r) => `${r.docsRead} / ${r.entriesRead}`), x(ratio(big.entriesRead, small.entriesRead))],
+        ['summary reads: rollup docs / entries', ...rows.map((r) => `${r.docsRead} / ${r.entriesRead}`), x(ratio(big.entriesRead, small.entriesRead))],
         ['command POST → card recorded p50', ...rows.map((r) => ms(r.command.p50)), x(ratio(big.command.p50, small.command.p50))],
         ['command POST → card recorded p99', ...rows.map((r) => ms(r.command.p99)), x(ratio(big.command.p99, small.command.p99))],
         ['pipeline.summary alone p50', ...rows.map((r) => ms(r.summary.p50)), x(ratio(big.summary.p50, small.summary.p50))],
@@ -170,7 +171,7 @@ export const pipeline: Section = {
     ctx.goals.push({ label: `pipeline this month, ${label(big.total)} / ${label(small.total)}: p99 ratio < ${GOAL_RATIO}`, ok: ratioOk, detail: `p99 ${x(r99)}, p50 ${x(r50)}` });
     for (const r of rows) {
       ctx.readme.push({
-        measure: `\`pipeline this month\`, ${label(r.total)} (${r.thisMonth} this month; reads ${r.docsRead} day docs / ${r.entriesRead} entries): command p50 / p99; summary alone p50 / p99`,
+        measure: `\`pipeline this month\`, ${label(r.total)} (${r.thisMonth} this month; reads ${r.docsRead} rollup docs / ${r.entriesRead} entries): command p50 / p99; summary alone p50 / p99`,
         result: `${ms(r.command.p50)} / ${ms(r.command.p99)}; ${ms(r.summary.p50)} / ${ms(r.summary.p99)}`,
         goal: r === big ? `p99 < ${GOAL_P99_MS} ms ${mark(p99ok)}` : '—',
       });

@@ -14,8 +14,8 @@ import { leadIdFor, parseLeadPayload } from '../../src/leads/intake';
 import { newLead } from '../../src/leads/lifecycle';
 import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
 import type { Lead, LeadStatus, Rating, RejectReason } from '../../src/leads/lead';
-import { dayOf, entryOf, type PipelineEntry } from '../../src/leads/pipeline';
-import { dayId } from '../../src/store/statsStore';
+import { entryOf, type PipelineEntry } from '../../src/leads/pipeline';
+import { bucketOf, dayId } from '../../src/store/statsStore';
 import { contactMePayload } from '../../test/support/payloads';
 
 /** The channel the seeded leads were posted to: LocalTeams' default team id, i.e. its General channel. */
@@ -64,7 +64,7 @@ async function addRollups(store: Store, leads: Lead[]): Promise<void> {
     after = String(page[page.length - 1].id);
   }
   for (const lead of leads) {
-    const day = dayOf(lead.createdAt);
+    const day = bucketOf(lead.createdAt);
     const doc = days.get(dayId(day)) ?? days.set(dayId(day), { id: dayId(day), type: 'day', day, entries: {} }).get(dayId(day))!;
     doc.entries[lead.id] = entryOf(lead);
   }
@@ -203,7 +203,7 @@ export async function seedPipeline(dataDir: string, n: number, nowMs = Date.now(
         if (m === 35) thisMonth++;
         const lead = pipelineLead(j, at, nowMs);
         docs.push(lead as unknown as Doc);
-        const day = dayOf(lead.createdAt);
+        const day = bucketOf(lead.createdAt);
         (days.get(day) ?? days.set(day, {}).get(day)!)[lead.id] = entryOf(lead);
       }
       await store.bulk.put('leads', docs);

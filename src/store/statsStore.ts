@@ -12,19 +12,23 @@
  *   - the etag compare-and-set means two writers of one day never overwrite each other's entries (no lost update).
  * A rollup write that fails does not fail the lead write; `npm run store -- rebuild-stats` (`rebuild`) repairs it.
  *
- * Size: an entry is about 300 bytes, so a day holds a few thousand leads within Cosmos DB's 2 MB document limit.
+ * Size: an entry is about 300 bytes, and a document holds one hour of arrivals: thousands of leads an hour fit within
+ * Cosmos DB's 2 MB document limit.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Lead } from '../leads/lead';
 import { LeadDeskError } from '../leads/errors';
-import { dayOf, entryOf, type PipelineEntry } from '../leads/pipeline';
+import { entryOf, type PipelineEntry } from '../leads/pipeline';
 import type { StatsDocuments } from './backend';
 
-/** The rollup document of one UTC day. */
+/**
+ * The rollup document of one UTC hour of one day: a day's leads are split by hour so that a busy day (thousands of
+ * leads) never makes one large document that every write of that day must read and rewrite.
+ */
 export interface DayDoc {
   id: string;
   type: 'day';
-  /** `YYYY-MM-DD` (UTC). */
+  /** `YYYY-MM-DDTHH` (UTC): the day and the hour. */
   day: string;
   entries: Record<string, PipelineEntry>;
   _etag?: string;
@@ -46,7 +50,9 @@ export interface RebuildResult {
   extra: number;
 }
 
-export const dayId = (day: string) => `day:${day}`;
+export const dayId = (bucket: string) => `day:${bucket}`;
+/** The rollup bucket of a lead: the UTC day and hour it arrived (`2026-12-02T10`). */
+export const bucketOf = (iso: string) => iso.slice(0, 13);
 
 /** Equal but for `rev`: what the pipeline shows of the lead did not change. */
 function sameEntry(a: PipelineEntry, b: PipelineEntry): boolean {
@@ -74,7 +80,7 @@ export class StatsStore {
     // Most writes (delivery, leases, reminders sent) leave the entry as it was: then the day, which the version this
     // write replaced was recorded in, already holds it, and a busy day's document is not read for nothing.
     if (before && sameEntry(entryOf(before), entry)) return false;
-    const day = dayOf(lead.createdAt);
+    const day = bucketOf(lead.createdAt);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const stored = await this.docs.get<DayDoc>(dayId(day));
       if (!stored) {
@@ -91,7 +97,8 @@ export class StatsStore {
   /** The entries of the leads that arrived from `fromDay` to `toDay` (UTC `YYYY-MM-DD`, both included), day by day. */
   async entries(fromDay: string, toDay: string): Promise<PipelineEntry[]> {
     if (fromDay > toDay) return [];
-    const days = await this.docs.range<DayDoc>(dayId(fromDay), dayId(toDay));
+    // Every hour of the days asked for: 'day:2026-12-02' < 'day:2026-12-02T00' … 'day:2026-12-02T23' < 'day:2026-12-02\uffff'.
+    const days = await this.docs.range<DayDoc>(dayId(fromDay), `${dayId(toDay)}\uffff`);
     return days.flatMap((d) => Object.values(d.entries ?? {}));
   }
 
@@ -105,7 +112,7 @@ export class StatsStore {
     let count = 0;
     for await (const lead of leads) {
       count++;
-      const day = dayOf(lead.createdAt);
+      const day = bucketOf(lead.createdAt);
       if (!expected.has(day)) expected.set(day, new Map());
       expected.get(day)!.set(lead.id, entryOf(lead));
     }
@@ -154,6 +161,6 @@ export class StatsStore {
   private async arrivedSince(id: string, day: string): Promise<boolean> {
     if (!this.current) return false;
     const lead = await this.current(id);
-    return Boolean(lead && dayOf(lead.createdAt) === day);
+    return Boolean(lead && bucketOf(lead.createdAt) === day);
   }
 }

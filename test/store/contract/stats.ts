@@ -9,6 +9,7 @@ import { LeadDeskError } from '../../../src/leads/errors';
 import { REJECT_REASONS, type Actor, type Lead } from '../../../src/leads/lead';
 import { TRANSITIONS, decide, roleOf, type Command } from '../../../src/leads/lifecycle';
 import { dayOf, entryOf, type PipelineEntry } from '../../../src/leads/pipeline';
+import { bucketOf } from '../../../src/store/statsStore';
 import type { Doc } from '../../../src/store/backend';
 import type { Store } from '../../../src/store';
 import { logLines } from '../../support/harness';
@@ -73,7 +74,8 @@ export function statsRollups(factory: StoreFactory): void {
       const lead = leadOf(1);
       assert.equal(await s.store.stats.record(lead), true);
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), [entryOf(lead)]);
-      assert.deepEqual((await s.store.bulk.page('stats', undefined, 10)).map(plain), [{ id: `day:${TODAY}`, type: 'day', day: TODAY, entries: { [lead.id]: entryOf(lead) } }]);
+      const hour = bucketOf(lead.createdAt); // a day's rollups are kept by the hour
+      assert.deepEqual((await s.store.bulk.page('stats', undefined, 10)).map(plain), [{ id: `day:${hour}`, type: 'day', day: hour, entries: { [lead.id]: entryOf(lead) } }]);
     });
 
     it('recording the same rev again writes nothing, so a retried write counts once', async () => {
@@ -233,9 +235,9 @@ export function statsRollups(factory: StoreFactory): void {
       const corrupt = (day: string, entries: PipelineEntry[]): Doc => ({ id: `day:${day}`, type: 'day', day, entries: Object.fromEntries(entries.map((e) => [e.id, e])) });
       await s.store.bulk.put('stats', [
         // Today: lead 1's entry says qualified at the same rev, lead 2's entry is gone, and a lead that is not stored.
-        corrupt(TODAY, [{ ...wrong, status: 'qualified' }, kept, ghost]),
+        corrupt(bucketOf(leads[0].createdAt), [{ ...wrong, status: 'qualified' }, kept, ghost]),
         // Three days ago: a day of no lead at all.
-        corrupt(dayBefore(3), [{ ...ghost, id: 'L-ghost-2', createdAt: at(-3 * DAY_MS) }]),
+        corrupt(bucketOf(at(-3 * DAY_MS)), [{ ...ghost, id: 'L-ghost-2', createdAt: at(-3 * DAY_MS) }]),
       ]);
 
       const first = await s.store.stats.rebuild(await s.store.leads.all());
