@@ -35,8 +35,6 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** AAD object ids (or Teams user ids) of sales managers. */
   managerIds: string[];
-  /** How long a new lead may stay unclaimed. */
-  claimSlaMs: number;
   /** When managers get last week's pipeline card (in followUp.hours.zone); undefined = off. */
   pipelineDigest?: { weekday: number; minutes: number };
   /** Reminders: deadlines, the nurture cadence and when people may be nudged (the shape of leads/followUp's FollowUpPolicy). */
@@ -223,7 +221,6 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     jobIntervalMs: e.JOB_INTERVAL,
     logLevel: e.LOG_LEVEL,
     managerIds: e.MANAGER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
-    claimSlaMs: e.CLAIM_SLA,
     pipelineDigest: e.PIPELINE_DIGEST,
     followUp: { claimSlaMs: e.CLAIM_SLA, firstTouchSlaMs: e.FIRST_TOUCH_SLA, cadenceMs: e.NURTURE_CADENCE, hours },
     instanceId: e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -288,7 +285,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     dataDir: c.dataDir,
     jobIntervalMs: c.jobIntervalMs,
     managers: c.managerIds.length,
-    claimSlaMs: c.claimSlaMs,
+    claimSlaMs: c.followUp.claimSlaMs,
     firstTouchSlaMs: c.followUp.firstTouchSlaMs,
     nurtureCadenceMs: c.followUp.cadenceMs,
     businessHours: c.followUp.hours.spans.length ? c.followUp.hours : `always (${c.followUp.hours.zone})`,

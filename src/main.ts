@@ -84,7 +84,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now: overrides.now,
   });
   const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, policy: config.followUp, updateCardSoon: (id, written) => outbox.deliverSoon(id, written), now: overrides.now });
-  const pipeline = new Pipeline({ stats: store.stats, leads, zone: config.followUp.hours.zone, claimSlaMs: config.claimSlaMs, now: overrides.now });
+  const pipeline = new Pipeline({ stats: store.stats, leads, zone: config.followUp.hours.zone, claimSlaMs: config.followUp.claimSlaMs, now: overrides.now });
   const reports = new ReportCommands({ pipeline, leads, messenger, managerIds: config.managerIds, now: overrides.now });
   const digest = config.pipelineDigest
     ? new WeeklyDigest({ installs, sender: teamsDigestSender({ pipeline, leads, installs, messenger }), schedule: config.pipelineDigest, zone: config.followUp.hours.zone, instanceId: config.instanceId, now: overrides.now })

@@ -47,8 +47,6 @@ export interface RemindersOptions {
   leaseMs?: number;
   batch?: number;
   now?: () => Date;
-  /** A lead's card changed (not used today: reminders leave the card as it is). */
-  onRecorded?: (lead: Lead) => void;
 }
 
 export interface PassResult {
