@@ -9,6 +9,7 @@
 import { leadDocuments } from './contract/leads';
 import { concurrentWrites } from './contract/concurrency';
 import { deliveryQueue } from './contract/delivery';
+import { followUpQueries } from './contract/followUps';
 import { installRecords } from './contract/installs';
 import { eventTrail } from './contract/events';
 import { bulkDocuments } from './contract/bulk';
@@ -22,6 +23,7 @@ export function storeContract(backendName: string, factory: StoreFactory): void 
     describe('leads', () => leadDocuments(factory));
     describe('concurrent writers', () => concurrentWrites(factory));
     describe('delivery queue', () => deliveryQueue(factory));
+    describe('follow-ups, mine and stale', () => followUpQueries(factory));
     describe('installs', () => installRecords(factory));
     describe('events', () => eventTrail(factory));
     describe('bulk', () => bulkDocuments(factory));

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, sqliteFile } from '../../src/store';
-import { DUE_FOR_DELIVERY_SQL, openSqliteBackend } from '../../src/store/sqlite';
+import { DUE_FOR_DELIVERY_SQL, DUE_FOR_FOLLOW_UP_SQL, openSqliteBackend } from '../../src/store/sqlite';
 import { channelKey } from '../../src/store/installStore';
 import { tempDir } from '../support/harness';
 import { storeContract } from './contract';
@@ -52,14 +52,18 @@ describe('the SQLite store file', () => {
   });
 
   describe('the due-for-delivery query', () => {
-    it('reads only the partial index of pending leads, never the whole leads table', async () => {
+    for (const [what, sql, index] of [
+      ['the due-delivery query reads only the partial index of pending leads', DUE_FOR_DELIVERY_SQL, 'leads_delivery_due'],
+      ['the reminder job’s due query reads only the partial index of leads with a follow-up', DUE_FOR_FOLLOW_UP_SQL, 'leads_follow_up_due'],
+    ] as const)
+    it(`${what}, never the whole leads table`, async () => {
       const store = await sqlite(dataDir);
       for (let n = 0; n < 30; n++) await store.leads.create(leadOf(n, (l) => n % 3 && (l.delivery.state = 'posted')));
       await store.close();
       const db = new Database(sqliteFile(dataDir), { readonly: true });
       try {
-        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DUE_FOR_DELIVERY_SQL}`).all({ now: NOW.toISOString(), limit: 10 }) as { detail: string }[]).map((r) => r.detail);
-        assert.ok(plan.some((d) => d.includes('leads_delivery_due')), plan.join('\n'));
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ now: NOW.toISOString(), limit: 10 }) as { detail: string }[]).map((r) => r.detail);
+        assert.ok(plan.some((d) => d.includes(index)), plan.join('\n'));
         assert.ok(!plan.some((d) => /^SCAN leads\b(?! USING)/.test(d)), `a full scan of leads:\n${plan.join('\n')}`);
         assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `sorts outside the index:\n${plan.join('\n')}`);
       } finally {

@@ -45,6 +45,10 @@ export function loadDriver(): typeof BetterSqlite3 {
 export const DUE_FOR_DELIVERY_SQL =
   "SELECT id FROM leads WHERE delivery_state = 'pending' AND delivery_due <= @now AND (lease_until IS NULL OR lease_until <= @now) ORDER BY delivery_due LIMIT @limit";
 
+/** The reminder job's due query (`@now`, `@limit`); it reads only the partial index `leads_follow_up_due` (tested). */
+export const DUE_FOR_FOLLOW_UP_SQL =
+  'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit';
+
 export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(file: string): Promise<number>; db: Database } {
   const Driver = loadDriver();
   fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
@@ -71,9 +75,7 @@ export function openSqliteBackend(opts: SqliteOptions): StoreBackend & { backup(
     ]),
   ) as Record<ContainerName, Record<'get' | 'insert' | 'upsert' | 'replace' | 'remove' | 'count' | 'pageFirst' | 'pageAfter', BetterSqlite3.Statement>>;
   const due = db.prepare(DUE_FOR_DELIVERY_SQL);
-  const dueFollowUps = db.prepare(
-    'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit',
-  );
+  const dueFollowUps = db.prepare(DUE_FOR_FOLLOW_UP_SQL);
   const ownedOpen = db.prepare("SELECT doc, etag FROM leads WHERE owner_id = ? AND status IN ('claimed', 'nurturing') LIMIT ?");
   const overdue = db.prepare(
     "SELECT doc, etag FROM leads WHERE follow_up_due <= @now UNION SELECT doc, etag FROM leads WHERE status = 'new' AND claim_by <= @now LIMIT @limit",
