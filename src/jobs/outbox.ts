@@ -12,6 +12,7 @@ import { isCoded, type LeadDeskError } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { InstallStore, ChannelRecord } from '../store/installStore';
 import { logger } from '../log';
+import { PeriodicJob } from './periodicJob';
 
 const log = logger('jobs:outbox');
 
@@ -38,18 +39,18 @@ export interface OutboxOptions {
   now?: () => Date;
 }
 
-export class Outbox {
+export class Outbox extends PeriodicJob<void> {
   private readonly inFlight = new Set<string>();
   private readonly queue: string[] = [];
   private running = 0;
   private idleWaiters: (() => void)[] = [];
-  private timer?: NodeJS.Timeout;
-  private ticking = false;
   /** Lead documents handed over by the webhook or a card action: their `_etag` saves a read when taking the lease. */
   private readonly known = new Map<string, Lead>();
   private channelCache?: { at: number; channels: Promise<ChannelRecord[]> };
 
-  constructor(private readonly o: OutboxOptions) {}
+  constructor(private readonly o: OutboxOptions) {
+    super(log, 'outbox pass', undefined);
+  }
 
   private now(): Date {
     return this.o.now?.() ?? new Date();
@@ -63,19 +64,11 @@ export class Outbox {
     this.pump();
   }
 
-  /** One pass over everything due. */
-  async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      const ids = await this.o.leads.dueForDelivery(this.now(), this.o.batch ?? 200);
-      for (const id of ids) this.deliverSoon(id);
-      await this.idle();
-    } catch (err) {
-      log.warn({ code: (err as LeadDeskError).code ?? 'error' }, 'outbox pass failed');
-    } finally {
-      this.ticking = false;
-    }
+  /** One pass over everything due (`tick()`: a pass already running is joined). */
+  protected async pass(): Promise<void> {
+    const ids = await this.o.leads.dueForDelivery(this.now(), this.o.batch ?? 200);
+    for (const id of ids) this.deliverSoon(id);
+    await this.idle();
   }
 
   /** A delivery lease held by this process from `now` (also used when intake creates a lead already leased). */
@@ -104,15 +97,9 @@ export class Outbox {
     return this.channelCache.channels;
   }
 
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
-    void this.tick();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+  override async stop(): Promise<void> {
     this.queue.length = 0;
+    await super.stop();
     await this.idle();
   }
 

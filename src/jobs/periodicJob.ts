@@ -1,14 +1,14 @@
 /**
  * A job that runs one pass every interval (and once at start), with a tick that joins a pass already running instead
  * of starting a second one, and a stop that waits for the pass in flight. A failed pass is logged and answers
- * `fallback`; the next interval tries again. The reminders and the weekly digest are both this.
+ * `fallback`; the next interval tries again. The outbox, the reminders and the weekly digest are all this.
  */
 import type { LeadDeskError } from '../leads/errors';
 import type { Logger } from 'pino';
 
 export abstract class PeriodicJob<R> {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<R>;
+  private intervalTimer?: NodeJS.Timeout;
+  private inFlightPass?: Promise<R>;
 
   protected constructor(
     private readonly jobLog: Logger,
@@ -19,24 +19,24 @@ export abstract class PeriodicJob<R> {
   protected abstract pass(): Promise<R>;
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
+    this.intervalTimer = setInterval(() => void this.tick(), intervalMs);
+    this.intervalTimer.unref();
     void this.tick();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    if (this.intervalTimer) clearInterval(this.intervalTimer);
+    await this.inFlightPass?.catch(() => undefined);
   }
 
   /** One pass; a pass already running is joined, not doubled. */
   tick(): Promise<R> {
-    this.running ??= this.pass()
+    this.inFlightPass ??= this.pass()
       .catch((err) => {
         this.jobLog.warn({ code: (err as LeadDeskError).code ?? 'error' }, `${this.what} failed`);
         return this.fallback;
       })
-      .finally(() => (this.running = undefined));
-    return this.running;
+      .finally(() => (this.inFlightPass = undefined));
+    return this.inFlightPass;
   }
 }

@@ -51,7 +51,7 @@ describe('the SQLite store file', () => {
     });
   });
 
-  describe('the due-for-delivery query', () => {
+  describe('the due queries (outbox, reminders)', () => {
     for (const [what, sql, index] of [
       ['the due-delivery query reads only the partial index of pending leads', DUE_FOR_DELIVERY_SQL, 'leads_delivery_due'],
       ['the reminder job’s due query reads only the partial index of leads with a follow-up', DUE_FOR_FOLLOW_UP_SQL, 'leads_follow_up_due'],
