@@ -3,20 +3,15 @@
  * configured as a manager (MANAGER_IDS=29:ana), types "pipeline this week" in her personal chat with Lead Desk and
  * gets the summary card. Saves docs/playground-pipeline.png. Run: npx tsx scripts/playgroundPipeline.ts
  */
-import { chromium } from 'playwright-core';
-import { startBot, postLead } from '../test/support/harness';
-import { startPlayground, PLAYGROUND_TEAM } from '../test/support/playground';
+import { postLead } from '../test/support/harness';
 import { contactMePayload, freeTrialPayload } from '../test/support/payloads';
 import { decide } from '../src/leads/lifecycle';
+import { playgroundSession, runStory } from './playgroundSession';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-(async () => {
-  const app = await startBot({ env: { LOG_LEVEL: 'silent', MANAGER_IDS: '29:ana' } });
-  const pg = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, watch: false });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-  try {
-    await pg.install(PLAYGROUND_TEAM.general.id);
+runStory(() =>
+  playgroundSession(
+    { MANAGER_IDS: '29:ana' },
+    async ({ app, page }) => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const base = i % 2 ? freeTrialPayload : contactMePayload;
@@ -34,9 +29,6 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
         });
       }
     }
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-    await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.abort());
-    await page.goto(pg.url);
     await page.getByRole('treeitem', { name: /Personal Chat/ }).first().click();
     await page.waitForTimeout(800);
     const box = page.getByRole('textbox').last();
@@ -46,12 +38,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
     await page.waitForTimeout(1000);
     await page.screenshot({ path: 'docs/playground-pipeline.png' });
     console.log('saved docs/playground-pipeline.png');
-  } finally {
-    await browser.close();
-    await pg.stop();
-    await app.stop();
-  }
-})().catch((e) => {
-  console.error('FAILED', e.message);
-  process.exit(1);
-});
+    },
+    { width: 1280, height: 1100 },
+  ),
+);

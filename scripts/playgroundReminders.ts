@@ -5,12 +5,10 @@
  * personal chat with Lead Desk; she taps Done. Saves docs/playground-reminder*.png and prints what happened.
  * Run: npx tsx scripts/playgroundReminders.ts   (needs /usr/bin/chromium)
  */
-import { chromium, type Page } from 'playwright-core';
-import { startBot, postLead } from '../test/support/harness';
-import { startPlayground, PLAYGROUND_TEAM } from '../test/support/playground';
+import type { Page } from 'playwright-core';
+import { postLead } from '../test/support/harness';
 import { contactMePayload } from '../test/support/payloads';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { playgroundSession, runStory } from './playgroundSession';
 
 async function shot(page: Page, file: string) {
   await page.waitForTimeout(800);
@@ -18,16 +16,10 @@ async function shot(page: Page, file: string) {
   console.log('saved', file);
 }
 
-(async () => {
-  const app = await startBot({ env: { LOG_LEVEL: 'silent', CLAIM_SLA: '10s', FIRST_TOUCH_SLA: '20s', NURTURE_CADENCE: '30s,1m,2m', JOB_INTERVAL: '1s' }, overrides: { jobs: true } });
-  const pg = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, watch: false });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-  try {
-    await pg.install(PLAYGROUND_TEAM.general.id);
-    await new Promise((r) => setTimeout(r, 500));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.abort());
-    await page.goto(pg.url);
+const SHORT = { CLAIM_SLA: '10s', FIRST_TOUCH_SLA: '20s', NURTURE_CADENCE: '30s,1m,2m', JOB_INTERVAL: '1s' };
+
+runStory(() =>
+  playgroundSession(SHORT, async ({ app, page }) => {
     await page.getByRole('treeitem', { name: /General/ }).first().click();
     await page.waitForTimeout(1500);
     const res = await postLead(app, { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `reminder-${Date.now()}@example.com` } });
@@ -60,12 +52,5 @@ async function shot(page: Page, file: string) {
     }
     const after = await app.leads.get(res.body.id);
     console.log('after', after?.status, 'firstTouchAt', after?.firstTouchAt ?? '-', 'followUp', after?.followUp?.kind ?? 'none');
-  } finally {
-    await browser.close();
-    await pg.stop();
-    await app.stop();
-  }
-})().catch((e) => {
-  console.error('FAILED', e.message);
-  process.exit(1);
-});
+  }),
+);

@@ -4,20 +4,12 @@
  * opens Qualify, fills in BANT + rating and saves. Prints what the store holds and saves docs/playground-*.png.
  * Run: npx tsx scripts/playgroundStory.ts   (needs /usr/bin/chromium)
  */
-import { chromium } from 'playwright-core';
-import { startBot, postLead } from '../test/support/harness';
-import { startPlayground, PLAYGROUND_TEAM } from '../test/support/playground';
+import { postLead } from '../test/support/harness';
 import { contactMePayload } from '../test/support/payloads';
-(async () => {
-  const app = await startBot({ env: { LOG_LEVEL: 'silent' } });
-  const pg = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, watch: false });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  try {
-    await pg.install(PLAYGROUND_TEAM.general.id);
-    await new Promise((r) => setTimeout(r, 500));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.abort());
-    await page.goto(pg.url);
+import { playgroundSession, runStory } from './playgroundSession';
+
+runStory(() =>
+  playgroundSession({}, async ({ app, page }) => {
     await page.getByRole('treeitem', { name: /General/ }).first().click();
     await page.waitForTimeout(1500);
     const res = await postLead(app, contactMePayload);
@@ -46,7 +38,5 @@ import { contactMePayload } from '../test/support/payloads';
     await page.screenshot({ path: 'docs/playground-qualified.png' });
     const after = await app.leads.get(res.body.id);
     console.log('after qualify', after?.status, after?.qualification?.rating, after?.score, (await app.events.forLead(res.body.id)).map((e) => e.verb).join(','));
-  } finally {
-    await browser.close(); await pg.stop(); await app.stop();
-  }
-})().catch((e) => { console.error('FAILED', e.message); process.exit(1); });
+  }),
+);
