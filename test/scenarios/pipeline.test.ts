@@ -70,7 +70,7 @@ describe('pipeline: managers see where the leads stand', () => {
     await install(app, scenario.teams);
     const a = await newLead(app);
     await click(app, 'claim', a.id, a.thread);
-    const azure = await ask(app, 'azure pipeline'.split(' ').reverse().join(' '));
+    const azure = await ask(app, 'pipeline azure');
     assert.match(azure.json, /Azure Marketplace/);
     const mention = { ...scenario.teams.mentionActivity('pipeline for <at>Ana</at> last 7 days', scenario.teams.team.id, MAYA as ReturnType<typeof seller>) };
     mention.entities = [...mention.entities, { type: 'mention', text: '<at>Ana</at>', mentioned: { id: ANA.id, name: 'Ana' } }];
