@@ -10,7 +10,13 @@
 import { loadConfigOrExit, summarizeConfig, ConfigError, type Config } from '../src/config';
 import { configureLogging, logger } from '../src/log';
 import { createApp, type App } from '../src/main';
-import { DEFAULT_PLAYGROUND_PORT, PLAYGROUND_TEAM, playgroundCli, startPlayground, type Playground } from '../test/support/playground';
+import {
+  DEFAULT_PLAYGROUND_PORT,
+  PLAYGROUND_TEAM,
+  playgroundCli,
+  startPlayground,
+  type Playground,
+} from '../test/support/playground';
 import { freshSampleLead, webhookUrl } from './sendLead';
 
 const log = logger('dev');
@@ -20,7 +26,8 @@ function playgroundPort(): number {
   const raw = process.env.PLAYGROUND_PORT;
   if (raw === undefined || raw.trim() === '') return DEFAULT_PLAYGROUND_PORT;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 65535) throw new ConfigError([`PLAYGROUND_PORT: expected a port number from 1 to 65535, got "${raw}"`]);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 65535)
+    throw new ConfigError([`PLAYGROUND_PORT: expected a port number from 1 to 65535, got "${raw}"`]);
   return n;
 }
 
@@ -41,7 +48,8 @@ function banner(config: Config, app: App, pg: Playground, requestedPort: number)
   // A new email per run: the store in DATA_DIR outlives the Playground, and a lead it already has is a duplicate.
   const curl = `curl -sS -X POST ${sh(url)} -H 'Content-Type: application/json' -d ${sh(JSON.stringify(freshSampleLead()))}`;
   const line = '─'.repeat(78);
-  const portNote = pg.port !== requestedPort ? `   (port ${requestedPort} was busy, so the Playground took ${pg.port})\n` : '';
+  const portNote =
+    pg.port !== requestedPort ? `   (port ${requestedPort} was busy, so the Playground took ${pg.port})\n` : '';
   return [
     '',
     line,
@@ -88,17 +96,24 @@ async function main(): Promise<void> {
     return;
   }
   if (!config.bot.anonymous) {
-    process.stderr.write('MicrosoftAppId is set: the Agents Playground only talks to a bot without an app id. Unset MicrosoftAppId (and MicrosoftAppPassword) for npm run dev.\n');
+    process.stderr.write(
+      'MicrosoftAppId is set: the Agents Playground only talks to a bot without an app id. Unset MicrosoftAppId (and MicrosoftAppPassword) for npm run dev.\n',
+    );
     process.exitCode = 78;
     return;
   }
   if (!playgroundCli()) {
-    process.stderr.write('@microsoft/m365agentsplayground is not installed: run npm install (it is a devDependency).\n');
+    process.stderr.write(
+      '@microsoft/m365agentsplayground is not installed: run npm install (it is a devDependency).\n',
+    );
     process.exitCode = 1;
     return;
   }
   configureLogging({ level: config.logLevel });
-  log.info({ config: summarizeConfig(config), playgroundPort: requestedPort }, 'starting Lead Desk with the Agents Playground');
+  log.info(
+    { config: summarizeConfig(config), playgroundPort: requestedPort },
+    'starting Lead Desk with the Agents Playground',
+  );
 
   let app: App | undefined;
   let pg: Playground | undefined;
@@ -148,14 +163,23 @@ async function main(): Promise<void> {
   }
   void pg.exited.then(({ code, signal }) => {
     if (stopping) return;
-    process.stderr.write(`The Agents Playground exited (code ${code}, signal ${signal}). Stopping Lead Desk.\n${pg?.output().slice(-2000) ?? ''}\n`);
+    process.stderr.write(
+      `The Agents Playground exited (code ${code}, signal ${signal}). Stopping Lead Desk.\n${pg?.output().slice(-2000) ?? ''}\n`,
+    );
     void shutdown('Playground exited', 1);
   });
 
   await pg.install(PLAYGROUND_TEAM.id);
   const installed = app;
-  const subscribed = await waitUntil(async () => (await installed.installs.getChannel(PLAYGROUND_TEAM.general.id))?.subscribed === true, 10_000);
-  if (!subscribed) log.warn({ team: PLAYGROUND_TEAM.id }, 'the install did not reach the bot: General is not receiving leads yet (see the Playground log panel)');
+  const subscribed = await waitUntil(
+    async () => (await installed.installs.getChannel(PLAYGROUND_TEAM.general.id))?.subscribed === true,
+    10_000,
+  );
+  if (!subscribed)
+    log.warn(
+      { team: PLAYGROUND_TEAM.id },
+      'the install did not reach the bot: General is not receiving leads yet (see the Playground log panel)',
+    );
 
   process.stdout.write(banner(config, app, pg, requestedPort));
 }

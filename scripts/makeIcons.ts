@@ -47,7 +47,12 @@ function coverage(shape: Shape, px: number, py: number, size: number): number {
 }
 
 /** Paints `mark` in `fg` over an optional `bg` shape in `bgColor`; everything else stays transparent. */
-function draw(size: number, mark: Shape, fg: readonly number[], bg?: { shape: Shape; color: readonly number[] }): Buffer {
+function draw(
+  size: number,
+  mark: Shape,
+  fg: readonly number[],
+  bg?: { shape: Shape; color: readonly number[] },
+): Buffer {
   const png = new PNG({ width: size, height: size });
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {

@@ -14,7 +14,8 @@ import { PNG } from 'pngjs';
 export const PLACEHOLDER_DEFAULTS: Readonly<Record<string, string>> = { APP_VERSION: '1.0.0' };
 
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
-const SCHEMA_URL = /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?json-schemas\/teams\/(v[0-9.]+|vDevPreview)\/MicrosoftTeams\.schema\.json$/i;
+const SCHEMA_URL =
+  /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?json-schemas\/teams\/(v[0-9.]+|vDevPreview)\/MicrosoftTeams\.schema\.json$/i;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const ICON_SIZES = { color: 192, outline: 32 } as const;
 /** Teams shows at most 10 commands per list in the command menu, whatever the schema allows. */
@@ -29,10 +30,13 @@ const MAX_SHORT_NAME = 30;
 export function fillManifest(template: string, vars: Record<string, string>): object {
   const values: Record<string, string> = { ...PLACEHOLDER_DEFAULTS, ...vars };
   const filled = template.replace(PLACEHOLDER, (whole, name: string) =>
-    Object.hasOwn(values, name) ? JSON.stringify(values[name]).slice(1, -1) : whole);
+    Object.hasOwn(values, name) ? JSON.stringify(values[name]).slice(1, -1) : whole,
+  );
   const parsed: unknown = JSON.parse(filled);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new TypeError(`The manifest template must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+    throw new TypeError(
+      `The manifest template must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+    );
   }
   return parsed;
 }
@@ -53,14 +57,22 @@ export async function checkManifest(manifest: object, iconDir: string): Promise<
 
 /** Bundled schema folder of @microsoft/app-manifest (one subfolder per version: v1.0 … v1.30, vDevPreview). */
 function bundledSchemaDir(): string {
-  return path.join(path.dirname(require.resolve('@microsoft/app-manifest/package.json')), 'build', 'json-schemas', 'teams');
+  return path.join(
+    path.dirname(require.resolve('@microsoft/app-manifest/package.json')),
+    'build',
+    'json-schemas',
+    'teams',
+  );
 }
 
 async function schemaErrors(m: Record<string, unknown>): Promise<string[]> {
   const url = m.$schema;
   const match = typeof url === 'string' ? SCHEMA_URL.exec(url) : null;
   // Checked first because the library would try to download any schema it does not bundle.
-  if (!match) return [`$schema: expected https://developer.microsoft.com/json-schemas/teams/v1.NN/MicrosoftTeams.schema.json, got ${JSON.stringify(url)}`];
+  if (!match)
+    return [
+      `$schema: expected https://developer.microsoft.com/json-schemas/teams/v1.NN/MicrosoftTeams.schema.json, got ${JSON.stringify(url)}`,
+    ];
   if (!existsSync(path.join(bundledSchemaDir(), match[1]!, 'MicrosoftTeams.schema.json'))) {
     return [`$schema: expected a schema version bundled with @microsoft/app-manifest, got ${match[1]}`];
   }
@@ -96,7 +108,11 @@ function limitErrors(m: Record<string, unknown>): string[] {
   return errors;
 }
 
-async function iconErrors(m: Record<string, unknown>, kind: keyof typeof ICON_SIZES, iconDir: string): Promise<string[]> {
+async function iconErrors(
+  m: Record<string, unknown>,
+  kind: keyof typeof ICON_SIZES,
+  iconDir: string,
+): Promise<string[]> {
   const where = `icons.${kind}`;
   const file = asRecord(m.icons)?.[kind];
   if (typeof file !== 'string' || file === '') return [`${where}: expected a file name, got ${JSON.stringify(file)}`];
@@ -133,7 +149,8 @@ function outlineErrors(png: PNG, where: string): string[] {
   }
   const errors: string[] = [];
   if (transparent === 0) errors.push(`${where}: expected a transparent background, got no transparent pixels`);
-  if (coloured > 0) errors.push(`${where}: expected white on transparent, got ${coloured} visible pixels that are not white`);
+  if (coloured > 0)
+    errors.push(`${where}: expected white on transparent, got ${coloured} visible pixels that are not white`);
   return errors;
 }
 

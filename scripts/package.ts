@@ -24,14 +24,17 @@ export const ZIP_NAME = 'leaddesk-app.zip';
 export const DEV_APP_ID = '00000000-0000-0000-0000-000000000000';
 
 const GUID = /^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
-const HOST = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const HOST =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
 
 /** The manifest failed the schema or our own checks; `problems` lists each one. */
 export class ManifestInvalidError extends Error {
   readonly code = 'manifest.invalid';
   constructor(readonly problems: string[]) {
-    super(`The app manifest is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `The app manifest is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ManifestInvalidError';
   }
 }
@@ -97,18 +100,27 @@ export async function buildAppPackage(opts: BuildOptions): Promise<BuildResult> 
 export function varsFromEnv(env: NodeJS.ProcessEnv, opts: { dev: boolean }): Record<string, string> {
   const appId = env.MicrosoftAppId?.trim() || (opts.dev ? DEV_APP_ID : '');
   if (appId === '') {
-    throw new PackageConfigError("set MicrosoftAppId to your Azure Bot's app id (a GUID), or pass --dev to use the all-zero GUID");
+    throw new PackageConfigError(
+      "set MicrosoftAppId to your Azure Bot's app id (a GUID), or pass --dev to use the all-zero GUID",
+    );
   }
-  if (!GUID.test(appId)) throw new PackageConfigError(`MicrosoftAppId: expected a GUID (your Azure Bot's app id), got "${appId}"`);
+  if (!GUID.test(appId))
+    throw new PackageConfigError(`MicrosoftAppId: expected a GUID (your Azure Bot's app id), got "${appId}"`);
 
   const domain = env.BOT_DOMAIN?.trim() ?? '';
-  if (domain === '') throw new PackageConfigError('set BOT_DOMAIN to the host name that serves the bot and the tab, e.g. leaddesk.contoso.com');
+  if (domain === '')
+    throw new PackageConfigError(
+      'set BOT_DOMAIN to the host name that serves the bot and the tab, e.g. leaddesk.contoso.com',
+    );
   if (!HOST.test(domain)) {
-    throw new PackageConfigError(`BOT_DOMAIN: expected a host name without scheme, port or path (e.g. leaddesk.contoso.com), got "${domain}"`);
+    throw new PackageConfigError(
+      `BOT_DOMAIN: expected a host name without scheme, port or path (e.g. leaddesk.contoso.com), got "${domain}"`,
+    );
   }
 
   const version = env.APP_VERSION?.trim() || PLACEHOLDER_DEFAULTS.APP_VERSION!;
-  if (!VERSION.test(version)) throw new PackageConfigError(`APP_VERSION: expected a version like 1.2.3, got "${version}"`);
+  if (!VERSION.test(version))
+    throw new PackageConfigError(`APP_VERSION: expected a version like 1.2.3, got "${version}"`);
 
   return { MICROSOFT_APP_ID: appId, BOT_DOMAIN: domain, APP_VERSION: version };
 }
@@ -120,9 +132,13 @@ async function main(argv: string[]): Promise<number> {
     const vars = varsFromEnv(process.env, { dev });
     const { manifestPath, zipPath } = await buildAppPackage({ vars });
     if (vars.MICROSOFT_APP_ID === DEV_APP_ID) {
-      process.stderr.write('note: built with the all-zero app id (--dev); Teams will not reach your bot with this package\n');
+      process.stderr.write(
+        'note: built with the all-zero app id (--dev); Teams will not reach your bot with this package\n',
+      );
     }
-    process.stdout.write(`manifest ${vars.APP_VERSION} valid\nwrote ${path.relative(process.cwd(), manifestPath)}\nwrote ${path.relative(process.cwd(), zipPath)}\n`);
+    process.stdout.write(
+      `manifest ${vars.APP_VERSION} valid\nwrote ${path.relative(process.cwd(), manifestPath)}\nwrote ${path.relative(process.cwd(), zipPath)}\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof PackageConfigError || err instanceof ManifestInvalidError) {
@@ -135,7 +151,12 @@ async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (err: unknown) => { process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -20,14 +20,26 @@ const SHORT = { CLAIM_SLA: '10s', FIRST_TOUCH_SLA: '20s', NURTURE_CADENCE: '30s,
 
 runStory(() =>
   playgroundSession(SHORT, async ({ app, page }) => {
-    await page.getByRole('treeitem', { name: /General/ }).first().click();
+    await page
+      .getByRole('treeitem', { name: /General/ })
+      .first()
+      .click();
     await page.waitForTimeout(1500);
-    const res = await postLead(app, { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `reminder-${Date.now()}@example.com` } });
+    const res = await postLead(app, {
+      ...contactMePayload,
+      UserDetails: { ...contactMePayload.UserDetails, Email: `reminder-${Date.now()}@example.com` },
+    });
     console.log('lead', res.status, res.body.id);
-    await page.getByText(/Unclaimed for/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Unclaimed for/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await shot(page, 'docs/playground-unclaimed.png');
     await page.getByRole('button', { name: 'Claim' }).first().click();
-    await page.getByText(/Claimed by Ana/).first().waitFor({ timeout: 10_000 });
+    await page
+      .getByText(/Claimed by Ana/)
+      .first()
+      .waitFor({ timeout: 10_000 });
     const chat = await (async () => {
       for (let i = 0; i < 60; i++) {
         const c = await app.installs.getUserChat('29:ana');
@@ -38,19 +50,41 @@ runStory(() =>
     })();
     console.log('personal chat', chat?.conversationId ?? 'none (fell back to the thread)');
     const lead = await app.leads.get(res.body.id);
-    console.log('lead', lead?.status, 'first-touch reminded', lead?.firstTouchRemindedAt ?? '-', 'events', (await app.events.forLead(res.body.id)).map((e) => e.verb).join(','));
+    console.log(
+      'lead',
+      lead?.status,
+      'first-touch reminded',
+      lead?.firstTouchRemindedAt ?? '-',
+      'events',
+      (await app.events.forLead(res.body.id)).map((e) => e.verb).join(','),
+    );
     // The personal chat with Lead Desk in the Playground's chat list.
     const personal = page.getByRole('treeitem', { name: /Lead Desk|Personal|Chat/i }).first();
     if (await personal.count()) await personal.click();
-    await page.getByText(/No first touch logged yet/).first().waitFor({ timeout: 20_000 }).catch(() => console.log('reminder text not visible in this view'));
+    await page
+      .getByText(/No first touch logged yet/)
+      .first()
+      .waitFor({ timeout: 20_000 })
+      .catch(() => console.log('reminder text not visible in this view'));
     await shot(page, 'docs/playground-reminder.png');
     const done = page.getByRole('button', { name: 'Done' }).last();
     if (await done.count()) {
       await done.click();
-      await page.getByText(/Touch logged/).first().waitFor({ timeout: 10_000 }).catch(() => console.log('no "Touch logged" answer visible'));
+      await page
+        .getByText(/Touch logged/)
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .catch(() => console.log('no "Touch logged" answer visible'));
       await shot(page, 'docs/playground-reminder-done.png');
     }
     const after = await app.leads.get(res.body.id);
-    console.log('after', after?.status, 'firstTouchAt', after?.firstTouchAt ?? '-', 'followUp', after?.followUp?.kind ?? 'none');
+    console.log(
+      'after',
+      after?.status,
+      'firstTouchAt',
+      after?.firstTouchAt ?? '-',
+      'followUp',
+      after?.followUp?.kind ?? 'none',
+    );
   }),
 );

@@ -10,7 +10,10 @@ import { playgroundSession, runStory } from './playgroundSession';
 
 runStory(() =>
   playgroundSession({}, async ({ app, page }) => {
-    await page.getByRole('treeitem', { name: /General/ }).first().click();
+    await page
+      .getByRole('treeitem', { name: /General/ })
+      .first()
+      .click();
     await page.waitForTimeout(1500);
     const res = await postLead(app, contactMePayload);
     console.log('lead', res.status, res.body.id);
@@ -18,7 +21,10 @@ runStory(() =>
     const claim = page.getByRole('button', { name: 'Claim' }).first();
     await claim.waitFor({ timeout: 15000 });
     await claim.click();
-    await page.getByText(/Claimed by Ana/).first().waitFor({ timeout: 10000 });
+    await page
+      .getByText(/Claimed by Ana/)
+      .first()
+      .waitFor({ timeout: 10000 });
     await page.waitForTimeout(800);
     await page.screenshot({ path: 'docs/playground-claimed.png' });
     const lead = await app.leads.get(res.body.id);
@@ -31,12 +37,22 @@ runStory(() =>
     await page.getByLabel('Need').first().fill('Pipeline visibility for 40 sellers');
     await page.getByLabel('Timeframe').first().fill('This quarter');
     const rating = page.getByRole('combobox', { name: /Rating/ }).first();
-    if (await rating.count()) await rating.selectOption('hot'); else await page.getByRole('radio', { name: /Hot/ }).first().check();
+    if (await rating.count()) await rating.selectOption('hot');
+    else await page.getByRole('radio', { name: /Hot/ }).first().check();
     await page.getByRole('button', { name: 'Save qualification' }).first().click();
-    await page.getByText(/Qualified by Ana/).first().waitFor({ timeout: 10000 });
+    await page
+      .getByText(/Qualified by Ana/)
+      .first()
+      .waitFor({ timeout: 10000 });
     await page.waitForTimeout(800);
     await page.screenshot({ path: 'docs/playground-qualified.png' });
     const after = await app.leads.get(res.body.id);
-    console.log('after qualify', after?.status, after?.qualification?.rating, after?.score, (await app.events.forLead(res.body.id)).map((e) => e.verb).join(','));
+    console.log(
+      'after qualify',
+      after?.status,
+      after?.qualification?.rating,
+      after?.score,
+      (await app.events.forLead(res.body.id)).map((e) => e.verb).join(','),
+    );
   }),
 );

@@ -43,10 +43,16 @@ async function main(): Promise<void> {
   const lead = args.includes('--same') ? SAMPLE_LEAD : freshSampleLead();
   const url = webhookUrl(config);
   const shown = url.replace(/code=[^&]*/, 'code=***');
-  process.stdout.write(`POST ${shown}\n     ${lead.UserDetails.FirstName} ${lead.UserDetails.LastName} <${lead.UserDetails.Email}>, ${lead.ActionCode} ${lead.OfferTitle}\n`);
+  process.stdout.write(
+    `POST ${shown}\n     ${lead.UserDetails.FirstName} ${lead.UserDetails.LastName} <${lead.UserDetails.Email}>, ${lead.ActionCode} ${lead.OfferTitle}\n`,
+  );
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(lead) });
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(lead),
+    });
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
     process.stderr.write(`Could not reach the bot (${code}). Start it first: npm run dev (or npm start).\n`);
@@ -55,9 +61,14 @@ async function main(): Promise<void> {
   }
   const body = await res.text();
   process.stdout.write(`${res.status} ${res.statusText}  ${body}\n`);
-  if (res.status === 401) process.stderr.write('The bot rejected the secret: is it running with another LEAD_WEBHOOK_SECRET or DATA_DIR?\n');
-  else if (/"duplicate"/.test(body)) process.stdout.write('The bot already has this lead: no new card. Run without --same for a new one.\n');
-  else if (res.ok) process.stdout.write('The card shows up in the channel that receives leads (in the Playground: team "Sales" › General).\n');
+  if (res.status === 401)
+    process.stderr.write('The bot rejected the secret: is it running with another LEAD_WEBHOOK_SECRET or DATA_DIR?\n');
+  else if (/"duplicate"/.test(body))
+    process.stdout.write('The bot already has this lead: no new card. Run without --same for a new one.\n');
+  else if (res.ok)
+    process.stdout.write(
+      'The card shows up in the channel that receives leads (in the Playground: team "Sales" › General).\n',
+    );
   if (!res.ok) process.exitCode = 1;
 }
 

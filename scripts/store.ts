@@ -52,7 +52,11 @@ export interface Io {
 class Failure extends Error {}
 
 /** Runs one command; resolves to the exit code (0 done, 1 failed with one line on stderr). */
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }, env?: Record<string, string | undefined>): Promise<number> {
+export async function run(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+  env?: Record<string, string | undefined>,
+): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
@@ -83,13 +87,19 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
 // ─── copy ───────────────────────────────────────────────────────────────────
 
 async function copyCommand(args: string[], io: Io, cfg: Config): Promise<void> {
-  const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, restart: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, to: { type: 'string' }, restart: { type: 'boolean' } },
+    strict: true,
+  });
   if (values.to === undefined) throw new Failure('say where to copy to: --to cosmos or --to sqlite');
   const to = backendName(values.to, '--to');
   const from = values.from === undefined ? (to === 'cosmos' ? 'sqlite' : 'cosmos') : backendName(values.from, '--from');
   if (from === to) throw new Failure(`--from and --to are both ${to}; copy goes from one backend to the other`);
   if (!cfg.cosmos.endpoint)
-    throw new Failure(`COSMOS_ENDPOINT is not set: set it (with COSMOS_KEY, or sign in for Entra ID) to the Azure Cosmos DB account to copy ${to === 'cosmos' ? 'to' : 'from'}`);
+    throw new Failure(
+      `COSMOS_ENDPOINT is not set: set it (with COSMOS_KEY, or sign in for Entra ID) to the Azure Cosmos DB account to copy ${to === 'cosmos' ? 'to' : 'from'}`,
+    );
   if (from === 'sqlite') requireSqliteFile(cfg);
 
   const opts: StoreOptions = { dataDir: cfg.dataDir, cosmos: cfg.cosmos };
@@ -112,7 +122,10 @@ async function copyCommand(args: string[], io: Io, cfg: Config): Promise<void> {
         restart: values.restart,
         signal: abort.signal,
         onProgress: (e) => {
-          if (e.kind === 'resume') io.stdout.write(`resuming after ${e.after} documents (checkpoint ${checkpoint}; --restart copies everything)\n`);
+          if (e.kind === 'resume')
+            io.stdout.write(
+              `resuming after ${e.after} documents (checkpoint ${checkpoint}; --restart copies everything)\n`,
+            );
           else if (e.kind === 'checkpoint-ignored') io.stdout.write(`${e.reason}\n`);
           else progress.onProgress(e);
         },
@@ -122,7 +135,9 @@ async function copyCommand(args: string[], io: Io, cfg: Config): Promise<void> {
       io.stdout.write(`Copied ${total} documents${earlier} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
       for (const c of CONTAINER_NAMES) {
         const { copied, target: count } = result.containers[c];
-        io.stdout.write(`  ${c.padEnd(9)} ${String(copied).padStart(7)} copied, ${String(count).padStart(7)} in the target now\n`);
+        io.stdout.write(
+          `  ${c.padEnd(9)} ${String(copied).padStart(7)} copied, ${String(count).padStart(7)} in the target now\n`,
+        );
       }
     } finally {
       progress.stop();
@@ -142,15 +157,24 @@ function backendName(value: string, option: string): BackendName {
 // ─── backup ─────────────────────────────────────────────────────────────────
 
 async function backupCommand(args: string[], io: Io, cfg: Config): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { force: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length !== 1) throw new Failure('name one backup file: npm run store -- backup <file> [--force]');
   if (cfg.cosmos.endpoint) throw new Failure(COSMOS_BACKUP_SENTENCE);
   const live = requireSqliteFile(cfg);
   const store = await open({ dataDir: cfg.dataDir, cosmos: cfg.cosmos }, 'sqlite');
   try {
     const r = await backupSqlite(store, positionals[0], { liveFile: live, force: values.force });
-    io.stdout.write(`Backed up ${live} to ${r.file}: ${formatBytes(r.bytes)}, ${r.leads} ${r.leads === 1 ? 'lead' : 'leads'}.\n`);
-    io.stdout.write(`To restore it: stop the bot, replace ${live} with ${r.file} (and delete ${live}-wal and ${live}-shm), start the bot.\n`);
+    io.stdout.write(
+      `Backed up ${live} to ${r.file}: ${formatBytes(r.bytes)}, ${r.leads} ${r.leads === 1 ? 'lead' : 'leads'}.\n`,
+    );
+    io.stdout.write(
+      `To restore it: stop the bot, replace ${live} with ${r.file} (and delete ${live}-wal and ${live}-shm), start the bot.\n`,
+    );
   } finally {
     await store.close();
   }
@@ -168,7 +192,9 @@ async function rebuildStatsCommand(args: string[], io: Io, cfg: Config): Promise
     const started = Date.now();
     const r = await store.stats.rebuild(leadsOf(store));
     const diffs = r.missing + r.stale + r.extra;
-    io.stdout.write(`Read ${r.leads} ${r.leads === 1 ? 'lead' : 'leads'} and compared ${r.days} ${r.days === 1 ? 'day' : 'days'} in ${((Date.now() - started) / 1000).toFixed(1)} s: `);
+    io.stdout.write(
+      `Read ${r.leads} ${r.leads === 1 ? 'lead' : 'leads'} and compared ${r.days} ${r.days === 1 ? 'day' : 'days'} in ${((Date.now() - started) / 1000).toFixed(1)} s: `,
+    );
     if (diffs === 0) {
       io.stdout.write('every day was right; nothing corrected.\n');
       return;
@@ -184,7 +210,11 @@ async function rebuildStatsCommand(args: string[], io: Io, cfg: Config): Promise
 
 /** Every lead of the store, page by page in id order: one page of leads in memory at a time (rebuild keeps their entries). */
 async function* leadsOf(store: Store): AsyncGenerator<Lead> {
-  for (let page = await store.bulk.page('leads', undefined, PAGE_SIZE); page.length; page = await store.bulk.page('leads', page[page.length - 1].id, PAGE_SIZE)) {
+  for (
+    let page = await store.bulk.page('leads', undefined, PAGE_SIZE);
+    page.length;
+    page = await store.bulk.page('leads', page[page.length - 1].id, PAGE_SIZE)
+  ) {
     for (const doc of page) if (doc.type === 'lead') yield doc as unknown as Lead;
   }
 }
@@ -206,8 +236,11 @@ async function open(opts: StoreOptions, which: BackendName): Promise<Store> {
   try {
     return await openStore(opts, which);
   } catch (err) {
-    const where = which === 'cosmos' ? `${opts.cosmos.endpoint} database ${opts.cosmos.database}` : sqliteFile(opts.dataDir);
-    throw new Failure(`could not open the ${which === 'cosmos' ? 'Cosmos DB' : 'SQLite'} store (${where}): ${firstLine(err)}`);
+    const where =
+      which === 'cosmos' ? `${opts.cosmos.endpoint} database ${opts.cosmos.database}` : sqliteFile(opts.dataDir);
+    throw new Failure(
+      `could not open the ${which === 'cosmos' ? 'Cosmos DB' : 'SQLite'} store (${where}): ${firstLine(err)}`,
+    );
   }
 }
 
@@ -215,7 +248,8 @@ function reason(err: unknown): string {
   if (err instanceof ConfigError) return `invalid configuration: ${err.problems.join('; ')}`;
   if (err instanceof CopyStopped) return `${err.message}; run the same command again to resume`;
   // node:util parseArgs: keep its first sentence ("Unknown option '--x'"); its hint about `--` confuses under npm.
-  if (String((err as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS')) return `${firstLine(err).split('. ')[0]}; see npm run store -- help`;
+  if (String((err as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS'))
+    return `${firstLine(err).split('. ')[0]}; see npm run store -- help`;
   return firstLine(err);
 }
 

@@ -52,9 +52,28 @@ export interface Config {
 }
 
 const KNOWN = [
-  'PORT', 'HOST', 'NODE_ENV', 'LEAD_WEBHOOK_SECRET', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType',
-  'MicrosoftAppTenantId', 'COSMOS_ENDPOINT', 'COSMOS_KEY', 'COSMOS_DATABASE', 'DATA_DIR', 'JOB_INTERVAL', 'LOG_LEVEL',
-  'MANAGER_IDS', 'CLAIM_SLA', 'INSTANCE_ID', 'FIRST_TOUCH_SLA', 'NURTURE_CADENCE', 'BUSINESS_HOURS', 'TIMEZONE', 'PIPELINE_DIGEST',
+  'PORT',
+  'HOST',
+  'NODE_ENV',
+  'LEAD_WEBHOOK_SECRET',
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'COSMOS_ENDPOINT',
+  'COSMOS_KEY',
+  'COSMOS_DATABASE',
+  'DATA_DIR',
+  'JOB_INTERVAL',
+  'LOG_LEVEL',
+  'MANAGER_IDS',
+  'CLAIM_SLA',
+  'INSTANCE_ID',
+  'FIRST_TOUCH_SLA',
+  'NURTURE_CADENCE',
+  'BUSINESS_HOURS',
+  'TIMEZONE',
+  'PIPELINE_DIGEST',
 ] as const;
 
 /** BUSINESS_HOURS in the team's TIMEZONE (the shape of leads/businessHours' BusinessHours); no spans = always open. */
@@ -68,7 +87,10 @@ const duration = (name: string, min: number) =>
   z.string().transform((v, ctx) => {
     const n = ms(v.trim() as ms.StringValue);
     if (typeof n !== 'number' || !Number.isFinite(n) || n < min) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name}: expected a duration such as 500ms, 30s or 5m (at least ${min} ms), got "${v}"` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${name}: expected a duration such as 500ms, 30s or 5m (at least ${min} ms), got "${v}"`,
+      });
       return z.NEVER;
     }
     return n;
@@ -83,34 +105,61 @@ const schema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
-  COSMOS_ENDPOINT: z.string().url('COSMOS_ENDPOINT: expected a URL such as https://<account>.documents.azure.com:443/').optional(),
+  COSMOS_ENDPOINT: z
+    .string()
+    .url('COSMOS_ENDPOINT: expected a URL such as https://<account>.documents.azure.com:443/')
+    .optional(),
   COSMOS_KEY: z.string().min(1).optional(),
-  COSMOS_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'COSMOS_DATABASE: expected letters, digits, - or _').default('leaddesk'),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'COSMOS_DATABASE: expected letters, digits, - or _')
+    .default('leaddesk'),
   DATA_DIR: z.string().min(1).default('./.data'),
   JOB_INTERVAL: duration('JOB_INTERVAL', 50).default('10s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MANAGER_IDS: z.string().default(''),
   CLAIM_SLA: duration('CLAIM_SLA', 1000).default('15m'),
   FIRST_TOUCH_SLA: duration('FIRST_TOUCH_SLA', 1000).default('1h'),
-  NURTURE_CADENCE: z.string().default('1d,3d,7d,14d,21d').transform((v, ctx) => {
-    const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
-    if (!steps.length || steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n < 1000) || steps.some((n, i) => i > 0 && n <= steps[i - 1])) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `NURTURE_CADENCE: expected increasing durations after the start of nurture, such as 1d,3d,7d,14d,21d, got "${v}"` });
-      return z.NEVER;
-    }
-    return steps as number[];
-  }),
-  TIMEZONE: z.string().default('UTC').refine((v) => IANAZone.isValidZone(v), { message: 'TIMEZONE: expected an IANA time zone such as Europe/Istanbul or America/New_York' }),
+  NURTURE_CADENCE: z
+    .string()
+    .default('1d,3d,7d,14d,21d')
+    .transform((v, ctx) => {
+      const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
+      if (
+        !steps.length ||
+        steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n < 1000) ||
+        steps.some((n, i) => i > 0 && n <= steps[i - 1])
+      ) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `NURTURE_CADENCE: expected increasing durations after the start of nurture, such as 1d,3d,7d,14d,21d, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return steps as number[];
+    }),
+  TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((v) => IANAZone.isValidZone(v), {
+      message: 'TIMEZONE: expected an IANA time zone such as Europe/Istanbul or America/New_York',
+    }),
   BUSINESS_HOURS: z.string().default(''),
-  PIPELINE_DIGEST: z.string().default('Mon 09:00').transform((v, ctx) => {
-    if (v.trim().toLowerCase() === 'off') return undefined;
-    const m = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(\d{1,2}):(\d{2})$/i.exec(v.trim());
-    if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `PIPELINE_DIGEST: expected a weekday and time such as "Mon 09:00" (or "off"), got "${v}"` });
-      return z.NEVER;
-    }
-    return { weekday: DAYS.indexOf(m[1].toLowerCase().slice(0, 3)) + 1, minutes: Number(m[2]) * 60 + Number(m[3]) };
-  }),
+  PIPELINE_DIGEST: z
+    .string()
+    .default('Mon 09:00')
+    .transform((v, ctx) => {
+      if (v.trim().toLowerCase() === 'off') return undefined;
+      const m = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(\d{1,2}):(\d{2})$/i.exec(v.trim());
+      if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `PIPELINE_DIGEST: expected a weekday and time such as "Mon 09:00" (or "off"), got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return { weekday: DAYS.indexOf(m[1].toLowerCase().slice(0, 3)) + 1, minutes: Number(m[2]) * 60 + Number(m[3]) };
+    }),
   INSTANCE_ID: z.string().optional(),
 });
 
@@ -121,16 +170,22 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
  * Throws an Error whose message says what was expected.
  */
 export function parseBusinessHours(text: string, zone: string): BusinessHoursSetting {
-  if (!IANAZone.isValidZone(zone)) throw new Error(`expected an IANA time zone such as Europe/Istanbul or America/New_York, got "${zone}"`);
+  if (!IANAZone.isValidZone(zone))
+    throw new Error(`expected an IANA time zone such as Europe/Istanbul or America/New_York, got "${zone}"`);
   const spans: BusinessHoursSetting['spans'] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z]{3})(?:\s*-\s*([A-Za-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(part);
     const from = m ? DAYS.indexOf(m[1].toLowerCase()) : -1;
     const to = m ? (m[2] ? DAYS.indexOf(m[2].toLowerCase()) : from) : -1;
-    if (!m || from < 0 || to < 0) throw new Error(`expected opening hours such as "Mon-Fri 09:00-17:00", got "${part}"`);
+    if (!m || from < 0 || to < 0)
+      throw new Error(`expected opening hours such as "Mon-Fri 09:00-17:00", got "${part}"`);
     const start = Number(m[3]) * 60 + Number(m[4]);
     const end = Number(m[5]) * 60 + Number(m[6]);
-    if (Number(m[4]) > 59 || Number(m[6]) > 59 || end > 24 * 60 || start >= end) throw new Error(`expected a start before the end within one day, got "${part}"`);
+    if (Number(m[4]) > 59 || Number(m[6]) > 59 || end > 24 * 60 || start >= end)
+      throw new Error(`expected a start before the end within one day, got "${part}"`);
     const days: number[] = [];
     for (let d = from; ; d = (d + 1) % 7) {
       days.push(d + 1);
@@ -147,7 +202,11 @@ function distance(a: string, b: string): number {
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
   return d[a.length][b.length];
 }
 
@@ -193,12 +252,19 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   }
   const e = parsed.data;
   const anonymous = e.MicrosoftAppId === '';
-  if (anonymous && e.MicrosoftAppType !== 'MultiTenant') problems.push(`MicrosoftAppType: ${e.MicrosoftAppType} needs MicrosoftAppId`);
-  if (!anonymous && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: expected your tenant id for a SingleTenant bot, got nothing');
-  if (!anonymous && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: expected the bot secret when MicrosoftAppId is set, got nothing');
-  if (anonymous && e.NODE_ENV === 'production') problems.push('MicrosoftAppId: expected an app id in production (NODE_ENV=production); anonymous mode is for local development only');
+  if (anonymous && e.MicrosoftAppType !== 'MultiTenant')
+    problems.push(`MicrosoftAppType: ${e.MicrosoftAppType} needs MicrosoftAppId`);
+  if (!anonymous && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId)
+    problems.push('MicrosoftAppTenantId: expected your tenant id for a SingleTenant bot, got nothing');
+  if (!anonymous && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
+    problems.push('MicrosoftAppPassword: expected the bot secret when MicrosoftAppId is set, got nothing');
+  if (anonymous && e.NODE_ENV === 'production')
+    problems.push(
+      'MicrosoftAppId: expected an app id in production (NODE_ENV=production); anonymous mode is for local development only',
+    );
   // The embedded SQLite store is durable and fit for production on one machine; only the generated secret is not.
-  if (!e.LEAD_WEBHOOK_SECRET && e.NODE_ENV === 'production') problems.push('LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters in production');
+  if (!e.LEAD_WEBHOOK_SECRET && e.NODE_ENV === 'production')
+    problems.push('LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters in production');
   let hours: BusinessHoursSetting = { zone: e.TIMEZONE, spans: [] };
   try {
     hours = parseBusinessHours(e.BUSINESS_HOURS, e.TIMEZONE);
@@ -215,15 +281,24 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     nodeEnv: e.NODE_ENV,
     webhookSecret: secret,
     webhookSecretSource: source,
-    bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, anonymous },
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+      anonymous,
+    },
     cosmos: { endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, database: e.COSMOS_DATABASE },
     dataDir,
     jobIntervalMs: e.JOB_INTERVAL,
     logLevel: e.LOG_LEVEL,
-    managerIds: e.MANAGER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
+    managerIds: e.MANAGER_IDS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     pipelineDigest: e.PIPELINE_DIGEST,
     followUp: { claimSlaMs: e.CLAIM_SLA, firstTouchSlaMs: e.FIRST_TOUCH_SLA, cadenceMs: e.NURTURE_CADENCE, hours },
-    instanceId: e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    instanceId:
+      e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     version: packageVersion(),
     warnings: suspiciousNames(env).map((n) => `unknown setting ${n}`),
   };
@@ -249,7 +324,10 @@ function readProcessEnv(): Record<string, string | undefined> {
 }
 
 /** Local mode without a configured secret: generate one once and keep it in DATA_DIR. */
-function resolveWebhookSecret(fromEnv: string | undefined, dataDir: string): { secret: string; source: Config['webhookSecretSource'] } {
+function resolveWebhookSecret(
+  fromEnv: string | undefined,
+  dataDir: string,
+): { secret: string; source: Config['webhookSecretSource'] } {
   if (fromEnv) return { secret: fromEnv, source: 'env' };
   const file = path.join(dataDir, 'webhook-secret');
   try {
@@ -279,9 +357,18 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     host: c.host,
     nodeEnv: c.nodeEnv,
     webhookSecret: `*** (${c.webhookSecretSource})`,
-    bot: { appId: c.bot.appId || '(none: anonymous local mode)', appType: c.bot.appType, tenantId: c.bot.tenantId || undefined, appPassword: c.bot.appPassword ? '***' : '(unset)' },
+    bot: {
+      appId: c.bot.appId || '(none: anonymous local mode)',
+      appType: c.bot.appType,
+      tenantId: c.bot.tenantId || undefined,
+      appPassword: c.bot.appPassword ? '***' : '(unset)',
+    },
     store: c.cosmos.endpoint ? 'cosmos' : 'sqlite',
-    cosmos: { endpoint: c.cosmos.endpoint ?? '(unset: embedded SQLite)', key: c.cosmos.key ? '***' : c.cosmos.endpoint ? '(@azure/identity)' : undefined, database: c.cosmos.database },
+    cosmos: {
+      endpoint: c.cosmos.endpoint ?? '(unset: embedded SQLite)',
+      key: c.cosmos.key ? '***' : c.cosmos.endpoint ? '(@azure/identity)' : undefined,
+      database: c.cosmos.database,
+    },
     dataDir: c.dataDir,
     jobIntervalMs: c.jobIntervalMs,
     managers: c.managerIds.length,

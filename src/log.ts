@@ -5,9 +5,32 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
 
 const REDACT = [
-  'email', 'phone', 'firstName', 'lastName', 'name', 'contact', 'text', 'raw', 'body', 'value',
-  '*.email', '*.phone', '*.firstName', '*.lastName', '*.name', '*.contact', '*.text', '*.raw', '*.body', '*.value',
-  'req.headers.authorization', 'req.query', 'secret', '*.secret', 'password', '*.password',
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'name',
+  'contact',
+  'text',
+  'raw',
+  'body',
+  'value',
+  '*.email',
+  '*.phone',
+  '*.firstName',
+  '*.lastName',
+  '*.name',
+  '*.contact',
+  '*.text',
+  '*.raw',
+  '*.body',
+  '*.value',
+  'req.headers.authorization',
+  'req.query',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
 ];
 
 let root: Logger = pino({ level: 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'lead-desk' } });
@@ -15,7 +38,10 @@ const holders: { name: string; target: Logger }[] = [];
 
 /** Called once by main (and by tests that capture output). Existing module loggers follow the new root. */
 export function configureLogging(opts: { level: string; destination?: DestinationStream }): void {
-  root = pino({ level: opts.level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'lead-desk' } }, opts.destination);
+  root = pino(
+    { level: opts.level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'lead-desk' } },
+    opts.destination,
+  );
   for (const h of holders) h.target = root.child({ module: h.name });
 }
 

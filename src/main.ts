@@ -2,7 +2,11 @@
  * Composition root: config → store → teams → http → jobs; graceful shutdown.
  * `npm start` runs this file; tests and the bench call createApp() to run bot processes in-process.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
 import type { Request, Response } from 'restify';
 import { loadConfigOrExit, summarizeConfig, type Config } from './config';
 import { configureLogging, logger } from './log';
@@ -52,7 +56,9 @@ export interface App {
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   if (config.bot.anonymous) {
-    log.warn('MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED activities (anonymous local mode). Never run like this in production.');
+    log.warn(
+      'MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED activities (anonymous local mode). Never run like this in production.',
+    );
   }
   const store = await openStore({ dataDir: config.dataDir, cosmos: config.cosmos });
   const { leads, installs, events } = store;
@@ -83,22 +89,60 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     instanceId: config.instanceId,
     now: overrides.now,
   });
-  const cardActions = new CardActions({ leads, events, messenger, managerIds: config.managerIds, policy: config.followUp, updateCardSoon: (id, written) => outbox.deliverSoon(id, written), now: overrides.now });
-  const pipeline = new Pipeline({ stats: store.stats, leads, zone: config.followUp.hours.zone, claimSlaMs: config.followUp.claimSlaMs, now: overrides.now });
+  const cardActions = new CardActions({
+    leads,
+    events,
+    messenger,
+    managerIds: config.managerIds,
+    policy: config.followUp,
+    updateCardSoon: (id, written) => outbox.deliverSoon(id, written),
+    now: overrides.now,
+  });
+  const pipeline = new Pipeline({
+    stats: store.stats,
+    leads,
+    zone: config.followUp.hours.zone,
+    claimSlaMs: config.followUp.claimSlaMs,
+    now: overrides.now,
+  });
   const reports = new ReportCommands({ pipeline, leads, messenger, managerIds: config.managerIds, now: overrides.now });
   const digest = config.pipelineDigest
-    ? new WeeklyDigest({ installs, sender: teamsDigestSender({ pipeline, leads, installs, messenger }), schedule: config.pipelineDigest, zone: config.followUp.hours.zone, instanceId: config.instanceId, now: overrides.now })
+    ? new WeeklyDigest({
+        installs,
+        sender: teamsDigestSender({ pipeline, leads, installs, messenger }),
+        schedule: config.pipelineDigest,
+        zone: config.followUp.hours.zone,
+        instanceId: config.instanceId,
+        now: overrides.now,
+      })
     : undefined;
-  const bot = new LeadBot({ installs, messenger, cardActions, reports, onChannelsChanged: () => outbox.channelsChanged(), now: overrides.now });
+  const bot = new LeadBot({
+    installs,
+    messenger,
+    cardActions,
+    reports,
+    onChannelsChanged: () => outbox.channelsChanged(),
+    now: overrides.now,
+  });
 
   adapter.onTurnError = async (ctx, err) => {
-    log.error({ err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type }, 'turn failed');
+    log.error(
+      { err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type },
+      'turn failed',
+    );
   };
 
   const server: HttpServer = await startHttpServer(
     {
       messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      leads: leadsWebhook({ secret: config.webhookSecret, leads, policy: config.followUp, deliverSoon: (id, stored) => outbox.deliverSoon(id, stored), deliveryLease: (now) => outbox.leaseFrom(now), now: overrides.now }),
+      leads: leadsWebhook({
+        secret: config.webhookSecret,
+        leads,
+        policy: config.followUp,
+        deliverSoon: (id, stored) => outbox.deliverSoon(id, stored),
+        deliveryLease: (now) => outbox.leaseFrom(now),
+        now: overrides.now,
+      }),
       pipeline: pipelineApi({ pipeline, auth: pipelineAuth(config.bot, config.managerIds) }),
       health: async () => {
         let answers = true;
@@ -107,7 +151,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         } catch {
           answers = false;
         }
-        return { ok: answers, body: { status: answers ? 'ok' : 'degraded', store: { backend: store.backend, status: answers ? 'ok' : 'unavailable' }, version: config.version } };
+        return {
+          ok: answers,
+          body: {
+            status: answers ? 'ok' : 'degraded',
+            store: { backend: store.backend, status: answers ? 'ok' : 'unavailable' },
+            version: config.version,
+          },
+        };
       },
     },
     config.port,
@@ -152,7 +203,9 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) log.warn(warning);
   const app = await createApp(config);
   if (config.webhookSecretSource !== 'env') {
-    process.stdout.write(`\nLead webhook: POST ${app.url}/api/leads?code=${config.webhookSecret}\n(secret ${config.webhookSecretSource === 'generated' ? 'generated' : 'read from'} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`);
+    process.stdout.write(
+      `\nLead webhook: POST ${app.url}/api/leads?code=${config.webhookSecret}\n(secret ${config.webhookSecretSource === 'generated' ? 'generated' : 'read from'} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`,
+    );
   }
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -34,7 +34,14 @@ describe('config', () => {
 
   it('every bad value stops startup with a message naming the variable, what it expected and what it got', () => {
     assert.throws(
-      () => loadConfig({ DATA_DIR: tempDir(), PORT: 'eighty', JOB_INTERVAL: 'soon', COSMOS_ENDPOINT: 'not a url', LOG_LEVEL: 'loud' }),
+      () =>
+        loadConfig({
+          DATA_DIR: tempDir(),
+          PORT: 'eighty',
+          JOB_INTERVAL: 'soon',
+          COSMOS_ENDPOINT: 'not a url',
+          LOG_LEVEL: 'loud',
+        }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         const text = err.message;
@@ -49,26 +56,61 @@ describe('config', () => {
   });
 
   it('production runs on the embedded SQLite store too, but never with a generated webhook secret', () => {
-    const c = loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) });
+    const c = loadConfig({
+      DATA_DIR: tempDir(),
+      NODE_ENV: 'production',
+      MicrosoftAppId: 'app',
+      MicrosoftAppPassword: 'pw',
+      LEAD_WEBHOOK_SECRET: 'x'.repeat(20),
+    });
     assert.equal(c.cosmos.endpoint, undefined);
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }), /LEAD_WEBHOOK_SECRET: expected a secret/);
+    assert.throws(
+      () =>
+        loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }),
+      /LEAD_WEBHOOK_SECRET: expected a secret/,
+    );
   });
 
   it('anonymous mode is refused in production', () => {
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production', COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) }), /anonymous mode is for local development only/);
+    assert.throws(
+      () =>
+        loadConfig({
+          DATA_DIR: tempDir(),
+          NODE_ENV: 'production',
+          COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/',
+          LEAD_WEBHOOK_SECRET: 'x'.repeat(20),
+        }),
+      /anonymous mode is for local development only/,
+    );
   });
 
   it('an app id without a password is refused; a SingleTenant bot needs its tenant', () => {
     assert.throws(() => loadConfig({ DATA_DIR: tempDir(), MicrosoftAppId: 'abc' }), /MicrosoftAppPassword/);
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), MicrosoftAppId: 'abc', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }), /MicrosoftAppTenantId/);
+    assert.throws(
+      () =>
+        loadConfig({
+          DATA_DIR: tempDir(),
+          MicrosoftAppId: 'abc',
+          MicrosoftAppPassword: 'p',
+          MicrosoftAppType: 'SingleTenant',
+        }),
+      /MicrosoftAppTenantId/,
+    );
   });
 
   it('a mistyped variable name is pointed out', () => {
-    assert.deepEqual(suspiciousNames({ COSMOS_ENDPIONT: 'x', PATH: '/bin' }), ['COSMOS_ENDPIONT (did you mean COSMOS_ENDPOINT?)']);
+    assert.deepEqual(suspiciousNames({ COSMOS_ENDPIONT: 'x', PATH: '/bin' }), [
+      'COSMOS_ENDPIONT (did you mean COSMOS_ENDPOINT?)',
+    ]);
   });
 
   it('the startup summary masks secrets', () => {
-    const c = loadConfig({ DATA_DIR: tempDir(), LEAD_WEBHOOK_SECRET: 'super-secret-value-123', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw-secret' });
+    const c = loadConfig({
+      DATA_DIR: tempDir(),
+      LEAD_WEBHOOK_SECRET: 'super-secret-value-123',
+      MicrosoftAppId: 'id',
+      MicrosoftAppPassword: 'pw-secret',
+    });
     const text = JSON.stringify(summarizeConfig(c));
     assert.equal(text.includes('super-secret-value-123'), false);
     assert.equal(text.includes('pw-secret'), false);
@@ -77,17 +119,40 @@ describe('config', () => {
   it('reminder settings default to a 1 h first touch, the 1-3-7-14-21 day cadence and always-open hours in UTC', () => {
     const { followUp } = loadConfig({ DATA_DIR: tempDir() });
     assert.equal(followUp.firstTouchSlaMs, 3_600_000);
-    assert.deepEqual(followUp.cadenceMs, [1, 3, 7, 14, 21].map((d) => d * 86_400_000));
+    assert.deepEqual(
+      followUp.cadenceMs,
+      [1, 3, 7, 14, 21].map((d) => d * 86_400_000),
+    );
     assert.deepEqual(followUp.hours, { zone: 'UTC', spans: [] });
   });
 
   it('reads business hours in the team time zone and says what is wrong with a bad cadence, zone or hours', () => {
-    const c = loadConfig({ DATA_DIR: tempDir(), BUSINESS_HOURS: 'Mon-Fri 09:00-17:00', TIMEZONE: 'Europe/Istanbul', NURTURE_CADENCE: '30s, 2m' });
-    assert.deepEqual(c.followUp.hours, { zone: 'Europe/Istanbul', spans: [{ days: [1, 2, 3, 4, 5], start: 540, end: 1020 }] });
+    const c = loadConfig({
+      DATA_DIR: tempDir(),
+      BUSINESS_HOURS: 'Mon-Fri 09:00-17:00',
+      TIMEZONE: 'Europe/Istanbul',
+      NURTURE_CADENCE: '30s, 2m',
+    });
+    assert.deepEqual(c.followUp.hours, {
+      zone: 'Europe/Istanbul',
+      spans: [{ days: [1, 2, 3, 4, 5], start: 540, end: 1020 }],
+    });
     assert.deepEqual(c.followUp.cadenceMs, [30_000, 120_000]);
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NURTURE_CADENCE: '3d,1d' }), /NURTURE_CADENCE: expected increasing durations .* got "3d,1d"/);
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), TIMEZONE: 'Istanbul' }), /TIMEZONE: expected an IANA time zone .*got "Istanbul"/);
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), BUSINESS_HOURS: '9 to 5' }), /BUSINESS_HOURS: expected opening hours such as "Mon-Fri 09:00-17:00", got "9 to 5"/);
-    assert.throws(() => loadConfig({ DATA_DIR: tempDir(), FIRST_TOUCH_SLA: 'soon' }), /FIRST_TOUCH_SLA: expected a duration/);
+    assert.throws(
+      () => loadConfig({ DATA_DIR: tempDir(), NURTURE_CADENCE: '3d,1d' }),
+      /NURTURE_CADENCE: expected increasing durations .* got "3d,1d"/,
+    );
+    assert.throws(
+      () => loadConfig({ DATA_DIR: tempDir(), TIMEZONE: 'Istanbul' }),
+      /TIMEZONE: expected an IANA time zone .*got "Istanbul"/,
+    );
+    assert.throws(
+      () => loadConfig({ DATA_DIR: tempDir(), BUSINESS_HOURS: '9 to 5' }),
+      /BUSINESS_HOURS: expected opening hours such as "Mon-Fri 09:00-17:00", got "9 to 5"/,
+    );
+    assert.throws(
+      () => loadConfig({ DATA_DIR: tempDir(), FIRST_TOUCH_SLA: 'soon' }),
+      /FIRST_TOUCH_SLA: expected a duration/,
+    );
   });
 });

@@ -29,23 +29,65 @@ export const burst1ch: Section = {
       delete (limiter as { record?: unknown }).record;
     }
     out();
-    const creates = ctx.teams.requests.filter((q) => q.op === 'create' && q.at >= since && q.body?.channelData?.channel?.id === channelId(BURST)).map((q) => q.at);
+    const creates = ctx.teams.requests
+      .filter((q) => q.op === 'create' && q.at >= since && q.body?.channelData?.channel?.id === channelId(BURST))
+      .map((q) => q.at);
     const windows = TEAMS_CONVERSATION_WINDOWS.slice(0, 3).map((w) => ({ ...w, seen: maxPerWindow(creates, w.ms) }));
     const within = windows.every((w) => w.seen <= w.limit);
     table(
-      ['', 'leads', 'accepted', 'cards', 'twice', 'create requests', 'total time', 'max / 1 s', 'max / 2 s', 'max / 30 s'],
-      [['Lead Desk, burst, 1 channel', r.leads, r.accepted, r.delivered, r.duplicates, creates.length, ms(r.durationMs), ...windows.map((w) => `${w.seen} (≤ ${w.limit}) ${mark(w.seen <= w.limit)}`)]],
+      [
+        '',
+        'leads',
+        'accepted',
+        'cards',
+        'twice',
+        'create requests',
+        'total time',
+        'max / 1 s',
+        'max / 2 s',
+        'max / 30 s',
+      ],
+      [
+        [
+          'Lead Desk, burst, 1 channel',
+          r.leads,
+          r.accepted,
+          r.delivered,
+          r.duplicates,
+          creates.length,
+          ms(r.durationMs),
+          ...windows.map((w) => `${w.seen} (≤ ${w.limit}) ${mark(w.seen <= w.limit)}`),
+        ],
+      ],
     );
     // Slots are handed out in order, so the i-th slot is the i-th create request to arrive.
     const delays = creates.slice(0, slots.length).map((at, i) => at - slots[i]);
     const bySlot = TEAMS_CONVERSATION_WINDOWS.slice(0, 3).map((w) => maxPerWindow(slots, w.ms));
     const d = stats(delays);
-    out(`  limiter slots: ${slots.length}; most slots in any 1 s / 2 s / 30 s: ${bySlot.join(' / ')}; slot → request at the channel: p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)} (the limiter's margin is 250 ms)`);
+    out(
+      `  limiter slots: ${slots.length}; most slots in any 1 s / 2 s / 30 s: ${bySlot.join(' / ')}; slot → request at the channel: p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)} (the limiter's margin is 250 ms)`,
+    );
     const ok = r.delivered === n && r.duplicates === 0 && creates.length === n;
-    ctx.goals.push({ label: `${n}-lead burst into 1 channel: all posted, none twice`, ok, detail: `${r.delivered}/${n} cards, ${r.duplicates} twice, ${creates.length} create requests` });
-    ctx.goals.push({ label: `${n}-lead burst into 1 channel: within 7/1 s, 8/2 s, 60/30 s`, ok: within, detail: windows.map((w) => `${w.seen}/${w.ms / 1000} s`).join(', ') });
+    ctx.goals.push({
+      label: `${n}-lead burst into 1 channel: all posted, none twice`,
+      ok,
+      detail: `${r.delivered}/${n} cards, ${r.duplicates} twice, ${creates.length} create requests`,
+    });
+    ctx.goals.push({
+      label: `${n}-lead burst into 1 channel: within 7/1 s, 8/2 s, 60/30 s`,
+      ok: within,
+      detail: windows.map((w) => `${w.seen}/${w.ms / 1000} s`).join(', '),
+    });
     ctx.results['burst-1ch'] = { ...r, windows };
-    ctx.readme.push({ measure: `${n}-lead burst into 1 channel`, result: `${r.delivered}/${n} posted, ${r.duplicates} twice, in ${ms(r.durationMs)}`, goal: `all, once ${mark(ok)}` });
-    ctx.readme.push({ measure: 'Highest rate seen per 1 s / 2 s / 30 s (limit 7 / 8 / 60)', result: windows.map((w) => String(w.seen)).join(' / '), goal: `within ${mark(within)}` });
+    ctx.readme.push({
+      measure: `${n}-lead burst into 1 channel`,
+      result: `${r.delivered}/${n} posted, ${r.duplicates} twice, in ${ms(r.durationMs)}`,
+      goal: `all, once ${mark(ok)}`,
+    });
+    ctx.readme.push({
+      measure: 'Highest rate seen per 1 s / 2 s / 30 s (limit 7 / 8 / 60)',
+      result: windows.map((w) => String(w.seen)).join(' / '),
+      goal: `within ${mark(within)}`,
+    });
   },
 };

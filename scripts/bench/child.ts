@@ -73,7 +73,11 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
     LOG_LEVEL: 'info',
   };
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (!child.pid) throw new Error('the bot child process did not start');
   alive.add(child);
   const pid = child.pid;
@@ -105,7 +109,11 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
     leadsUrl: `${url}/api/leads?code=${encodeURIComponent(CHILD_SECRET)}`,
     spawnedAt,
     recordMs,
-    tail: () => lines.filter((l) => !l.includes('DEP0111') && !l.includes('--trace-deprecation')).slice(-5).join(' | '),
+    tail: () =>
+      lines
+        .filter((l) => !l.includes('DEP0111') && !l.includes('--trace-deprecation'))
+        .slice(-5)
+        .join(' | '),
     async healthy(timeoutMs) {
       const end = performance.now() + timeoutMs;
       while (performance.now() < end && !bot.exit) {
@@ -140,7 +148,8 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
     memory() {
       try {
         const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-        const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1]) || undefined;
+        const kb = (field: string) =>
+          Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1]) || undefined;
         const mib = (v?: number) => (v === undefined ? undefined : v / 1024);
         return { rssMiB: mib(kb('VmRSS')), peakMiB: mib(kb('VmHWM')) };
       } catch {
@@ -155,7 +164,12 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
 /** Installs the app in LocalTeams' team the way Teams does (see test/support/harness.ts `install`). */
 export async function installIn(bot: ChildBot, teams: LocalTeams, timeoutMs = 30_000): Promise<void> {
   for (const a of teams.installActivities()) {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a), signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(a),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await res.text();
     if (res.status >= 300) throw new Error(`install activity answered ${res.status}`);
   }

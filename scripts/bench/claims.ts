@@ -22,7 +22,11 @@ export const claims: Section = {
       const card = await cardOf(id);
       const activity = ctx.teams.invokeActivity({ verb: 'claim', data: { leadId: id }, ...card, user });
       const t0 = performance.now();
-      const res = await fetch(`${ctx.app.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+      const res = await fetch(`${ctx.app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       const text = await res.text();
       return { ms: performance.now() - t0, ok: res.status === 200, won: text.includes('You claimed this lead') };
     };
@@ -40,7 +44,11 @@ export const claims: Section = {
     let exact = 0;
     for (let k = 0; k < races; k++) {
       const id = ids[n + k];
-      const sellers = Array.from({ length: 20 }, (_, j) => ({ id: `29:racer-${k}-${j}`, name: `Racer ${j}`, aadObjectId: `aad-racer-${k}-${j}` }));
+      const sellers = Array.from({ length: 20 }, (_, j) => ({
+        id: `29:racer-${k}-${j}`,
+        name: `Racer ${j}`,
+        aadObjectId: `aad-racer-${k}-${j}`,
+      }));
       const t0 = performance.now();
       const results = await Promise.all(sellers.map((u) => claim(id, u)));
       raceMs.push(performance.now() - t0);
@@ -52,13 +60,28 @@ export const claims: Section = {
     out();
     const c = stats(single);
     const r = stats(raceMs);
-    table(['', 'n', 'p50', 'p99', 'max'], [
-      ['claim invoke → response', single.length, ms(c.p50), ms(c.p99), ms(c.max)],
-      ['20-claim race (all 20 answered)', raceMs.length, ms(r.p50), ms(r.p99), ms(r.max)],
-    ]);
+    table(
+      ['', 'n', 'p50', 'p99', 'max'],
+      [
+        ['claim invoke → response', single.length, ms(c.p50), ms(c.p99), ms(c.max)],
+        ['20-claim race (all 20 answered)', raceMs.length, ms(r.p50), ms(r.p99), ms(r.max)],
+      ],
+    );
     ctx.goals.push({ label: 'claim latency p99 < 150 ms', ok: (c.p99 ?? Infinity) < 150, detail: ms(c.p99) });
-    ctx.goals.push({ label: '20-claim races: exactly one owner and one claim event each', ok: exact === races, detail: `${exact}/${races}` });
-    ctx.readme.push({ measure: 'Claim latency p50 / p99 (invoke → response, embedded store)', result: `${ms(c.p50)} / ${ms(c.p99)}`, goal: `p99 < 150 ms ${mark((c.p99 ?? Infinity) < 150)}` });
-    ctx.readme.push({ measure: `20 sellers claim one lead at once: time until all 20 answered, p50 / max (${races} races)`, result: `${ms(r.p50)} / ${ms(r.max)}; one winner in ${exact}/${races}`, goal: `one owner ${mark(exact === races)}` });
+    ctx.goals.push({
+      label: '20-claim races: exactly one owner and one claim event each',
+      ok: exact === races,
+      detail: `${exact}/${races}`,
+    });
+    ctx.readme.push({
+      measure: 'Claim latency p50 / p99 (invoke → response, embedded store)',
+      result: `${ms(c.p50)} / ${ms(c.p99)}`,
+      goal: `p99 < 150 ms ${mark((c.p99 ?? Infinity) < 150)}`,
+    });
+    ctx.readme.push({
+      measure: `20 sellers claim one lead at once: time until all 20 answered, p50 / max (${races} races)`,
+      result: `${ms(r.p50)} / ${ms(r.max)}; one winner in ${exact}/${races}`,
+      goal: `one owner ${mark(exact === races)}`,
+    });
   },
 };

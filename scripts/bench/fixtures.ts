@@ -104,7 +104,12 @@ export async function postJson(url: string, payload: unknown): Promise<Sample> {
   const body = JSON.stringify(payload);
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(60_000),
+    });
     const text = await res.text();
     const ackMs = performance.now() - t0;
     let answer: { id?: string; status?: string } = {};
@@ -120,7 +125,11 @@ export async function postJson(url: string, payload: unknown): Promise<Sample> {
 }
 
 export async function sendActivity(app: App, activity: unknown): Promise<number> {
-  const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+  const res = await fetch(`${app.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
   await res.text();
   return res.status;
 }
@@ -129,7 +138,12 @@ export async function sendActivity(app: App, activity: unknown): Promise<number>
  * `n` leads at `perSecond` on an absolute schedule (lead i leaves at start + i/perSecond, no drift), lead i going to
  * channel `channelOf(i)`. Resolves with every acknowledgement.
  */
-export async function arrivals(url: string, n: number, perSecond: number, channelOf: (i: number) => number): Promise<Sample[]> {
+export async function arrivals(
+  url: string,
+  n: number,
+  perSecond: number,
+  channelOf: (i: number) => number,
+): Promise<Sample[]> {
   const start = performance.now();
   const pending: Promise<Sample>[] = [];
   for (let i = 0; i < n; i++) {
@@ -148,18 +162,36 @@ export function burst(url: string, n: number, channelOf: (i: number) => number):
 // ───────────────────────────────────────────────────────────────── collecting a batch
 
 /** Waits for the cards of `samples` and computes ack and webhook→card statistics. */
-export async function collect(ctx: Pick<Ctx, 'tracker' | 'verbose'>, samples: Sample[], timeoutMs: number): Promise<LatencyResult> {
+export async function collect(
+  ctx: Pick<Ctx, 'tracker' | 'verbose'>,
+  samples: Sample[],
+  timeoutMs: number,
+): Promise<LatencyResult> {
   const accepted = samples.filter((s) => s.leadId && s.status >= 200 && s.status < 300);
   const ids = accepted.map((s) => s.leadId!);
   const done = () => ids.every((id) => ctx.tracker.first(id) !== undefined);
-  if (!(await waitUntil(done, timeoutMs, () => `${ids.filter((id) => ctx.tracker.first(id) !== undefined).length}/${ids.length}`))) dot(' (timed out)');
+  if (
+    !(await waitUntil(
+      done,
+      timeoutMs,
+      () => `${ids.filter((id) => ctx.tracker.first(id) !== undefined).length}/${ids.length}`,
+    ))
+  )
+    dot(' (timed out)');
   await sleep(300); // a second card for the same lead would show up here
   if (ctx.verbose) {
     const t00 = Math.min(...samples.map((s) => s.t0));
-    const slow = accepted.map((s, i) => ({ i, at: s.t0 - t00, ack: s.ackMs, card: (ctx.tracker.first(s.leadId!) ?? NaN) - s.t0 })).sort((a, b) => b.card - a.card).slice(0, 4);
-    out(`\n  slowest: ${slow.map((x) => `#${x.i} @${x.at.toFixed(0)} ack ${x.ack.toFixed(1)} card ${x.card.toFixed(1)}`).join('; ')}`);
+    const slow = accepted
+      .map((s, i) => ({ i, at: s.t0 - t00, ack: s.ackMs, card: (ctx.tracker.first(s.leadId!) ?? NaN) - s.t0 }))
+      .sort((a, b) => b.card - a.card)
+      .slice(0, 4);
+    out(
+      `\n  slowest: ${slow.map((x) => `#${x.i} @${x.at.toFixed(0)} ack ${x.ack.toFixed(1)} card ${x.card.toFixed(1)}`).join('; ')}`,
+    );
   }
-  const cardMs = accepted.filter((s) => ctx.tracker.first(s.leadId!) !== undefined).map((s) => ctx.tracker.first(s.leadId!)! - s.t0);
+  const cardMs = accepted
+    .filter((s) => ctx.tracker.first(s.leadId!) !== undefined)
+    .map((s) => ctx.tracker.first(s.leadId!)! - s.t0);
   const t0 = Math.min(...samples.map((s) => s.t0));
   const last = Math.max(...accepted.map((s) => ctx.tracker.first(s.leadId!) ?? -Infinity));
   return {
@@ -176,7 +208,19 @@ export async function collect(ctx: Pick<Ctx, 'tracker' | 'verbose'>, samples: Sa
 export function latencyTable(rows: [string, LatencyResult][]): void {
   table(
     ['', 'leads', 'accepted', 'cards', 'twice', 'ack p50', 'ack p99', 'ack max', 'card p50', 'card p99', 'card max'],
-    rows.map(([label, r]) => [label, r.leads, r.accepted, r.delivered, r.duplicates, ms(r.ack.p50), ms(r.ack.p99), ms(r.ack.max), ms(r.card.p50), ms(r.card.p99), ms(r.card.max)]),
+    rows.map(([label, r]) => [
+      label,
+      r.leads,
+      r.accepted,
+      r.delivered,
+      r.duplicates,
+      ms(r.ack.p50),
+      ms(r.ack.p99),
+      ms(r.ack.max),
+      ms(r.card.p50),
+      ms(r.card.p99),
+      ms(r.card.max),
+    ]),
   );
 }
 
@@ -184,9 +228,17 @@ export function latencyTable(rows: [string, LatencyResult][]): void {
 
 export function steadyGoals(ctx: Ctx, label: string, r: LatencyResult): void {
   const all = r.delivered === r.leads && r.duplicates === 0;
-  ctx.goals.push({ label: `${label}: every lead accepted and posted once`, ok: all, detail: `${r.delivered}/${r.leads} cards, ${r.duplicates} twice` });
+  ctx.goals.push({
+    label: `${label}: every lead accepted and posted once`,
+    ok: all,
+    detail: `${r.delivered}/${r.leads} cards, ${r.duplicates} twice`,
+  });
   ctx.goals.push({ label: `${label}: ack p99 < 50 ms`, ok: (r.ack.p99 ?? Infinity) < 50, detail: ms(r.ack.p99) });
-  ctx.goals.push({ label: `${label}: webhook→card p99 < 1 s`, ok: all && (r.card.p99 ?? Infinity) < 1000, detail: ms(r.card.p99) });
+  ctx.goals.push({
+    label: `${label}: webhook→card p99 < 1 s`,
+    ok: all && (r.card.p99 ?? Infinity) < 1000,
+    detail: ms(r.card.p99),
+  });
 }
 
 export const STEADY = {

@@ -24,7 +24,17 @@ import { configureLogging } from '../../src/log';
 import { createApp } from '../../src/main';
 import { LocalTeams } from '../../test/support/localTeams';
 import { dot, lagMonitor, mark, ms, out, runCleanups, type BaseCtx, type Ctx, type Section } from './support';
-import { arrivals, benchTeam, CardTracker, channelId, collect, GENERAL, offerOf, SECRET, sendActivity } from './fixtures';
+import {
+  arrivals,
+  benchTeam,
+  CardTracker,
+  channelId,
+  collect,
+  GENERAL,
+  offerOf,
+  SECRET,
+  sendActivity,
+} from './fixtures';
 import { steady1ch } from './steady1ch';
 import { steady5ch } from './steady5ch';
 import { minimal } from './minimal';
@@ -42,7 +52,13 @@ const QUICK = argv.includes('--quick');
 /** Also print the slowest leads of each measurement (when they left, their ack and card times). */
 const VERBOSE = argv.includes('--verbose');
 const onlyIdx = argv.indexOf('--only');
-const ONLY = onlyIdx >= 0 ? (argv[onlyIdx + 1] ?? '').split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+const ONLY =
+  onlyIdx >= 0
+    ? (argv[onlyIdx + 1] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 const RUN_LIMIT_MS = 7 * 60_000;
 
 // ───────────────────────────────────────────────────────────────── sections
@@ -53,7 +69,18 @@ const RUN_LIMIT_MS = 7 * 60_000;
  * queries get slower with every lead, on the one event loop everything shares. The store sections come last: they run
  * the bot as child processes of their own, and the in-process bot is stopped before them.
  */
-const SECTIONS: Section[] = [steady1ch, steady5ch, minimal, claims, burst50ch, burst1ch, storeCrash, storeGrowth, reminders, pipeline];
+const SECTIONS: Section[] = [
+  steady1ch,
+  steady5ch,
+  minimal,
+  claims,
+  burst50ch,
+  burst1ch,
+  storeCrash,
+  storeGrowth,
+  reminders,
+  pipeline,
+];
 
 // ───────────────────────────────────────────────────────────────── run
 
@@ -64,7 +91,9 @@ async function main(): Promise<number> {
   }
   const unknown = (ONLY ?? []).filter((n) => !SECTIONS.some((s) => s.name === n));
   if (ONLY && (!ONLY.length || unknown.length)) {
-    process.stderr.write(`--only expects one of: ${SECTIONS.map((s) => s.name).join(', ')}${unknown.length ? ` (got ${unknown.join(', ')})` : ''}\n`);
+    process.stderr.write(
+      `--only expects one of: ${SECTIONS.map((s) => s.name).join(', ')}${unknown.length ? ` (got ${unknown.join(', ')})` : ''}\n`,
+    );
     return 2;
   }
   const chosen = SECTIONS.filter((s) => !ONLY || ONLY.includes(s.name));
@@ -85,7 +114,9 @@ async function main(): Promise<number> {
 
   try {
     const started = Date.now();
-    out(`Lead Desk bench${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), ${os.platform()}`);
+    out(
+      `Lead Desk bench${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), ${os.platform()}`,
+    );
     const base: BaseCtx = { quick: QUICK, verbose: VERBOSE, results: {}, goals: [], readme: [], cleanups };
     const inProcess = chosen.some((s) => !s.standalone) ? await startInProcess(base) : undefined;
 
@@ -113,17 +144,28 @@ async function main(): Promise<number> {
     out('Goals');
     for (const g of base.goals) out(`  ${mark(g.ok)} ${g.label}: ${g.detail}`);
     const passed = base.goals.filter((g) => g.ok).length;
-    const messenger = inProcess ? ` · messenger: ${inProcess.ctx.app.messenger.stats.sent} sent, ${inProcess.ctx.app.messenger.stats.retried429} retried after 429` : '';
+    const messenger = inProcess
+      ? ` · messenger: ${inProcess.ctx.app.messenger.stats.sent} sent, ${inProcess.ctx.app.messenger.stats.retried429} retried after 429`
+      : '';
     out(`  ${passed}/${base.goals.length} met${messenger} · run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
     out();
     out('--- README ---');
     const where = [
       inProcess ? 'everything in one process on 127.0.0.1, embedded SQLite store, real Teams limits' : '',
-      chosen.some((s) => s.name.startsWith('store-')) ? 'store sections: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process' : '',
-      chosen.some((s) => s.standalone && !s.name.startsWith('store-')) ? `${chosen.filter((s) => s.standalone && !s.name.startsWith('store-')).map((s) => s.name).join(', ')}: a bot of their own in the bench process on a seeded store` : '',
+      chosen.some((s) => s.name.startsWith('store-'))
+        ? 'store sections: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process'
+        : '',
+      chosen.some((s) => s.standalone && !s.name.startsWith('store-'))
+        ? `${chosen
+            .filter((s) => s.standalone && !s.name.startsWith('store-'))
+            .map((s) => s.name)
+            .join(', ')}: a bot of their own in the bench process on a seeded store`
+        : '',
     ].filter(Boolean);
-    out(`Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, ${where.join('; ')}).`);
+    out(
+      `Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, ${where.join('; ')}).`,
+    );
     out();
     out('| Measure | Result | Goal |');
     out('|---|---|---|');
@@ -144,7 +186,9 @@ async function main(): Promise<number> {
  * General unsubscribed, and a warm-up. `stop` is idempotent and also registered in `base.cleanups`.
  */
 async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promise<void> }> {
-  out('Bot: createApp(), embedded SQLite store, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)');
+  out(
+    'Bot: createApp(), embedded SQLite store, JOB_INTERVAL default (10 s), real Teams limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h; 50/s overall; +250 ms margin)',
+  );
   const own: (() => Promise<void>)[] = [];
   const stop = () => runCleanups(own);
   base.cleanups.push(stop);
@@ -153,7 +197,9 @@ async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promis
 
   const teams = await new LocalTeams(benchTeam()).start();
   own.unshift(() => teams.stop());
-  const app = await createApp(loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  const app = await createApp(
+    loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+  );
   own.unshift(() => app.stop());
   const tracker = new CardTracker(teams);
   own.unshift(async () => tracker.dispose());
@@ -163,7 +209,8 @@ async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promis
     const status = await sendActivity(app, a);
     if (status >= 300) throw new Error(`install activity answered ${status}`);
   }
-  if ((await sendActivity(app, teams.mentionActivity('unsubscribe', GENERAL))) >= 300) throw new Error('unsubscribe in General failed');
+  if ((await sendActivity(app, teams.mentionActivity('unsubscribe', GENERAL))) >= 300)
+    throw new Error('unsubscribe in General failed');
 
   const subscribed = new Set<number>();
   const ctx: Ctx = {
@@ -177,7 +224,10 @@ async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promis
       for (let i = 0; i < todo.length; i += 10) {
         await Promise.all(
           todo.slice(i, i + 10).map(async (n) => {
-            const status = await sendActivity(app, teams.mentionActivity(`subscribe offer ${offerOf(n)}`, channelId(n)));
+            const status = await sendActivity(
+              app,
+              teams.mentionActivity(`subscribe offer ${offerOf(n)}`, channelId(n)),
+            );
             if (status >= 300) throw new Error(`subscribe in channel ${n} answered ${status}`);
             subscribed.add(n);
           }),

@@ -18,7 +18,11 @@ import { arrivals, channelId, collect, fiveChannel, latencyTable, RUN, STEADY, t
  * payload with one INSERT into a SQLite file of its own with the store's settings (WAL, synchronous=FULL), answers 202, then
  * POSTs a card of the same size (a Lead Desk card captured earlier, lead id swapped) to /v3/conversations.
  */
-async function startMinimal(insert: (id: string, doc: string) => void, teams: LocalTeams, template: NonNullable<CardTracker['sample']>) {
+async function startMinimal(
+  insert: (id: string, doc: string) => void,
+  teams: LocalTeams,
+  template: NonNullable<CardTracker['sample']>,
+) {
   const connectorUrl = `${teams.serviceUrl}v3/conversations`;
   const parts = template.body.split(template.leadId).map((p) => p.split(template.channelId));
   const errors = { store: 0, connector: 0 };
@@ -30,7 +34,10 @@ async function startMinimal(insert: (id: string, doc: string) => void, teams: Lo
         let id: string;
         let channel: string;
         try {
-          const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { UserDetails?: { Email?: string }; LeadSource?: string };
+          const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            UserDetails?: { Email?: string };
+            LeadSource?: string;
+          };
           const offer = String(payload.LeadSource ?? '').split('|')[1] ?? '';
           channel = channelId(Number(offer.slice(-3)) || 1);
           id = `L${crypto.createHash('sha256').update(`${payload.UserDetails?.Email}|${offer}`).digest('hex').slice(0, 24)}`;
@@ -45,7 +52,11 @@ async function startMinimal(insert: (id: string, doc: string) => void, teams: Lo
         res.end(text);
         try {
           const body = parts.map((p) => p.join(channel)).join(id);
-          const r = await fetch(connectorUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+          const r = await fetch(connectorUrl, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          });
           await r.text();
           if (r.status >= 300) errors.connector++;
         } catch {
@@ -97,7 +108,8 @@ export const minimal: Section = {
       ['minimal, 1 lead/s, 1 channel', r1],
       ['minimal, 5 leads/s, 5 channels', r5],
     ]);
-    if (minimal.errors.store || minimal.errors.connector) out(`  minimal path errors: ${JSON.stringify(minimal.errors)}`);
+    if (minimal.errors.store || minimal.errors.connector)
+      out(`  minimal path errors: ${JSON.stringify(minimal.errors)}`);
     ctx.results.minimal = { r1, r5 };
 
     const pairs: [string, string, LatencyResult][] = [
@@ -111,13 +123,29 @@ export const minimal: Section = {
       const r50 = ratio(ld?.card.p50, m.card.p50);
       const r99 = ratio(ld?.card.p99, m.card.p99);
       const fmt = (x?: number) => (x === undefined ? 'n/a' : `${x.toFixed(2)}×`);
-      rows.push([`webhook→card ${label}`, ms(ld?.card.p50), ms(m.card.p50), `${fmt(r50)} ${r50 === undefined ? '' : mark(r50 <= 1.5)}`, ms(ld?.card.p99), ms(m.card.p99), `${fmt(r99)} ${r99 === undefined ? '' : mark(r99 <= 1.5)}`]);
+      rows.push([
+        `webhook→card ${label}`,
+        ms(ld?.card.p50),
+        ms(m.card.p50),
+        `${fmt(r50)} ${r50 === undefined ? '' : mark(r50 <= 1.5)}`,
+        ms(ld?.card.p99),
+        ms(m.card.p99),
+        `${fmt(r99)} ${r99 === undefined ? '' : mark(r99 <= 1.5)}`,
+      ]);
       if (!ld) {
         out(`  (no Lead Desk figures for ${label}: run the ${name} section too for the ratio)`);
         continue;
       }
-      ctx.goals.push({ label: `ratio Lead Desk / minimal ≤ 1.5, p50, ${label}`, ok: (r50 ?? Infinity) <= 1.5, detail: fmt(r50) });
-      ctx.goals.push({ label: `ratio Lead Desk / minimal ≤ 1.5, p99, ${label}`, ok: (r99 ?? Infinity) <= 1.5, detail: fmt(r99) });
+      ctx.goals.push({
+        label: `ratio Lead Desk / minimal ≤ 1.5, p50, ${label}`,
+        ok: (r50 ?? Infinity) <= 1.5,
+        detail: fmt(r50),
+      });
+      ctx.goals.push({
+        label: `ratio Lead Desk / minimal ≤ 1.5, p99, ${label}`,
+        ok: (r99 ?? Infinity) <= 1.5,
+        detail: fmt(r99),
+      });
       ctx.readme.push({
         measure: `Minimal path webhook → card p50 / p99, ${label}; ratio Lead Desk / minimal`,
         result: `${ms(m.card.p50)} / ${ms(m.card.p99)}; ${fmt(r50)} / ${fmt(r99)}`,

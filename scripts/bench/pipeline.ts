@@ -18,7 +18,19 @@ import { createApp } from '../../src/main';
 import { dayOf } from '../../src/leads/pipeline';
 import { bucketOf } from '../../src/store/statsStore';
 import { LocalTeams, seller, type Recorded } from '../../test/support/localTeams';
-import { dot, mark, ms, out, runCleanups, sleep, stats, table, type BaseCtx, type Section, type Stats } from './support';
+import {
+  dot,
+  mark,
+  ms,
+  out,
+  runCleanups,
+  sleep,
+  stats,
+  table,
+  type BaseCtx,
+  type Section,
+  type Stats,
+} from './support';
 import { SECRET, sendActivity } from './fixtures';
 import { seedPipeline } from './seed';
 
@@ -55,7 +67,10 @@ const label = (n: number) => `${n.toLocaleString('en')} stored`;
 /** Resolves with performance.now() when LocalTeams records a send/reply into `conversationId` carrying the card. */
 function answerOf(teams: LocalTeams, conversationId: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (off(), reject(new Error(`no "${CARD_TITLE}" card within ${ANSWER_LIMIT_MS} ms`))), ANSWER_LIMIT_MS);
+    const timer = setTimeout(
+      () => (off(), reject(new Error(`no "${CARD_TITLE}" card within ${ANSWER_LIMIT_MS} ms`))),
+      ANSWER_LIMIT_MS,
+    );
     const off = teams.onRecord((rec: Recorded) => {
       if ((rec.op !== 'send' && rec.op !== 'reply') || rec.conversationId !== conversationId) return;
       const t = performance.now();
@@ -81,7 +96,14 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
     const seed = await seedPipeline(dir, total);
     const seedMs = performance.now() - t;
     dot(`(${ms(seedMs)}, ${seed.days} rollup docs); bot `);
-    const config = loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dir, LOG_LEVEL: 'silent', MANAGER_IDS: `${MANAGER.aadObjectId},${MANAGER.id}`, PIPELINE_DIGEST: '' });
+    const config = loadConfig({
+      PORT: '0',
+      LEAD_WEBHOOK_SECRET: SECRET,
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      MANAGER_IDS: `${MANAGER.aadObjectId},${MANAGER.id}`,
+      PIPELINE_DIGEST: '',
+    });
     const app = await createApp(config, { jobs: false });
     own.unshift(() => app.stop());
     for (const a of teams.installActivities()) {
@@ -136,7 +158,8 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
 
 export const pipeline: Section = {
   name: 'pipeline',
-  title: '`pipeline this month` in stores of 1,000 and 100,000 leads (3 years, n/36 a month): command and summary latency',
+  title:
+    '`pipeline this month` in stores of 1,000 and 100,000 leads (3 years, n/36 a month): command and summary latency',
   standalone: true,
   budgetMs: 4 * 60_000,
   async run(ctx) {
@@ -147,18 +170,44 @@ export const pipeline: Section = {
     const x = (v?: number) => (v === undefined ? 'n/a' : `${v.toFixed(2)}×`);
 
     out();
-    out(`  Leads over 36 calendar months, n/36 a month; this month = the 1st 00:00 UTC → now (${new Date().toISOString().slice(0, 16)}Z); ${RUNS} requests each, one at a time, ${SPACING_MS} ms apart (within Teams' per-conversation limits), after ${WARMUP} warm-ups`);
+    out(
+      `  Leads over 36 calendar months, n/36 a month; this month = the 1st 00:00 UTC → now (${new Date().toISOString().slice(0, 16)}Z); ${RUNS} requests each, one at a time, ${SPACING_MS} ms apart (within Teams' per-conversation limits), after ${WARMUP} warm-ups`,
+    );
     const bigLabel = `${big.total / 1000}k / ${small.total / 1000}k`;
     table(
       ['measure', ...rows.map((r) => label(r.total)), bigLabel],
       [
         ['seeded in (leads + rollups; rollup docs)', ...rows.map((r) => `${ms(r.seedMs)}; ${r.days}`), ''],
-        ['this month: leads seeded / card total', ...rows.map((r) => `${r.thisMonth} / ${r.cardTotal}`), x(ratio(big.thisMonth, small.thisMonth))],
-        ['summary reads: rollup docs / entries', ...rows.map((r) => `${r.docsRead} / ${r.entriesRead}`), x(ratio(big.entriesRead, small.entriesRead))],
-        ['command POST → card recorded p50', ...rows.map((r) => ms(r.command.p50)), x(ratio(big.command.p50, small.command.p50))],
-        ['command POST → card recorded p99', ...rows.map((r) => ms(r.command.p99)), x(ratio(big.command.p99, small.command.p99))],
-        ['pipeline.summary alone p50', ...rows.map((r) => ms(r.summary.p50)), x(ratio(big.summary.p50, small.summary.p50))],
-        ['pipeline.summary alone p99', ...rows.map((r) => ms(r.summary.p99)), x(ratio(big.summary.p99, small.summary.p99))],
+        [
+          'this month: leads seeded / card total',
+          ...rows.map((r) => `${r.thisMonth} / ${r.cardTotal}`),
+          x(ratio(big.thisMonth, small.thisMonth)),
+        ],
+        [
+          'summary reads: rollup docs / entries',
+          ...rows.map((r) => `${r.docsRead} / ${r.entriesRead}`),
+          x(ratio(big.entriesRead, small.entriesRead)),
+        ],
+        [
+          'command POST → card recorded p50',
+          ...rows.map((r) => ms(r.command.p50)),
+          x(ratio(big.command.p50, small.command.p50)),
+        ],
+        [
+          'command POST → card recorded p99',
+          ...rows.map((r) => ms(r.command.p99)),
+          x(ratio(big.command.p99, small.command.p99)),
+        ],
+        [
+          'pipeline.summary alone p50',
+          ...rows.map((r) => ms(r.summary.p50)),
+          x(ratio(big.summary.p50, small.summary.p50)),
+        ],
+        [
+          'pipeline.summary alone p99',
+          ...rows.map((r) => ms(r.summary.p99)),
+          x(ratio(big.summary.p99, small.summary.p99)),
+        ],
       ],
     );
 
@@ -167,8 +216,16 @@ export const pipeline: Section = {
     const r99 = ratio(big.command.p99, small.command.p99);
     const r50 = ratio(big.command.p50, small.command.p50);
     const ratioOk = r99 !== undefined && r99 < GOAL_RATIO;
-    ctx.goals.push({ label: `pipeline this month, ${label(big.total)}: p99 < ${GOAL_P99_MS} ms`, ok: p99ok, detail: `p50 ${ms(big.command.p50)}, p99 ${ms(big.command.p99)} (${big.command.n}/${RUNS} answered)` });
-    ctx.goals.push({ label: `pipeline this month, ${label(big.total)} / ${label(small.total)}: p99 ratio < ${GOAL_RATIO}`, ok: ratioOk, detail: `p99 ${x(r99)}, p50 ${x(r50)}` });
+    ctx.goals.push({
+      label: `pipeline this month, ${label(big.total)}: p99 < ${GOAL_P99_MS} ms`,
+      ok: p99ok,
+      detail: `p50 ${ms(big.command.p50)}, p99 ${ms(big.command.p99)} (${big.command.n}/${RUNS} answered)`,
+    });
+    ctx.goals.push({
+      label: `pipeline this month, ${label(big.total)} / ${label(small.total)}: p99 ratio < ${GOAL_RATIO}`,
+      ok: ratioOk,
+      detail: `p99 ${x(r99)}, p50 ${x(r50)}`,
+    });
     for (const r of rows) {
       ctx.readme.push({
         measure: `\`pipeline this month\`, ${label(r.total)} (${r.thisMonth} this month; reads ${r.docsRead} rollup docs / ${r.entriesRead} entries): command p50 / p99; summary alone p50 / p99`,
@@ -176,6 +233,10 @@ export const pipeline: Section = {
         goal: r === big ? `p99 < ${GOAL_P99_MS} ms ${mark(p99ok)}` : '—',
       });
     }
-    ctx.readme.push({ measure: `\`pipeline this month\`, ${label(big.total)} / ${label(small.total)}: command p50; p99`, result: `${x(r50)}; ${x(r99)}`, goal: `p99 ratio < ${GOAL_RATIO} ${mark(ratioOk)}` });
+    ctx.readme.push({
+      measure: `\`pipeline this month\`, ${label(big.total)} / ${label(small.total)}: command p50; p99`,
+      result: `${x(r50)}; ${x(r99)}`,
+      goal: `p99 ratio < ${GOAL_RATIO} ${mark(ratioOk)}`,
+    });
   },
 };

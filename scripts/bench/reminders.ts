@@ -24,7 +24,19 @@ import type { LeadStore } from '../../src/store/leadStore';
 import type { EventStore } from '../../src/store/eventStore';
 import { LocalTeams, type Recorded } from '../../test/support/localTeams';
 import { maxPerWindow } from '../../test/support/windows';
-import { dot, lagMonitor, mark, ms, out, percentile, runCleanups, table, waitUntil, type BaseCtx, type Section } from './support';
+import {
+  dot,
+  lagMonitor,
+  mark,
+  ms,
+  out,
+  percentile,
+  runCleanups,
+  table,
+  waitUntil,
+  type BaseCtx,
+  type Section,
+} from './support';
 import { LEAD_ID, SECRET, sendActivity } from './fixtures';
 import { openLeadStore, seedDueReminders, seedLeads } from './seed';
 
@@ -84,11 +96,19 @@ async function storeOnlyPass(dir: string, policy: FollowUpPolicy): Promise<Store
     let firstSend = 0;
     let lastSend = 0;
     const leads = Object.create(copy.leads) as LeadStore;
-    leads.update = ((id, decide, known) => (counts.leadWrites++, copy.leads.update(id, decide, known))) as LeadStore['update'];
+    leads.update = ((id, decide, known) => (
+      counts.leadWrites++, copy.leads.update(id, decide, known)
+    )) as LeadStore['update'];
     const events = Object.create(copy.events) as EventStore;
     events.append = (e) => (counts.events++, copy.events.append(e));
-    const toOwner = async () => void (lastSend = performance.now(), (firstSend ||= lastSend));
-    const bare = new Reminders({ leads, events, policy, instanceId: 'bench-store-only', sender: { toThread: async () => undefined, toOwner } });
+    const toOwner = async () => void ((lastSend = performance.now()), (firstSend ||= lastSend));
+    const bare = new Reminders({
+      leads,
+      events,
+      policy,
+      instanceId: 'bench-store-only',
+      sender: { toThread: async () => undefined, toOwner },
+    });
     const t = performance.now();
     const result = await bare.tick();
     const end = performance.now();
@@ -109,12 +129,19 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
     own.unshift(() => teams.stop());
     const dirA = fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-bench-rem-'));
     const dirB = fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-bench-rem-'));
-    own.push(async () => fs.rmSync(dirA, { recursive: true, force: true }), async () => fs.rmSync(dirB, { recursive: true, force: true }));
+    own.push(
+      async () => fs.rmSync(dirA, { recursive: true, force: true }),
+      async () => fs.rmSync(dirB, { recursive: true, force: true }),
+    );
 
     dot(`  ${label(total)} (${history(total)}): seeding `);
     const t = performance.now();
     await seedLeads(dirA, total - DUE);
-    const ids = await seedDueReminders(dirA, DUE, SELLERS, { serviceUrl: teams.serviceUrl, channelId: teams.team.id, tenantId: teams.team.tenantId });
+    const ids = await seedDueReminders(dirA, DUE, SELLERS, {
+      serviceUrl: teams.serviceUrl,
+      channelId: teams.team.id,
+      tenantId: teams.team.tenantId,
+    });
     const seedMs = performance.now() - t;
     dot(`(${ms(seedMs)}); store-only passes `);
     const config = loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dirA, LOG_LEVEL: 'silent' });
@@ -155,12 +182,18 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
     const passMs = performance.now() - passStart;
     const passLagMax = lag.stop().max;
     await waitUntil(() => teams.personal().length >= SELLERS, CARDS_LIMIT_MS);
-    const sends = seen.filter((s) => s.rec.op === 'send' && s.rec.conversationId?.startsWith('a:') && s.rec.status < 300);
+    const sends = seen.filter(
+      (s) => s.rec.op === 'send' && s.rec.conversationId?.startsWith('a:') && s.rec.status < 300,
+    );
     const writes = seen.filter((s) => ['create', 'send', 'reply', 'update'].includes(s.rec.op)).map((s) => s.rec);
 
     // Every reminder once: the cards' lead ids, the leads' follow-ups, and a second pass.
     const due = new Set(ids);
-    const cardsOf = teams.personal().map((r) => new Set((JSON.stringify(r.body?.attachments ?? '').match(LEAD_ID) ?? []).filter((id) => due.has(id))));
+    const cardsOf = teams
+      .personal()
+      .map(
+        (r) => new Set((JSON.stringify(r.body?.attachments ?? '').match(LEAD_ID) ?? []).filter((id) => due.has(id))),
+      );
     const count = new Map<string, number>();
     for (const c of cardsOf) for (const id of c) count.set(id, (count.get(id) ?? 0) + 1);
     const sizes = [...new Set(cardsOf.map((c) => c.size))].sort((a, b) => a - b);
@@ -199,15 +232,31 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
       conv1s: worst(1_000),
       conv2s: worst(2_000),
       conv30s: worst(30_000),
-      all1s: maxPerWindow(writes.map((r) => r.at), 1_000),
+      all1s: maxPerWindow(
+        writes.map((r) => r.at),
+        1_000,
+      ),
     };
   } finally {
     await runCleanups(own);
   }
 }
 
-const once = (r: Row) => r.pass.sent === DUE && r.cards === SELLERS && r.perCard === String(DUE / SELLERS) && r.leadsInCards === DUE && r.leadsTwice === 0 && r.movedOn === DUE && r.second.sent === 0 && r.secondCards === 0;
-const withinLimits = (r: Row) => r.conv1s <= LIMITS.conv1s && r.conv2s <= LIMITS.conv2s && r.conv30s <= LIMITS.conv30s && r.all1s <= LIMITS.all1s && r.status429 === 0;
+const once = (r: Row) =>
+  r.pass.sent === DUE &&
+  r.cards === SELLERS &&
+  r.perCard === String(DUE / SELLERS) &&
+  r.leadsInCards === DUE &&
+  r.leadsTwice === 0 &&
+  r.movedOn === DUE &&
+  r.second.sent === 0 &&
+  r.secondCards === 0;
+const withinLimits = (r: Row) =>
+  r.conv1s <= LIMITS.conv1s &&
+  r.conv2s <= LIMITS.conv2s &&
+  r.conv30s <= LIMITS.conv30s &&
+  r.all1s <= LIMITS.all1s &&
+  r.status429 === 0;
 
 export const reminders: Section = {
   name: 'reminders',
@@ -220,7 +269,9 @@ export const reminders: Section = {
 
     for (const r of rows) {
       out();
-      out(`  ${label(r.total)} (${history(r.total)}), ${SELLERS} sellers × ${DUE / SELLERS} due; seeded in ${ms(r.seedMs)}`);
+      out(
+        `  ${label(r.total)} (${history(r.total)}), ${SELLERS} sellers × ${DUE / SELLERS} due; seeded in ${ms(r.seedMs)}`,
+      );
       table(
         ['check', 'result'],
         [
@@ -231,9 +282,15 @@ export const reminders: Section = {
           ['follow-up moved on (day 3, no lease)', `${r.movedOn}/${DUE}`],
           ['second tick: sent / new cards', `${r.second.sent} / ${r.secondCards}`],
           ['connector requests in the pass (429s)', `${r.requests} (${r.status429})`],
-          [`max per conversation in 1 s / 2 s / 30 s (≤ ${LIMITS.conv1s} / ${LIMITS.conv2s} / ${LIMITS.conv30s})`, `${r.conv1s} / ${r.conv2s} / ${r.conv30s}`],
+          [
+            `max per conversation in 1 s / 2 s / 30 s (≤ ${LIMITS.conv1s} / ${LIMITS.conv2s} / ${LIMITS.conv30s})`,
+            `${r.conv1s} / ${r.conv2s} / ${r.conv30s}`,
+          ],
           [`max overall in 1 s (≤ ${LIMITS.all1s})`, String(r.all1s)],
-          [`store-only pass (median of ${STORE_RUNS}): sent; lead writes / events per reminder`, `${r.store.result.sent}; ${(r.store.leadWrites / DUE).toFixed(2)} / ${(r.store.events / DUE).toFixed(2)}`],
+          [
+            `store-only pass (median of ${STORE_RUNS}): sent; lead writes / events per reminder`,
+            `${r.store.result.sent}; ${(r.store.leadWrites / DUE).toFixed(2)} / ${(r.store.events / DUE).toFixed(2)}`,
+          ],
         ],
       );
     }
@@ -253,14 +310,30 @@ export const reminders: Section = {
     const ratio = (a?: number, b?: number) => (a !== undefined && b ? `${(a / b).toFixed(2)}×` : 'n/a');
     out();
     table(
-      ['measure', ...rows.map((r) => label(r.total)), ...rows.slice(1).map((r) => `${r.total / 1000}k / ${small.total / 1000}k`)],
-      figures.map(([name, get]) => [name, ...rows.map((r) => ms(get(r))), ...rows.slice(1).map((r) => ratio(get(r), get(small)))]),
+      [
+        'measure',
+        ...rows.map((r) => label(r.total)),
+        ...rows.slice(1).map((r) => `${r.total / 1000}k / ${small.total / 1000}k`),
+      ],
+      figures.map(([name, get]) => [
+        name,
+        ...rows.map((r) => ms(get(r))),
+        ...rows.slice(1).map((r) => ratio(get(r), get(small))),
+      ]),
     );
 
     ctx.results.reminders = rows;
     for (const r of rows) {
-      ctx.goals.push({ label: `reminders, ${label(r.total)}: each of ${DUE.toLocaleString('en')} sent once (${SELLERS} digests), none again`, ok: once(r), detail: `${r.pass.sent} sent, ${r.cards} cards of ${r.perCard}, ${r.leadsInCards} leads (${r.leadsTwice} twice), ${r.movedOn} moved on, second tick ${r.second.sent}` });
-      ctx.goals.push({ label: `reminders, ${label(r.total)}: within Teams limits`, ok: withinLimits(r), detail: `per conversation ${r.conv1s}/1 s, ${r.conv2s}/2 s, ${r.conv30s}/30 s; overall ${r.all1s}/1 s; ${r.status429} × 429` });
+      ctx.goals.push({
+        label: `reminders, ${label(r.total)}: each of ${DUE.toLocaleString('en')} sent once (${SELLERS} digests), none again`,
+        ok: once(r),
+        detail: `${r.pass.sent} sent, ${r.cards} cards of ${r.perCard}, ${r.leadsInCards} leads (${r.leadsTwice} twice), ${r.movedOn} moved on, second tick ${r.second.sent}`,
+      });
+      ctx.goals.push({
+        label: `reminders, ${label(r.total)}: within Teams limits`,
+        ok: withinLimits(r),
+        detail: `per conversation ${r.conv1s}/1 s, ${r.conv2s}/2 s, ${r.conv30s}/30 s; overall ${r.all1s}/1 s; ${r.status429} × 429`,
+      });
       ctx.readme.push({
         measure: `${DUE.toLocaleString('en')} reminders due over ${SELLERS} sellers, ${label(r.total)} (${history(r.total)}): due query; pass; last card; store work per reminder; event-loop lag max in the pass`,
         result: `${ms(r.dueQueryMs)}; ${ms(r.passMs)}; ${ms(r.lastCardMs)} (${r.cards} digests of ${r.perCard}); ${ms(r.store.ms / DUE)}; ${ms(r.passLagMax)}`,

@@ -27,7 +27,10 @@ const DAYS_30 = 30 * 86_400_000;
 /** Lead i of n: a distinct person (and so a distinct dedupe key and lead id); the n leads arrived over 30 days. */
 function seededLead(i: number, n: number, now: number): Lead {
   const at = new Date(now - DAYS_30 + Math.floor((i * DAYS_30) / n));
-  const payload = { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `seed-${i}@example.com`, LastName: `Seed ${i}` } };
+  const payload = {
+    ...contactMePayload,
+    UserDetails: { ...contactMePayload.UserDetails, Email: `seed-${i}@example.com`, LastName: `Seed ${i}` },
+  };
   const parsed = parseLeadPayload(payload, at.toISOString());
   if (!parsed.ok) throw new Error(`seed payload ${i} refused: ${parsed.error.code}`);
   const lead = newLead(parsed.draft, leadIdFor(parsed.draft.dedupeKey, 0), 0, at, DEFAULT_POLICY);
@@ -36,7 +39,16 @@ function seededLead(i: number, n: number, now: number): Lead {
     state: 'posted',
     attempts: 1,
     nextAttemptAt: at.toISOString(),
-    targets: [{ channelKey: channelKey(SEED_CHANNEL), channelId: SEED_CHANNEL, serviceUrl: SEED_SERVICE_URL, threadId: `${SEED_CHANNEL};messageid=${activityId}`, activityId, postedRev: lead.rev }],
+    targets: [
+      {
+        channelKey: channelKey(SEED_CHANNEL),
+        channelId: SEED_CHANNEL,
+        serviceUrl: SEED_SERVICE_URL,
+        threadId: `${SEED_CHANNEL};messageid=${activityId}`,
+        activityId,
+        postedRev: lead.rev,
+      },
+    ],
   };
   lead.owner = { id: `29:seller${i % 50}`, name: `Seller ${i % 50}` };
   lead.claimedAt = new Date(at.getTime() + 5 * 60_000).toISOString();
@@ -65,7 +77,8 @@ async function addRollups(store: Store, leads: Lead[]): Promise<void> {
   }
   for (const lead of leads) {
     const day = bucketOf(lead.createdAt);
-    const doc = days.get(dayId(day)) ?? days.set(dayId(day), { id: dayId(day), type: 'day', day, entries: {} }).get(dayId(day))!;
+    const doc =
+      days.get(dayId(day)) ?? days.set(dayId(day), { id: dayId(day), type: 'day', day, entries: {} }).get(dayId(day))!;
     doc.entries[lead.id] = entryOf(lead);
   }
   const docs = [...days.values()];
@@ -117,7 +130,12 @@ export interface SeedTarget {
  * `{ kind: 'nurture', dueAt: <1.5 days ago> }`. After the reminder the next touch is day 3 (half a day ahead).
  * Returns the lead ids, in seeding order.
  */
-export async function seedDueReminders(dataDir: string, count: number, sellers: number, to: SeedTarget): Promise<string[]> {
+export async function seedDueReminders(
+  dataDir: string,
+  count: number,
+  sellers: number,
+  to: SeedTarget,
+): Promise<string[]> {
   const store = await openStore({ dataDir, cosmos: { database: 'leaddesk' } }, 'sqlite');
   const ids: string[] = [];
   try {
@@ -126,7 +144,10 @@ export async function seedDueReminders(dataDir: string, count: number, sellers: 
     const docs: Doc[] = [];
     for (let i = 0; i < count; i++) {
       const at = new Date(startedAt.getTime() - 3_600_000 - i * 1000);
-      const payload = { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `due-${i}@example.com`, LastName: `Due ${i}` } };
+      const payload = {
+        ...contactMePayload,
+        UserDetails: { ...contactMePayload.UserDetails, Email: `due-${i}@example.com`, LastName: `Due ${i}` },
+      };
       const parsed = parseLeadPayload(payload, at.toISOString());
       if (!parsed.ok) throw new Error(`due payload ${i} refused: ${parsed.error.code}`);
       const lead = newLead(parsed.draft, leadIdFor(parsed.draft.dedupeKey, 0), 0, at, DEFAULT_POLICY);
@@ -135,17 +156,32 @@ export async function seedDueReminders(dataDir: string, count: number, sellers: 
         state: 'posted',
         attempts: 1,
         nextAttemptAt: at.toISOString(),
-        targets: [{ channelKey: channelKey(to.channelId), channelId: to.channelId, serviceUrl: to.serviceUrl, tenantId: to.tenantId, threadId: `${to.channelId};messageid=${activityId}`, activityId, postedRev: lead.rev }],
+        targets: [
+          {
+            channelKey: channelKey(to.channelId),
+            channelId: to.channelId,
+            serviceUrl: to.serviceUrl,
+            tenantId: to.tenantId,
+            threadId: `${to.channelId};messageid=${activityId}`,
+            activityId,
+            postedRev: lead.rev,
+          },
+        ],
       };
       const k = i % sellers;
       lead.owner = { id: `29:benchseller${k}`, name: `Seller ${k}` };
       lead.claimedAt = new Date(at.getTime() + 5 * 60_000).toISOString();
       lead.status = 'nurturing';
       lead.firstTouchAt = startedAt.toISOString();
-      lead.nurture = { startedAt: startedAt.toISOString(), nextTouchAt: new Date(startedAt.getTime() + 86_400_000).toISOString(), touches: [] };
+      lead.nurture = {
+        startedAt: startedAt.toISOString(),
+        nextTouchAt: new Date(startedAt.getTime() + 86_400_000).toISOString(),
+        touches: [],
+      };
       lead.updatedAt = startedAt.toISOString();
       const due = withFollowUp(lead, DEFAULT_POLICY);
-      if (due.followUp?.kind !== 'nurture' || Date.parse(due.followUp.dueAt) >= now) throw new Error(`due lead ${i} has no nurture follow-up due now`);
+      if (due.followUp?.kind !== 'nurture' || Date.parse(due.followUp.dueAt) >= now)
+        throw new Error(`due lead ${i} has no nurture follow-up due now`);
       ids.push(due.id);
       docs.push(due as unknown as Doc);
     }
@@ -175,8 +211,26 @@ const pick = <T>(u: number, weighted: [T, number][]): T => {
   for (const [v, w] of weighted) if (u < (acc += w)) return v;
   return weighted[weighted.length - 1][0];
 };
-const SOURCES: [string, number][] = [['AppSource (SPZA)-PLT', 0.3], ['AppSource (SPZA)-STR', 0.15], ['AppSource (SPZA)-INS', 0.1], ['AzureMarketplace-PLT', 0.15], ['AzureMarketplace-STR', 0.12], ['AzureMarketplace-INS', 0.08], ['AzurePortal-Create', 0.07], ['TestDrive-StartTestDrive', 0.03]];
-const REASONS: [RejectReason, number][] = [['not-a-fit', 0.3], ['no-budget', 0.2], ['cannot-contact', 0.2], ['no-longer-interested', 0.12], ['duplicate', 0.06], ['spam-or-test', 0.04], ['competitor', 0.05], ['other', 0.03]];
+const SOURCES: [string, number][] = [
+  ['AppSource (SPZA)-PLT', 0.3],
+  ['AppSource (SPZA)-STR', 0.15],
+  ['AppSource (SPZA)-INS', 0.1],
+  ['AzureMarketplace-PLT', 0.15],
+  ['AzureMarketplace-STR', 0.12],
+  ['AzureMarketplace-INS', 0.08],
+  ['AzurePortal-Create', 0.07],
+  ['TestDrive-StartTestDrive', 0.03],
+];
+const REASONS: [RejectReason, number][] = [
+  ['not-a-fit', 0.3],
+  ['no-budget', 0.2],
+  ['cannot-contact', 0.2],
+  ['no-longer-interested', 0.12],
+  ['duplicate', 0.06],
+  ['spam-or-test', 0.04],
+  ['competitor', 0.05],
+  ['other', 0.03],
+];
 
 /**
  * Writes `n` leads accumulated over 36 calendar months (this one included) into DATA_DIR's store, with their per-day
@@ -221,7 +275,15 @@ function pipelineLead(i: number, at: number, nowMs: number): Lead {
   const offer = 1 + Math.floor(unit(i, 1) * 20);
   const u = unit(i, 2);
   const payload = {
-    UserDetails: { FirstName: `Buyer`, LastName: `P${i}`, Email: `pipe-${i}@example.com`, Phone: u < 0.6 ? '+44 20 7946 0958' : undefined, Country: 'GB', Company: u < 0.8 ? `Company ${i % 997}` : undefined, Title: u < 0.3 ? 'Head of IT' : u < 0.7 ? 'Engineer' : undefined },
+    UserDetails: {
+      FirstName: `Buyer`,
+      LastName: `P${i}`,
+      Email: `pipe-${i}@example.com`,
+      Phone: u < 0.6 ? '+44 20 7946 0958' : undefined,
+      Country: 'GB',
+      Company: u < 0.8 ? `Company ${i % 997}` : undefined,
+      Title: u < 0.3 ? 'Head of IT' : u < 0.7 ? 'Engineer' : undefined,
+    },
     LeadSource: `${pick(unit(i, 3), SOURCES)}|contoso.offer-${String(offer).padStart(2, '0')}`,
     OfferTitle: `Contoso Offer ${String(offer).padStart(2, '0')}`,
   };
@@ -233,12 +295,33 @@ function pipelineLead(i: number, at: number, nowMs: number): Lead {
     state: 'posted',
     attempts: 1,
     nextAttemptAt: lead.createdAt,
-    targets: [{ channelKey: channelKey(SEED_CHANNEL), channelId: SEED_CHANNEL, serviceUrl: SEED_SERVICE_URL, threadId: `${SEED_CHANNEL};messageid=${activityId}`, activityId, postedRev: 1 }],
+    targets: [
+      {
+        channelKey: channelKey(SEED_CHANNEL),
+        channelId: SEED_CHANNEL,
+        serviceUrl: SEED_SERVICE_URL,
+        threadId: `${SEED_CHANNEL};messageid=${activityId}`,
+        activityId,
+        postedRev: 1,
+      },
+    ],
   };
   const age = nowMs - at;
   const s = unit(i, 4);
   const status: LeadStatus =
-    age > DAYS_30 ? (s < 0.04 ? 'nurturing' : s < 0.4 ? 'qualified' : 'rejected') : pick(s * Math.min(1, age / 86_400_000 + 0.3), [['new', 0.12], ['claimed', 0.2], ['nurturing', 0.18], ['qualified', 0.2], ['rejected', 0.3]]);
+    age > DAYS_30
+      ? s < 0.04
+        ? 'nurturing'
+        : s < 0.4
+          ? 'qualified'
+          : 'rejected'
+      : pick(s * Math.min(1, age / 86_400_000 + 0.3), [
+          ['new', 0.12],
+          ['claimed', 0.2],
+          ['nurturing', 0.18],
+          ['qualified', 0.2],
+          ['rejected', 0.3],
+        ]);
   lead.status = status;
   if (status === 'new') return withFollowUp(lead, DEFAULT_POLICY);
   const claimed = Math.min(nowMs - 1_000, at + 60_000 + Math.floor(unit(i, 5) ** 3 * 4 * 3_600_000));
@@ -253,9 +336,18 @@ function pipelineLead(i: number, at: number, nowMs: number): Lead {
     last = touched;
     lead.rev++;
   }
-  if (status === 'nurturing') lead.nurture = { startedAt: new Date(last).toISOString(), nextTouchAt: new Date(last + 86_400_000).toISOString(), touches: [] };
+  if (status === 'nurturing')
+    lead.nurture = {
+      startedAt: new Date(last).toISOString(),
+      nextTouchAt: new Date(last + 86_400_000).toISOString(),
+      touches: [],
+    };
   if (status === 'qualified') {
-    const rating = pick<Rating>(unit(i, 9), [['hot', 0.25], ['warm', 0.5], ['cold', 0.25]]);
+    const rating = pick<Rating>(unit(i, 9), [
+      ['hot', 0.25],
+      ['warm', 0.5],
+      ['cold', 0.25],
+    ]);
     lead.qualification = { rating };
     lead.rating = rating;
   }

@@ -15,7 +15,15 @@ export const steady1ch: Section = {
     latencyTable([['Lead Desk, 1 lead/s, 1 channel', r]]);
     ctx.results['steady-1ch'] = r;
     steadyGoals(ctx, '1 lead/s into 1 channel', r);
-    ctx.readme.push({ measure: 'Webhook ack p50 / p99 (1 lead/s)', result: `${ms(r.ack.p50)} / ${ms(r.ack.p99)}`, goal: `p99 < 50 ms ${mark((r.ack.p99 ?? Infinity) < 50)}` });
-    ctx.readme.push({ measure: `Webhook → card p50 / p99, 1 lead/s into 1 channel (${r.delivered}/${r.leads} posted)`, result: `${ms(r.card.p50)} / ${ms(r.card.p99)}`, goal: `p99 < 1 s ${mark(r.delivered === r.leads && (r.card.p99 ?? Infinity) < 1000)}` });
+    ctx.readme.push({
+      measure: 'Webhook ack p50 / p99 (1 lead/s)',
+      result: `${ms(r.ack.p50)} / ${ms(r.ack.p99)}`,
+      goal: `p99 < 50 ms ${mark((r.ack.p99 ?? Infinity) < 50)}`,
+    });
+    ctx.readme.push({
+      measure: `Webhook → card p50 / p99, 1 lead/s into 1 channel (${r.delivered}/${r.leads} posted)`,
+      result: `${ms(r.card.p50)} / ${ms(r.card.p99)}`,
+      goal: `p99 < 1 s ${mark(r.delivered === r.leads && (r.card.p99 ?? Infinity) < 1000)}`,
+    });
   },
 };

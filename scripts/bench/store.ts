@@ -16,7 +16,19 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LocalTeams } from '../../test/support/localTeams';
 import { contactMePayload } from '../../test/support/payloads';
-import { dot, mark, ms, out, percentile, sleep, table, waitUntil, type BaseCtx, type LatencyResult, type Section } from './support';
+import {
+  dot,
+  mark,
+  ms,
+  out,
+  percentile,
+  sleep,
+  table,
+  waitUntil,
+  type BaseCtx,
+  type LatencyResult,
+  type Section,
+} from './support';
 import { arrivals, CardTracker, collect, latencyTable, postJson, RUN } from './fixtures';
 import { freePort, installIn, spawnBot, type ChildBot } from './child';
 import { openLeadStore, seedLeads } from './seed';
@@ -40,17 +52,26 @@ function tempDir(ctx: BaseCtx): string {
 async function startTeams(ctx: BaseCtx): Promise<{ teams: LocalTeams; tracker: CardTracker }> {
   const teams = await new LocalTeams().start();
   const tracker = new CardTracker(teams);
-  ctx.cleanups.push(async () => tracker.dispose(), () => teams.stop());
+  ctx.cleanups.push(
+    async () => tracker.dispose(),
+    () => teams.stop(),
+  );
   return { teams, tracker };
 }
 
-async function startedBot(ctx: BaseCtx, dataDir: string, limitMs: number): Promise<{ bot: ChildBot; startMs?: number }> {
+async function startedBot(
+  ctx: BaseCtx,
+  dataDir: string,
+  limitMs: number,
+): Promise<{ bot: ChildBot; startMs?: number }> {
   const bot = spawnBot({ dataDir, port: await freePort(), cleanups: ctx.cleanups });
   return { bot, startMs: await bot.healthy(limitMs) };
 }
 
 const notStarted = (bot: ChildBot, limitMs: number) =>
-  bot.exit ? `exited (${bot.exit}) before answering /api/health: ${bot.tail()}` : `did not start within ${limitMs / 1000} s`;
+  bot.exit
+    ? `exited (${bot.exit}) before answering /api/health: ${bot.tail()}`
+    : `did not start within ${limitMs / 1000} s`;
 
 // ───────────────────────────────────────────────────────────────── crash right after answering
 
@@ -68,13 +89,23 @@ export const storeCrash: Section = {
     await installIn(first.bot, teams);
     // The install is on disk once its activity was answered (the store commits before that); what is under test is the leads' 202.
 
-    const payloads = Array.from({ length: n }, (_, i) => ({ ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `crash-${RUN}-${i}@example.com` } }));
+    const payloads = Array.from({ length: n }, (_, i) => ({
+      ...contactMePayload,
+      UserDetails: { ...contactMePayload.UserDetails, Email: `crash-${RUN}-${i}@example.com` },
+    }));
     const before = await Promise.all(payloads.map((p) => postJson(first.bot.leadsUrl, p)));
     await first.bot.stop('SIGKILL');
     const ids = [...new Set(before.map((s) => s.leadId).filter((id): id is string => Boolean(id)))];
     const cardsAtKill = ids.filter((id) => tracker.count(id) > 0).length;
     const accepted1 = before.filter((s) => s.status === 202 && s.outcome === 'accepted').length;
-    out(`  first bot: ${accepted1}/${n} answered 202 accepted (ack p50 ${ms(percentile(before.map((s) => s.ackMs), 50))}, max ${ms(Math.max(...before.map((s) => s.ackMs)))}); SIGKILL; ${cardsAtKill} cards were in`);
+    out(
+      `  first bot: ${accepted1}/${n} answered 202 accepted (ack p50 ${ms(
+        percentile(
+          before.map((s) => s.ackMs),
+          50,
+        ),
+      )}, max ${ms(Math.max(...before.map((s) => s.ackMs)))}); SIGKILL; ${cardsAtKill} cards were in`,
+    );
 
     const second = await startedBot(ctx, dataDir, 60_000);
     if (second.startMs === undefined) throw new Error(`restarted bot ${notStarted(second.bot, 60_000)}`);
@@ -85,9 +116,17 @@ export const storeCrash: Section = {
       const key = `${s.status} ${s.outcome ?? s.error ?? '?'}`;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }
-    out(`  restarted bot answered /api/health after ${ms(second.startMs)}; the same ${n} leads again: ${[...outcomes].map(([k, v]) => `${v} × ${k}`).join(', ')}`);
-    dot(`  waiting for every lead's card (up to ${REDELIVERY_WAIT_MS / 1000} s: a lead kept by the crash is still leased by the dead process) `);
-    const allIn = await waitUntil(() => ids.every((id) => tracker.count(id) > 0), REDELIVERY_WAIT_MS, () => `${ids.filter((id) => tracker.count(id) > 0).length}/${ids.length}`);
+    out(
+      `  restarted bot answered /api/health after ${ms(second.startMs)}; the same ${n} leads again: ${[...outcomes].map(([k, v]) => `${v} × ${k}`).join(', ')}`,
+    );
+    dot(
+      `  waiting for every lead's card (up to ${REDELIVERY_WAIT_MS / 1000} s: a lead kept by the crash is still leased by the dead process) `,
+    );
+    const allIn = await waitUntil(
+      () => ids.every((id) => tracker.count(id) > 0),
+      REDELIVERY_WAIT_MS,
+      () => `${ids.filter((id) => tracker.count(id) > 0).length}/${ids.length}`,
+    );
     const allInMs = performance.now() - restartedAt;
     await sleep(3000); // the outbox's next moves: a second card for a lead would show up here
     out();
@@ -99,13 +138,49 @@ export const storeCrash: Section = {
     const missing = ids.filter((id) => tracker.count(id) === 0).length;
     const creates = ids.reduce((sum, id) => sum + tracker.count(id), 0);
     table(
-      ['', 'leads', '202 before kill', 'cards at kill', 'kept (200 duplicate)', 'lost (202 again)', 'cards twice', 'no card', 'card requests', 'all cards in after restart'],
-      [['store-crash', n, accepted1, cardsAtKill, kept, lost, twice, missing, creates, allIn ? ms(allInMs) : `not within ${REDELIVERY_WAIT_MS / 1000} s`]],
+      [
+        '',
+        'leads',
+        '202 before kill',
+        'cards at kill',
+        'kept (200 duplicate)',
+        'lost (202 again)',
+        'cards twice',
+        'no card',
+        'card requests',
+        'all cards in after restart',
+      ],
+      [
+        [
+          'store-crash',
+          n,
+          accepted1,
+          cardsAtKill,
+          kept,
+          lost,
+          twice,
+          missing,
+          creates,
+          allIn ? ms(allInMs) : `not within ${REDELIVERY_WAIT_MS / 1000} s`,
+        ],
+      ],
     );
     ctx.results['store-crash'] = { lost, kept, twice, missing, cardsAtKill, accepted1, restartMs: second.startMs };
-    ctx.goals.push({ label: 'crash right after 202: no lead lost', ok: lost === 0 && kept === n, detail: `${lost} lost, ${kept}/${n} kept` });
-    ctx.goals.push({ label: 'crash right after 202: no card posted twice, none missing', ok: twice === 0 && missing === 0, detail: `${twice} twice, ${missing} without a card` });
-    ctx.readme.push({ measure: `Crash (SIGKILL) right after ${n} × 202, restart, same ${n} leads again: lost / cards posted twice`, result: `${lost} / ${twice} (${cardsAtKill} cards were in at the kill; ${missing ? `${missing} leads without a card ${REDELIVERY_WAIT_MS / 1000} s after the restart` : `every lead had a card ${ms(allInMs)} after the restart`})`, goal: `0 / 0 ${mark(lost === 0 && twice === 0)}` });
+    ctx.goals.push({
+      label: 'crash right after 202: no lead lost',
+      ok: lost === 0 && kept === n,
+      detail: `${lost} lost, ${kept}/${n} kept`,
+    });
+    ctx.goals.push({
+      label: 'crash right after 202: no card posted twice, none missing',
+      ok: twice === 0 && missing === 0,
+      detail: `${twice} twice, ${missing} without a card`,
+    });
+    ctx.readme.push({
+      measure: `Crash (SIGKILL) right after ${n} × 202, restart, same ${n} leads again: lost / cards posted twice`,
+      result: `${lost} / ${twice} (${cardsAtKill} cards were in at the kill; ${missing ? `${missing} leads without a card ${REDELIVERY_WAIT_MS / 1000} s after the restart` : `every lead had a card ${ms(allInMs)} after the restart`})`,
+      goal: `0 / 0 ${mark(lost === 0 && twice === 0)}`,
+    });
   },
 };
 
@@ -179,7 +254,10 @@ async function growthAt(ctx: BaseCtx, n: number, leads: number): Promise<GrowthR
   const opened = await Promise.race([opening, sleep(START_LIMIT_MS).then(() => undefined)]);
   if (!opened) {
     row.dueNote = `n/a: opening the store here took over ${START_LIMIT_MS / 1000} s`;
-    opening.then((s) => s.close(), () => undefined);
+    opening.then(
+      (s) => s.close(),
+      () => undefined,
+    );
     return row;
   }
   row.openMs = performance.now() - t;
@@ -233,8 +311,28 @@ export const storeGrowth: Section = {
     const mib = (v?: number) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`);
     out();
     table(
-      ['', 'seed', 'start', 'RSS at start', 'RSS after run', 'peak RSS', 'open store here', 'due query (p50, ≤ 5 runs)', 'note'],
-      rows.map((r) => [label(r), ms(r.seedMs), r.startMs === undefined ? 'n/a' : ms(r.startMs), mib(r.rssStartMiB), mib(r.rssMiB), mib(r.peakMiB), ms(r.openMs), ms(r.dueMs), [r.failure, r.dueNote].filter(Boolean).join('; ')]),
+      [
+        '',
+        'seed',
+        'start',
+        'RSS at start',
+        'RSS after run',
+        'peak RSS',
+        'open store here',
+        'due query (p50, ≤ 5 runs)',
+        'note',
+      ],
+      rows.map((r) => [
+        label(r),
+        ms(r.seedMs),
+        r.startMs === undefined ? 'n/a' : ms(r.startMs),
+        mib(r.rssStartMiB),
+        mib(r.rssMiB),
+        mib(r.peakMiB),
+        ms(r.openMs),
+        ms(r.dueMs),
+        [r.failure, r.dueNote].filter(Boolean).join('; '),
+      ]),
     );
 
     // Ratio of each figure, largest size that ran against the smallest.
@@ -256,7 +354,11 @@ export const storeGrowth: Section = {
     out();
     table(
       ['measure', ...rows.map(label), ...rows.slice(1).map((r) => `${r.n / 1000}k / ${small.n / 1000}k`)],
-      figures.map(([name, get]) => [name, ...rows.map((r) => fmt(name, get(r))), ...rows.slice(1).map((r) => ratio(get(r), get(small)))]),
+      figures.map(([name, get]) => [
+        name,
+        ...rows.map((r) => fmt(name, get(r))),
+        ...rows.slice(1).map((r) => ratio(get(r), get(small))),
+      ]),
     );
 
     ctx.results['store-growth'] = rows;
@@ -271,19 +373,43 @@ export const storeGrowth: Section = {
       });
     }
     if (big !== small && big.n >= 100_000) {
-      const r = (get: (x: GrowthRow) => number | undefined) => (get(big) !== undefined && get(small) ? get(big)! / get(small)! : Infinity);
-      for (const [name, get] of [['ack p50', (x: GrowthRow) => x.run?.ack.p50], ['ack p99', (x: GrowthRow) => x.run?.ack.p99], ['webhook→card p50', (x: GrowthRow) => x.run?.card.p50], ['webhook→card p99', (x: GrowthRow) => x.run?.card.p99]] as const) {
-        ctx.goals.push({ label: `store growth ratio ${label(big)} / ${label(small)}, ${name} ≤ 1.5`, ok: r(get) <= 1.5, detail: `${r(get).toFixed(2)}×` });
+      const r = (get: (x: GrowthRow) => number | undefined) =>
+        get(big) !== undefined && get(small) ? get(big)! / get(small)! : Infinity;
+      for (const [name, get] of [
+        ['ack p50', (x: GrowthRow) => x.run?.ack.p50],
+        ['ack p99', (x: GrowthRow) => x.run?.ack.p99],
+        ['webhook→card p50', (x: GrowthRow) => x.run?.card.p50],
+        ['webhook→card p99', (x: GrowthRow) => x.run?.card.p99],
+      ] as const) {
+        ctx.goals.push({
+          label: `store growth ratio ${label(big)} / ${label(small)}, ${name} ≤ 1.5`,
+          ok: r(get) <= 1.5,
+          detail: `${r(get).toFixed(2)}×`,
+        });
       }
-      ctx.goals.push({ label: `start with ${label(big)} ≤ 3 s`, ok: (big.startMs ?? Infinity) <= 3_000, detail: ms(big.startMs) });
-      ctx.goals.push({ label: `due-delivery query with ${label(big)} ≤ 5 ms`, ok: (big.dueMs ?? Infinity) <= 5, detail: ms(big.dueMs) });
+      ctx.goals.push({
+        label: `start with ${label(big)} ≤ 3 s`,
+        ok: (big.startMs ?? Infinity) <= 3_000,
+        detail: ms(big.startMs),
+      });
+      ctx.goals.push({
+        label: `due-delivery query with ${label(big)} ≤ 5 ms`,
+        ok: (big.dueMs ?? Infinity) <= 5,
+        detail: ms(big.dueMs),
+      });
     }
     for (const r of rows) {
       const delivered = r.run ? `${r.run.delivered}/${r.run.leads}` : '0';
-      ctx.goals.push({ label: `store with ${label(r)}: started and posted every lead`, ok: Boolean(r.run && r.run.delivered === r.run.leads && r.run.duplicates === 0), detail: r.failure ?? `start ${ms(r.startMs)}, ${delivered} cards` });
+      ctx.goals.push({
+        label: `store with ${label(r)}: started and posted every lead`,
+        ok: Boolean(r.run && r.run.delivered === r.run.leads && r.run.duplicates === 0),
+        detail: r.failure ?? `start ${ms(r.startMs)}, ${delivered} cards`,
+      });
       ctx.readme.push({
         measure: `Store with ${label(r)} leads: start; ack p50 / p99; webhook → card p50 / p99 (${leads} at 2/s); RSS; due-delivery query; recording a posted card's id p99`,
-        result: r.run ? `${ms(r.startMs)}; ${ms(r.run.ack.p50)} / ${ms(r.run.ack.p99)}; ${ms(r.run.card.p50)} / ${ms(r.run.card.p99)} (${delivered}); ${mib(r.rssMiB)}; ${r.dueMs === undefined ? (r.dueNote ?? 'n/a') : ms(r.dueMs)}; ${ms(r.recordP99)}` : (r.failure ?? 'n/a'),
+        result: r.run
+          ? `${ms(r.startMs)}; ${ms(r.run.ack.p50)} / ${ms(r.run.ack.p99)}; ${ms(r.run.card.p50)} / ${ms(r.run.card.p99)} (${delivered}); ${mib(r.rssMiB)}; ${r.dueMs === undefined ? (r.dueNote ?? 'n/a') : ms(r.dueMs)}; ${ms(r.recordP99)}`
+          : (r.failure ?? 'n/a'),
         goal: '—',
       });
     }

@@ -11,13 +11,23 @@ import type { CardTracker } from './fixtures';
 
 export const out = (s = '') => process.stdout.write(`${s}\n`);
 export const dot = (s = '.') => process.stdout.write(s);
-export const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${Math.round(v)} ms` : v < 1 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`);
+export const ms = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v)
+    ? 'n/a'
+    : v >= 10_000
+      ? `${(v / 1000).toFixed(1)} s`
+      : v >= 100
+        ? `${Math.round(v)} ms`
+        : v < 1
+          ? `${v.toFixed(2)} ms`
+          : `${v.toFixed(1)} ms`;
 export const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 export function table(headers: string[], rows: (string | number)[][]): void {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: string[]) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (r: string[]) =>
+    '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   out(line(headers));
   out('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
   for (const r of cells.slice(1)) out(line(r));
@@ -40,7 +50,12 @@ export interface Stats {
   max?: number;
 }
 export function stats(values: number[]): Stats {
-  return { n: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.length ? Math.max(...values) : undefined };
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : undefined,
+  };
 }
 
 // ───────────────────────────────────────────────────────────────── waiting (always bounded)

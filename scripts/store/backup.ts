@@ -29,13 +29,20 @@ export const COSMOS_BACKUP_SENTENCE =
 
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
-export async function backupSqlite(store: Store, file: string, opts: { liveFile: string; force?: boolean }): Promise<BackupResult> {
+export async function backupSqlite(
+  store: Store,
+  file: string,
+  opts: { liveFile: string; force?: boolean },
+): Promise<BackupResult> {
   if (!store.backup) throw new BackupRefused(COSMOS_BACKUP_SENTENCE);
   const target = path.resolve(file);
   const live = path.resolve(opts.liveFile);
-  if ([live, ...SIDE_FILES.map((s) => live + s)].includes(target)) throw new BackupRefused(`${target} is the live store itself; back up to another file.`);
-  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new BackupRefused(`${target} is a directory; name the backup file.`);
-  if (fs.existsSync(target) && !opts.force) throw new BackupRefused(`${target} exists already; pass --force to replace it.`);
+  if ([live, ...SIDE_FILES.map((s) => live + s)].includes(target))
+    throw new BackupRefused(`${target} is the live store itself; back up to another file.`);
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory())
+    throw new BackupRefused(`${target} is a directory; name the backup file.`);
+  if (fs.existsSync(target) && !opts.force)
+    throw new BackupRefused(`${target} exists already; pass --force to replace it.`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
 
   const partial = `${target}.partial-${process.pid}`;

@@ -88,7 +88,8 @@ export async function copyStore(from: Store, to: Store, opts: CopyOptions): Prom
       if (docs.length === 0) break;
       const lastId = docs[docs.length - 1].id;
       // A source that did not page forward would loop for ever; the contract says "id greater than afterId".
-      if (afterId !== undefined && !(lastId > afterId)) throw new CopyStopped(name, copied, new Error(`the source returned ids out of order after ${afterId}`));
+      if (afterId !== undefined && !(lastId > afterId))
+        throw new CopyStopped(name, copied, new Error(`the source returned ids out of order after ${afterId}`));
       await attempt(name, copied, () => to.bulk.put(name, docs));
       afterId = lastId;
       copied += docs.length;
@@ -133,14 +134,25 @@ function readCheckpoint(file: string, fresh: Checkpoint, emit: (e: CopyEvent) =>
     const valid =
       cp?.version === 1 &&
       typeof cp.containers === 'object' &&
-      Object.entries(cp.containers).every(([k, v]) => (CONTAINER_NAMES as readonly string[]).includes(k) && typeof v?.afterId === 'string' && Number.isInteger(v.copied));
+      Object.entries(cp.containers).every(
+        ([k, v]) =>
+          (CONTAINER_NAMES as readonly string[]).includes(k) &&
+          typeof v?.afterId === 'string' &&
+          Number.isInteger(v.copied),
+      );
     if (!valid) throw new Error('unexpected content');
   } catch {
-    emit({ kind: 'checkpoint-ignored', reason: `${path.basename(file)} is not a checkpoint this tool wrote; copying everything` });
+    emit({
+      kind: 'checkpoint-ignored',
+      reason: `${path.basename(file)} is not a checkpoint this tool wrote; copying everything`,
+    });
     return fresh;
   }
   if (cp.from !== fresh.from || cp.to !== fresh.to) {
-    emit({ kind: 'checkpoint-ignored', reason: `${path.basename(file)} is for another pair of stores (${cp.from} → ${cp.to}); copying everything` });
+    emit({
+      kind: 'checkpoint-ignored',
+      reason: `${path.basename(file)} is for another pair of stores (${cp.from} → ${cp.to}); copying everything`,
+    });
     return fresh;
   }
   return cp;

@@ -12,7 +12,10 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boolean }, opts: { intervalMs?: number } = {}): ProgressReporter {
+export function progressReporter(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  opts: { intervalMs?: number } = {},
+): ProgressReporter {
   return stream.isTTY ? barReporter(stream) : lineReporter(stream, opts.intervalMs ?? 2_000);
 }
 
@@ -27,7 +30,12 @@ function barReporter(stream: NodeJS.WritableStream): ProgressReporter {
       if (e.kind === 'container-start') {
         stop();
         bar = new cliProgress.SingleBar(
-          { stream, format: '{container} {bar} {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true, clearOnComplete: false },
+          {
+            stream,
+            format: '{container} {bar} {percentage}% | {value}/{total} | {duration_formatted}',
+            hideCursor: true,
+            clearOnComplete: false,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(e.total, e.done, { container: e.container.padEnd(8) });

@@ -34,28 +34,46 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
     try {
       if (!authorized(req, deps.secret)) throw new LeadDeskError('webhook.unauthorized');
       const type = String(req.headers['content-type'] ?? '');
-      if (type && !/json|text\/plain/i.test(type)) throw new LeadDeskError('webhook.unsupported-media', { got: type.split(';')[0] });
+      if (type && !/json|text\/plain/i.test(type))
+        throw new LeadDeskError('webhook.unsupported-media', { got: type.split(';')[0] });
       const text = await readBody(req, MAX_BODY_BYTES);
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch (err) {
-        throw new LeadDeskError('webhook.not-json', { detail: (err as Error).message.replace(/\s+/g, ' ').slice(0, 120) });
+        throw new LeadDeskError('webhook.not-json', {
+          detail: (err as Error).message.replace(/\s+/g, ' ').slice(0, 120),
+        });
       }
       const now = deps.now?.() ?? new Date();
       const parsed = parseLeadPayload(body, now.toISOString());
       if (!parsed.ok) throw parsed.error;
       const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.policy, deps.deliveryLease?.(now));
-      log.info({ leadId: lead.id, outcome, action: lead.source.actionCode, storefront: lead.source.storefront, test: lead.isTest }, 'lead received');
+      log.info(
+        {
+          leadId: lead.id,
+          outcome,
+          action: lead.source.actionCode,
+          storefront: lead.source.storefront,
+          test: lead.isTest,
+        },
+        'lead received',
+      );
       if (outcome !== 'duplicate') deps.deliverSoon(lead.id, lead);
       const status = outcome === 'duplicate' ? 200 : 202;
-      send(res, status, { id: lead.id, status: outcome === 'duplicate' ? 'duplicate' : outcome === 'merged' ? 'merged' : 'accepted' });
+      send(res, status, {
+        id: lead.id,
+        status: outcome === 'duplicate' ? 'duplicate' : outcome === 'merged' ? 'merged' : 'accepted',
+      });
     } catch (err) {
-      const coded = err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+      const coded =
+        err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
       if (coded.status >= 500) log.error({ code: coded.code, err: errText(coded.innerError) }, 'webhook failed');
       else log.info({ code: coded.code, status: coded.status }, 'webhook refused');
       if (isCoded(coded, 'webhook.unauthorized')) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
-      send(res, coded.status, { error: { code: coded.code, message: coded.message, ...pick(coded.details, ['field', 'fields', 'limit']) } });
+      send(res, coded.status, {
+        error: { code: coded.code, message: coded.message, ...pick(coded.details, ['field', 'fields', 'limit']) },
+      });
       if (isCoded(coded, 'webhook.too-large')) req.resume();
     }
   };
@@ -64,7 +82,8 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
 function authorized(req: IncomingMessage, secret: string): boolean {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const header = String(req.headers.authorization ?? '');
-  const given = url.searchParams.get('code') ?? (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
+  const given =
+    url.searchParams.get('code') ?? (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
   // Hash both sides so the comparison is constant-time whatever the lengths.
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(secret).digest();
@@ -73,7 +92,8 @@ function authorized(req: IncomingMessage, secret: string): boolean {
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new LeadDeskError('webhook.too-large', { limit }));
+  if (Number.isFinite(declared) && declared > limit)
+    return Promise.reject(new LeadDeskError('webhook.too-large', { limit }));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -106,7 +126,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -117,4 +140,3 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknow
 function errText(err: unknown): string | undefined {
   return err ? String((err as { code?: unknown }).code ?? (err as Error).name ?? 'error') : undefined;
 }
-

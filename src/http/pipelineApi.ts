@@ -38,18 +38,21 @@ const PARAMS = ['range', 'storefront', 'offer'];
 /** The query string → a PipelineQuery; throws a coded 400 naming the bad parameter. */
 export function parsePipelineQuery(search: URLSearchParams): PipelineQuery {
   for (const name of new Set(search.keys())) {
-    if (!PARAMS.includes(name) || search.getAll(name).length > 1) throw new LeadDeskError('pipeline.bad-parameter', { name: JSON.stringify(name.slice(0, 40)) });
+    if (!PARAMS.includes(name) || search.getAll(name).length > 1)
+      throw new LeadDeskError('pipeline.bad-parameter', { name: JSON.stringify(name.slice(0, 40)) });
   }
   const q: PipelineQuery = {};
   const range = search.get('range')?.trim().toLowerCase();
   if (range) {
-    if (!(RANGE_NAMES as readonly string[]).includes(range)) throw new LeadDeskError('pipeline.bad-range', { allowed: RANGE_NAMES.join(', '), got: range.slice(0, 40) });
+    if (!(RANGE_NAMES as readonly string[]).includes(range))
+      throw new LeadDeskError('pipeline.bad-range', { allowed: RANGE_NAMES.join(', '), got: range.slice(0, 40) });
     q.range = range as RangeName;
   }
   const storefront = search.get('storefront')?.trim().toLowerCase();
   if (storefront === 'appsource') q.storefront = 'AppSource';
   else if (storefront === 'azure') q.storefront = 'AzureMarketplace';
-  else if (storefront && storefront !== 'all') throw new LeadDeskError('pipeline.bad-storefront', { got: storefront.slice(0, 40) });
+  else if (storefront && storefront !== 'all')
+    throw new LeadDeskError('pipeline.bad-storefront', { got: storefront.slice(0, 40) });
   const offer = search.get('offer')?.trim();
   if (offer && offer.length > MAX_OFFER_CHARS) throw new LeadDeskError('pipeline.bad-offer', { max: MAX_OFFER_CHARS });
   if (offer) q.offer = offer;
@@ -102,17 +105,28 @@ export interface PipelineApiDeps {
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv: NodeHandler } {
-  const handle = (what: 'summary' | 'csv', run: (q: PipelineQuery, res: ServerResponse) => Promise<void>): NodeHandler =>
+  const handle =
+    (what: 'summary' | 'csv', run: (q: PipelineQuery, res: ServerResponse) => Promise<void>): NodeHandler =>
     async (req, res) => {
       try {
         await deps.auth(req);
         await run(parsePipelineQuery(new URL(req.url ?? '/', 'http://localhost').searchParams), res);
       } catch (err) {
-        const coded = err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
-        if (coded.status >= 500) log.error({ code: coded.code, what, err: (coded.innerError as Error | undefined)?.name }, 'pipeline request failed');
+        const coded =
+          err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+        if (coded.status >= 500)
+          log.error(
+            { code: coded.code, what, err: (coded.innerError as Error | undefined)?.name },
+            'pipeline request failed',
+          );
         else log.info({ code: coded.code, status: coded.status, what }, 'pipeline request refused');
         if (coded.code === 'pipeline.unauthorized') res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
-        send(res, coded.status, 'application/json; charset=utf-8', JSON.stringify({ error: { code: coded.code, message: coded.message } }));
+        send(
+          res,
+          coded.status,
+          'application/json; charset=utf-8',
+          JSON.stringify({ error: { code: coded.code, message: coded.message } }),
+        );
       }
     };
 
@@ -125,12 +139,20 @@ export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv:
       const leads = await deps.pipeline.leads(q);
       log.info({ rows: leads.length, range: q.range ?? 'default' }, 'pipeline csv');
       const name = `lead-desk-pipeline-${q.range ?? 'this-week'}.csv`;
-      send(res, 200, 'text/csv; charset=utf-8; header=present', leadsCsv(leads), { 'Content-Disposition': `attachment; filename="${name}"` });
+      send(res, 200, 'text/csv; charset=utf-8; header=present', leadsCsv(leads), {
+        'Content-Disposition': `attachment; filename="${name}"`,
+      });
     }),
   };
 }
 
-function send(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   res.writeHead(status, {
     'Content-Type': type,
@@ -175,48 +197,72 @@ export interface TeamsSsoOptions {
 /** Teams SSO: the tab's `authentication.getAuthToken()` token, checked against Entra ID's keys, of a manager. */
 export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
   const getKey = opts.getKey ?? createRemoteJWKSet(new URL(ENTRA_KEYS_URL));
-  const audience = new RegExp(`^(?:${escapeRe(opts.appId)}|api://[A-Za-z0-9.-]+(?::\\d+)?/${escapeRe(opts.appId)})$`, 'i');
+  const audience = new RegExp(
+    `^(?:${escapeRe(opts.appId)}|api://[A-Za-z0-9.-]+(?::\\d+)?/${escapeRe(opts.appId)})$`,
+    'i',
+  );
   return async (req) => {
     const header = String(req.headers.authorization ?? '');
     const token = /^bearer\s+(\S+)$/i.exec(header.trim())?.[1];
     if (!token) throw new LeadDeskError('pipeline.unauthorized', { detail: 'no token was sent' });
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, getKey, { algorithms: ['RS256'], requiredClaims: ['exp', 'iss', 'aud', 'tid', 'oid'], clockTolerance: 60, currentDate: opts.now?.() }));
+      ({ payload: claims } = await jwtVerify(token, getKey, {
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'iss', 'aud', 'tid', 'oid'],
+        clockTolerance: 60,
+        currentDate: opts.now?.(),
+      }));
     } catch (err) {
       if (keysUnavailable(err)) throw new LeadDeskError('pipeline.keys-unavailable', {}, err);
       throw new LeadDeskError('pipeline.unauthorized', { detail: joseDetail(err) }, err);
     }
     const tid = String(claims.tid);
     const oid = String(claims.oid);
-    if (claims.iss !== `https://login.microsoftonline.com/${tid}/v2.0` && claims.iss !== `https://sts.windows.net/${tid}/`) {
-      throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token was not issued by Microsoft Entra ID for its tenant' });
+    if (
+      claims.iss !== `https://login.microsoftonline.com/${tid}/v2.0` &&
+      claims.iss !== `https://sts.windows.net/${tid}/`
+    ) {
+      throw new LeadDeskError('pipeline.unauthorized', {
+        detail: 'the token was not issued by Microsoft Entra ID for its tenant',
+      });
     }
-    if (opts.tenantId && tid.toLowerCase() !== opts.tenantId.toLowerCase()) throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is from another tenant' });
+    if (opts.tenantId && tid.toLowerCase() !== opts.tenantId.toLowerCase())
+      throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is from another tenant' });
     const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!auds.some((a) => typeof a === 'string' && audience.test(a))) throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is meant for another app' });
+    if (!auds.some((a) => typeof a === 'string' && audience.test(a)))
+      throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is meant for another app' });
     if (!opts.managerIds.includes(oid)) throw new LeadDeskError('pipeline.forbidden');
     return { kind: 'sso', oid, tid };
   };
 }
 
 /** main's choice: Teams SSO when the bot has an app id, else loopback-only local mode. */
-export function pipelineAuth(bot: { appId: string; appType: string; tenantId: string; anonymous: boolean }, managerIds: readonly string[]): PipelineAuth {
+export function pipelineAuth(
+  bot: { appId: string; appType: string; tenantId: string; anonymous: boolean },
+  managerIds: readonly string[],
+): PipelineAuth {
   if (bot.anonymous) return loopbackOnly();
-  return teamsSso({ appId: bot.appId, tenantId: bot.appType === 'SingleTenant' ? bot.tenantId : undefined, managerIds });
+  return teamsSso({
+    appId: bot.appId,
+    tenantId: bot.appType === 'SingleTenant' ? bot.tenantId : undefined,
+    managerIds,
+  });
 }
 
 /** Entra's key set did not load (timeout, non-200, network error): our problem, not the caller's. */
 function keysUnavailable(err: unknown): boolean {
   if (err instanceof joseErrors.JWKSTimeout) return true;
-  if (err instanceof joseErrors.JOSEError) return err.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(err.message);
+  if (err instanceof joseErrors.JOSEError)
+    return err.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(err.message);
   return !(err instanceof TypeError);
 }
 
 function joseDetail(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'the token has expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed) return `its ${err.claim} claim is missing or wrong`;
-  if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token is not signed by Microsoft Entra ID';
+  if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'the token is not signed by Microsoft Entra ID';
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'the token is not signed with RS256';
   return 'the token is not a valid JWT';
 }

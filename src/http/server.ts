@@ -35,9 +35,13 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
     cb();
   });
 
-  server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }), async (req: restify.Request, res: restify.Response) => {
-    await deps.messages(req, res);
-  });
+  server.post(
+    '/api/messages',
+    restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }),
+    async (req: restify.Request, res: restify.Response) => {
+      await deps.messages(req, res);
+    },
+  );
   // Clients (the Agents Playground among them) probe the bot endpoint with HEAD.
   server.head('/api/messages', async (_req: restify.Request, res: restify.Response) => {
     res.send(200);

@@ -28,7 +28,10 @@ export interface DigestOptions {
 /** The latest scheduled time at or before `now` (e.g. this week's Monday 09:00 in the zone). */
 export function lastSlot(now: Date, schedule: DigestOptions['schedule'], zone: string): Date {
   const t = DateTime.fromJSDate(now, { zone });
-  let slot = t.startOf('week').plus({ days: schedule.weekday - 1 }).set({ hour: Math.floor(schedule.minutes / 60), minute: schedule.minutes % 60 });
+  let slot = t
+    .startOf('week')
+    .plus({ days: schedule.weekday - 1 })
+    .set({ hour: Math.floor(schedule.minutes / 60), minute: schedule.minutes % 60 });
   if (slot > t) slot = slot.minus({ weeks: 1 });
   return slot.toJSDate();
 }
@@ -44,7 +47,12 @@ export class WeeklyDigest extends PeriodicJob<boolean> {
     const slot = lastSlot(now, this.o.schedule, this.o.zone);
     const id = `digest:${slot.toISOString()}`;
     if (await this.o.installs.getMarker(id)) return false;
-    const won = await this.o.installs.createMarker({ id, type: 'digest', by: this.o.instanceId, at: now.toISOString() });
+    const won = await this.o.installs.createMarker({
+      id,
+      type: 'digest',
+      by: this.o.instanceId,
+      at: now.toISOString(),
+    });
     if (!won) return false;
     const channels = await this.o.sender.sendLastWeek(now);
     log.info({ slot: slot.toISOString(), channels }, 'weekly pipeline digest sent');

@@ -178,8 +178,20 @@ export class Outbox extends PeriodicJob<void> {
           // The crash window: a card posted but its activity id not yet on disk would be posted again after a
           // crash. It lasts one conditional write; recordMs is how long it took.
           const answered = performance.now();
-          latest = await this.patchTarget(id, target, { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev }, latest);
-          log.info({ leadId: id, channel: target.channelKey, recordMs: Math.round((performance.now() - answered) * 100) / 100 }, 'card posted');
+          latest = await this.patchTarget(
+            id,
+            target,
+            { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev },
+            latest,
+          );
+          log.info(
+            {
+              leadId: id,
+              channel: target.channelKey,
+              recordMs: Math.round((performance.now() - answered) * 100) / 100,
+            },
+            'card posted',
+          );
         } else if ((target.postedRev ?? 0) < lead.rev) {
           const rendered = lead;
           await this.o.poster.update(target, rendered, now);
@@ -189,7 +201,10 @@ export class Outbox extends PeriodicJob<void> {
       } catch (err) {
         const coded = err as LeadDeskError;
         if (isCoded(coded, 'teams.not-in-conversation')) {
-          log.warn({ leadId: id, channel: target.channelKey }, 'bot is no longer in that channel: forgetting the install; the lead waits for another channel');
+          log.warn(
+            { leadId: id, channel: target.channelKey },
+            'bot is no longer in that channel: forgetting the install; the lead waits for another channel',
+          );
           const channel = await this.o.installs.getChannel(target.channelId);
           if (channel) await this.o.installs.removeTeam(channel.teamId);
           else await this.o.installs.removeChannel(target.channelId);
@@ -202,7 +217,10 @@ export class Outbox extends PeriodicJob<void> {
           continue;
         }
         if (isCoded(coded, 'teams.rejected')) {
-          log.error({ leadId: id, code: coded.code, status: coded.details.status }, 'Teams rejected the card: giving up on this lead');
+          log.error(
+            { leadId: id, code: coded.code, status: coded.details.status },
+            'Teams rejected the card: giving up on this lead',
+          );
           await this.finish(id, { failed: coded.code });
           return;
         }
@@ -214,7 +232,12 @@ export class Outbox extends PeriodicJob<void> {
   }
 
   /** Records what a channel now shows; returns the written document (its `_etag` saves the next read). */
-  private async patchTarget(id: string, target: DeliveryTarget, patch: Partial<DeliveryTarget>, known?: Lead): Promise<Lead | undefined> {
+  private async patchTarget(
+    id: string,
+    target: DeliveryTarget,
+    patch: Partial<DeliveryTarget>,
+    known?: Lead,
+  ): Promise<Lead | undefined> {
     const channelKey = target.channelKey;
     const out = await this.o.leads.update(
       id,
@@ -235,33 +258,46 @@ export class Outbox extends PeriodicJob<void> {
   }
 
   /** Releases the lease and records the outcome: done, retry later (backoff), or failed for good. */
-  private async finish(id: string, outcome: { error?: string; failed?: string; retryInMs?: number }, known?: Lead): Promise<void> {
+  private async finish(
+    id: string,
+    outcome: { error?: string; failed?: string; retryInMs?: number },
+    known?: Lead,
+  ): Promise<void> {
     const now = this.now();
-    const done = await this.o.leads.update(id, (l) => {
-      const d = l.delivery;
-      delete d.lease;
-      if (outcome.failed) {
-        d.state = 'failed';
-        d.lastError = outcome.failed;
-      } else if (outcome.error) {
-        d.attempts += 1;
-        d.lastError = outcome.error;
-        const base = this.o.baseRetryMs ?? 2_000;
-        const wait = Math.min(base * 2 ** (d.attempts - 1), this.o.maxRetryMs ?? 300_000);
-        d.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
-      } else if (outcome.retryInMs !== undefined) {
-        d.nextAttemptAt = new Date(now.getTime() + outcome.retryInMs).toISOString();
-      } else if (needsDelivery(l)) {
-        d.nextAttemptAt = now.toISOString(); // changed while we were posting: go again
-        d.state = 'pending';
-      } else {
-        d.state = 'posted';
-        d.attempts = 0;
-        delete d.lastError;
-      }
-      return { lead: l, result: undefined };
-    }, known);
-    if (!outcome.error && !outcome.failed && outcome.retryInMs === undefined && done?.lead.delivery.state === 'pending') {
+    const done = await this.o.leads.update(
+      id,
+      (l) => {
+        const d = l.delivery;
+        delete d.lease;
+        if (outcome.failed) {
+          d.state = 'failed';
+          d.lastError = outcome.failed;
+        } else if (outcome.error) {
+          d.attempts += 1;
+          d.lastError = outcome.error;
+          const base = this.o.baseRetryMs ?? 2_000;
+          const wait = Math.min(base * 2 ** (d.attempts - 1), this.o.maxRetryMs ?? 300_000);
+          d.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
+        } else if (outcome.retryInMs !== undefined) {
+          d.nextAttemptAt = new Date(now.getTime() + outcome.retryInMs).toISOString();
+        } else if (needsDelivery(l)) {
+          d.nextAttemptAt = now.toISOString(); // changed while we were posting: go again
+          d.state = 'pending';
+        } else {
+          d.state = 'posted';
+          d.attempts = 0;
+          delete d.lastError;
+        }
+        return { lead: l, result: undefined };
+      },
+      known,
+    );
+    if (
+      !outcome.error &&
+      !outcome.failed &&
+      outcome.retryInMs === undefined &&
+      done?.lead.delivery.state === 'pending'
+    ) {
       // Changed while we were posting: go again once this run has ended.
       setImmediate(() => this.deliverSoon(id));
     }
@@ -278,5 +314,10 @@ function mayDeliver(d: Lead['delivery'], nowIso: string, me: string): boolean {
 function targetsFor(lead: Lead, channels: ChannelRecord[]): DeliveryTarget[] {
   let chosen = routeLead(lead, channels) as ChannelRecord[];
   if (lead.isTest) chosen = chosen.slice(0, 1);
-  return chosen.map((c) => ({ channelKey: c.channelKey, channelId: c.channelId, serviceUrl: c.serviceUrl, tenantId: c.tenantId }));
+  return chosen.map((c) => ({
+    channelKey: c.channelKey,
+    channelId: c.channelId,
+    serviceUrl: c.serviceUrl,
+    tenantId: c.tenantId,
+  }));
 }

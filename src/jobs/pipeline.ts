@@ -51,7 +51,13 @@ export class Pipeline {
   private async entriesFor(q: PipelineQuery) {
     const now = this.d.now?.() ?? new Date();
     const range = rangeOf(q.range ?? 'this-week', now, this.d.zone);
-    const filter: PipelineFilter = { from: range.from, to: range.to, storefront: q.storefront, offer: q.offer, ownerId: q.ownerId };
+    const filter: PipelineFilter = {
+      from: range.from,
+      to: range.to,
+      storefront: q.storefront,
+      offer: q.offer,
+      ownerId: q.ownerId,
+    };
     // The UTC day buckets that overlap the range (a day in the team's zone can span two UTC days).
     const fromDay = range.from ? dayOf(range.from) : EPOCH_DAY;
     const toDay = dayOf((range.to ? new Date(range.to) : now).toISOString());

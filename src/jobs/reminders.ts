@@ -80,20 +80,23 @@ export class Reminders extends PeriodicJob<PassResult> {
     // loop (webhooks, clicks) for a few hundred ms.
     for (let i = 0; i < ids.length; i += LEASE_SLICE) {
       if (i) await new Promise((r) => setImmediate(r));
-      await Promise.all(ids.slice(i, i + LEASE_SLICE).map(async (id) => {
-        const out = await this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
-          const f = lead.followUp;
-          if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== me)) return { result: undefined };
-          if (!open) {
-            f.dueAt = nextOpening(now, this.o.policy.hours).toISOString();
-            return { lead, result: 'deferred' };
-          }
-          f.lease = { owner: me, until };
-          return { lead, result: f.kind };
-        });
-        if (out?.result === 'deferred') deferred++;
-        else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
-      }));
+      await Promise.all(
+        ids.slice(i, i + LEASE_SLICE).map(async (id) => {
+          const out = await this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
+            const f = lead.followUp;
+            if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== me))
+              return { result: undefined };
+            if (!open) {
+              f.dueAt = nextOpening(now, this.o.policy.hours).toISOString();
+              return { lead, result: 'deferred' };
+            }
+            f.lease = { owner: me, until };
+            return { lead, result: f.kind };
+          });
+          if (out?.result === 'deferred') deferred++;
+          else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
+        }),
+      );
     }
 
     // Thread replies one by one; owner reminders grouped by owner (a digest for several).
@@ -101,7 +104,12 @@ export class Reminders extends PeriodicJob<PassResult> {
     const jobs: Promise<DueReminder[]>[] = [];
     for (const r of leased) {
       if (r.kind === 'unclaimed' || r.kind === 'escalate') {
-        jobs.push(this.o.sender.toThread(r, now).then(() => [r], (err) => this.failed([r], err)));
+        jobs.push(
+          this.o.sender.toThread(r, now).then(
+            () => [r],
+            (err) => this.failed([r], err),
+          ),
+        );
       } else if (r.lead.owner) {
         const key = r.lead.owner.aadObjectId ?? r.lead.owner.id;
         const group = byOwner.get(key) ?? { owner: r.lead.owner, reminders: [] };
@@ -110,7 +118,12 @@ export class Reminders extends PeriodicJob<PassResult> {
       }
     }
     for (const { owner, reminders } of byOwner.values()) {
-      jobs.push(this.o.sender.toOwner(owner, reminders, now).then(() => reminders, (err) => this.failed(reminders, err)));
+      jobs.push(
+        this.o.sender.toOwner(owner, reminders, now).then(
+          () => reminders,
+          (err) => this.failed(reminders, err),
+        ),
+      );
     }
     const sent = (await Promise.all(jobs)).flat();
     for (let i = 0; i < sent.length; i += LEASE_SLICE) {
@@ -123,7 +136,11 @@ export class Reminders extends PeriodicJob<PassResult> {
 
   /** The send failed: the lease stays until it expires, then the next pass tries again. */
   private failed(reminders: DueReminder[], err: unknown): DueReminder[] {
-    for (const r of reminders) log.warn({ leadId: r.lead.id, kind: r.kind, code: (err as LeadDeskError).code ?? 'error' }, 'reminder not sent; retried after the lease');
+    for (const r of reminders)
+      log.warn(
+        { leadId: r.lead.id, kind: r.kind, code: (err as LeadDeskError).code ?? 'error' },
+        'reminder not sent; retried after the lease',
+      );
     return [];
   }
 
@@ -136,6 +153,8 @@ export class Reminders extends PeriodicJob<PassResult> {
       return { lead: done.lead, result: true };
     });
     if (!out?.result) return;
-    await this.o.events.append(event!).catch((err) => log.error({ leadId: r.lead.id, code: (err as LeadDeskError).code }, 'audit event not written'));
+    await this.o.events
+      .append(event!)
+      .catch((err) => log.error({ leadId: r.lead.id, code: (err as LeadDeskError).code }, 'audit event not written'));
   }
 }

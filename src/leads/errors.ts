@@ -5,11 +5,20 @@
  */
 export const ERRORS = {
   // webhook (intake)
-  'webhook.unauthorized': { status: 401, message: 'Missing or wrong webhook secret: pass it as ?code=<secret> or "Authorization: Bearer <secret>".' },
+  'webhook.unauthorized': {
+    status: 401,
+    message: 'Missing or wrong webhook secret: pass it as ?code=<secret> or "Authorization: Bearer <secret>".',
+  },
   'webhook.too-large': { status: 413, message: 'The request body is larger than {limit} bytes.' },
   'webhook.not-json': { status: 400, message: 'The request body is not valid JSON: {detail}.' },
-  'webhook.not-object': { status: 400, message: 'The request body must be a JSON object (a Partner Center lead), got {got}.' },
-  'webhook.bad-customer-info': { status: 400, message: 'CustomerInfo must be a JSON object or a string holding one: {detail}.' },
+  'webhook.not-object': {
+    status: 400,
+    message: 'The request body must be a JSON object (a Partner Center lead), got {got}.',
+  },
+  'webhook.bad-customer-info': {
+    status: 400,
+    message: 'CustomerInfo must be a JSON object or a string holding one: {detail}.',
+  },
   'webhook.no-contact': { status: 422, message: 'The lead has no contact: expected at least one of {fields}.' },
   'webhook.bad-field': { status: 422, message: 'Field {field} must be a string, got {got}.' },
   'webhook.unsupported-media': { status: 415, message: 'Send the lead as application/json, got {got}.' },
@@ -17,7 +26,11 @@ export const ERRORS = {
   'store.unavailable': { status: 503, message: 'The lead store is not reachable right now; retry shortly.' },
   'store.conflict': { status: 409, message: 'The lead changed while we were writing it; retry.' },
   'store.failed': { status: 500, message: 'The lead store failed: {detail}.' },
-  'store.driver-missing': { status: 500, message: 'The SQLite driver (better-sqlite3) did not load ({detail}). Fix: run `npm rebuild better-sqlite3` (npm 12 skips install scripts not listed in package.json allowScripts).' },
+  'store.driver-missing': {
+    status: 500,
+    message:
+      'The SQLite driver (better-sqlite3) did not load ({detail}). Fix: run `npm rebuild better-sqlite3` (npm 12 skips install scripts not listed in package.json allowScripts).',
+  },
   // delivery
   'teams.throttled': { status: 429, message: 'Teams throttled the bot; retry after {retryAfterMs} ms.' },
   'teams.unavailable': { status: 502, message: 'Teams could not be reached: {detail}.' },
@@ -44,13 +57,31 @@ export const ERRORS = {
   'lead.test-lead': { status: 409, message: 'This is a Partner Center test lead, not a lead to work.' },
   // pipeline API and tab (issue 9)
   'pipeline.bad-range': { status: 400, message: 'range must be one of {allowed}, got "{got}".' },
-  'pipeline.bad-storefront': { status: 400, message: 'storefront must be appsource or azure (or left out for both), got "{got}".' },
+  'pipeline.bad-storefront': {
+    status: 400,
+    message: 'storefront must be appsource or azure (or left out for both), got "{got}".',
+  },
   'pipeline.bad-offer': { status: 400, message: 'offer must be at most {max} characters of an offer id or title.' },
-  'pipeline.bad-parameter': { status: 400, message: 'Unknown or repeated parameter {name}: expected range, storefront and offer, each at most once.' },
-  'pipeline.unauthorized': { status: 401, message: 'Sign in through Teams: expected "Authorization: Bearer <Teams SSO token>" ({detail}).' },
-  'pipeline.forbidden': { status: 403, message: 'Only sales managers can see the pipeline; ask an admin to add you to MANAGER_IDS.' },
-  'pipeline.keys-unavailable': { status: 503, message: "Microsoft Entra ID's signing keys could not be fetched to check the sign-in; retry shortly." },
-  'pipeline.loopback-only': { status: 403, message: 'Without MicrosoftAppId the pipeline API answers only requests made on this machine (127.0.0.1 or ::1).' },
+  'pipeline.bad-parameter': {
+    status: 400,
+    message: 'Unknown or repeated parameter {name}: expected range, storefront and offer, each at most once.',
+  },
+  'pipeline.unauthorized': {
+    status: 401,
+    message: 'Sign in through Teams: expected "Authorization: Bearer <Teams SSO token>" ({detail}).',
+  },
+  'pipeline.forbidden': {
+    status: 403,
+    message: 'Only sales managers can see the pipeline; ask an admin to add you to MANAGER_IDS.',
+  },
+  'pipeline.keys-unavailable': {
+    status: 503,
+    message: "Microsoft Entra ID's signing keys could not be fetched to check the sign-in; retry shortly.",
+  },
+  'pipeline.loopback-only': {
+    status: 403,
+    message: 'Without MicrosoftAppId the pipeline API answers only requests made on this machine (127.0.0.1 or ::1).',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -88,7 +88,14 @@ export function nextCadenceTouch(startedAt: string, now: Date, cadenceMs: number
 export function followUpText(kind: FollowUpKind, lead: Lead, now: Date): string {
   const ms = now.getTime() - Date.parse(lead.createdAt);
   const minutes = Math.max(1, Math.round(ms / 60_000));
-  const age = ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : minutes < 120 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
+  const age =
+    ms < 60_000
+      ? `${Math.max(1, Math.round(ms / 1000))} s`
+      : minutes < 120
+        ? `${minutes} min`
+        : minutes < 2880
+          ? `${Math.round(minutes / 60)} h`
+          : `${Math.round(minutes / 1440)} days`;
   switch (kind) {
     case 'unclaimed':
       return `Unclaimed for ${age}: who takes it?`;

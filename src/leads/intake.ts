@@ -56,7 +56,9 @@ function toDraft(body: Record<string, unknown>, receivedAt: string): LeadDraft {
   const description = text(fields, 'Description');
 
   if (!REACHABLE.some((f) => contact[CONTACT_FIELDS[f]] !== undefined)) {
-    throw new LeadDeskError('webhook.no-contact', { fields: `${REACHABLE.slice(0, -1).join(', ')} or ${REACHABLE.at(-1)}` });
+    throw new LeadDeskError('webhook.no-contact', {
+      fields: `${REACHABLE.slice(0, -1).join(', ')} or ${REACHABLE.at(-1)}`,
+    });
   }
 
   const parts = leadSourceRaw === undefined ? {} : splitLeadSource(leadSourceRaw);
@@ -116,7 +118,8 @@ function readContact(fields: Map<string, unknown>): Contact {
   const sources: [Map<string, unknown>, string][] = [];
   const details = fields.get('userdetails');
   if (details !== undefined) {
-    if (!isPlainObject(details)) throw new LeadDeskError('webhook.bad-field', { field: 'UserDetails', got: kindOf(details) });
+    if (!isPlainObject(details))
+      throw new LeadDeskError('webhook.bad-field', { field: 'UserDetails', got: kindOf(details) });
     sources.push([byLowerKey(details), 'UserDetails']);
   }
   const info = fields.get('customerinfo');

@@ -6,7 +6,14 @@
 export type Storefront = 'AppSource' | 'AzureMarketplace' | 'AzurePortal' | 'TestDrive' | 'Other';
 
 /** What the customer did, in our words. Partner Center action codes map onto these (unknown codes → 'other'). */
-export type ActionKind = 'contact-me' | 'free-trial' | 'installed' | 'purchased' | 'test-drive' | 'do-not-contact' | 'other';
+export type ActionKind =
+  | 'contact-me'
+  | 'free-trial'
+  | 'installed'
+  | 'purchased'
+  | 'test-drive'
+  | 'do-not-contact'
+  | 'other';
 
 export type LeadStatus = 'new' | 'claimed' | 'nurturing' | 'qualified' | 'rejected';
 export const OPEN_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing'];

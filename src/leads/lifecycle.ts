@@ -9,8 +9,20 @@ import type { Actor, Contact, FollowUpKind, Lead, LeadDraft, LeadEvent, LeadSign
 import { scoreLead } from './scoring';
 import { DEFAULT_POLICY, nextCadenceTouch, withFollowUp, type FollowUpPolicy } from './followUp';
 import {
-  STATUS_WORDS, VERB_PHRASES, actorOf, futureDateOf, invalid, isRefusal, optionalText, qualificationOf, reasonOf, refuse,
-  transitionOf, type Refusal, type Role, type Verb,
+  STATUS_WORDS,
+  VERB_PHRASES,
+  actorOf,
+  futureDateOf,
+  invalid,
+  isRefusal,
+  optionalText,
+  qualificationOf,
+  reasonOf,
+  refuse,
+  transitionOf,
+  type Refusal,
+  type Role,
+  type Verb,
 } from './transitions';
 
 export { TRANSITIONS, type Role, type Transition, type Verb } from './transitions';
@@ -27,10 +39,21 @@ function signalOf(draft: LeadDraft): LeadSignal {
   };
 }
 
-export function newLead(draft: LeadDraft, id: string, generation: number, now: Date, policy: FollowUpPolicy = DEFAULT_POLICY): Lead {
+export function newLead(
+  draft: LeadDraft,
+  id: string,
+  generation: number,
+  now: Date,
+  policy: FollowUpPolicy = DEFAULT_POLICY,
+): Lead {
   const at = now.toISOString();
   const signals = [signalOf(draft)];
-  const { score, rating } = scoreLead({ signals, contact: draft.contact, doNotContact: draft.doNotContact, isTest: draft.isTest });
+  const { score, rating } = scoreLead({
+    signals,
+    contact: draft.contact,
+    doNotContact: draft.doNotContact,
+    isTest: draft.isTest,
+  });
   const lead: Lead = {
     id,
     type: 'lead',
@@ -65,11 +88,18 @@ export function mergeSignal(lead: Lead, draft: LeadDraft, now: Date): Lead {
   for (const [k, v] of Object.entries(draft.contact) as [keyof typeof contact, string | undefined][]) {
     if (v && !contact[k]) contact[k] = v;
   }
-  const description = draft.description && draft.description !== lead.description
-    ? [lead.description, draft.description].filter(Boolean).join('\n— ')
-    : lead.description;
+  const description =
+    draft.description && draft.description !== lead.description
+      ? [lead.description, draft.description].filter(Boolean).join('\n— ')
+      : lead.description;
   const doNotContact = lead.doNotContact && draft.doNotContact;
-  const { score, rating } = scoreLead({ signals, contact, doNotContact, isTest: lead.isTest, qualification: lead.qualification });
+  const { score, rating } = scoreLead({
+    signals,
+    contact,
+    doNotContact,
+    isTest: lead.isTest,
+    qualification: lead.qualification,
+  });
   return {
     ...lead,
     contact,
@@ -134,7 +164,14 @@ export function roleOf(lead: Lead, actor: Actor, managerIds: readonly string[]):
  * everywhere, plus the audit event whose `data` holds the command's inputs (never the contact).
  * Ownership is recognized from `role` or from `actor`, so a manager who owns the lead may also do owner-only verbs.
  */
-export function decide(lead: Lead, command: Command, actor: Actor, role: Role, now: Date, policy: FollowUpPolicy = DEFAULT_POLICY): Decision {
+export function decide(
+  lead: Lead,
+  command: Command,
+  actor: Actor,
+  role: Role,
+  now: Date,
+  policy: FollowUpPolicy = DEFAULT_POLICY,
+): Decision {
   const transition = transitionOf(command?.verb);
   if (!transition) return refuse('action.unknown-verb', { verb: String(command?.verb) });
   const { verb, who } = transition;
@@ -148,7 +185,8 @@ export function decide(lead: Lead, command: Command, actor: Actor, role: Role, n
     }
     return refuse('lead.wrong-status', { status: STATUS_WORDS[lead.status], verb: phrase });
   }
-  const allowed = who.includes('seller') || (who.includes('manager') && role === 'manager') || (who.includes('owner') && isOwner);
+  const allowed =
+    who.includes('seller') || (who.includes('manager') && role === 'manager') || (who.includes('owner') && isOwner);
   if (!allowed) {
     if (!who.includes('owner')) return refuse('lead.managers-only', { verb: phrase });
     if (!who.includes('manager')) return refuse('lead.owner-only', { owner, verb: phrase });
@@ -165,7 +203,15 @@ export function decide(lead: Lead, command: Command, actor: Actor, role: Role, n
   next.updatedAt = at;
   next.delivery = { ...next.delivery, state: 'pending', nextAttemptAt: at };
   withFollowUp(next, policy);
-  const event: LeadEvent = { leadId: lead.id, at, verb, actor: copyActor(actor), from: lead.status, to: next.status, data: defined(data) };
+  const event: LeadEvent = {
+    leadId: lead.id,
+    at,
+    verb,
+    actor: copyActor(actor),
+    from: lead.status,
+    to: next.status,
+    data: defined(data),
+  };
   return { ok: true, lead: next, event };
 }
 
@@ -178,20 +224,29 @@ export const LEAD_DESK: Actor = { id: 'lead-desk', name: 'Lead Desk' };
  * the next touch is the first cadence point after now). Undefined when the lead's step is no longer `kind` (it was
  * claimed, touched or closed meanwhile): nothing to record. The card does not change (`rev` stays).
  */
-export function followUpSent(lead: Lead, kind: FollowUpKind, now: Date, policy: FollowUpPolicy = DEFAULT_POLICY): { lead: Lead; event: LeadEvent } | undefined {
+export function followUpSent(
+  lead: Lead,
+  kind: FollowUpKind,
+  now: Date,
+  policy: FollowUpPolicy = DEFAULT_POLICY,
+): { lead: Lead; event: LeadEvent } | undefined {
   if (lead.followUp?.kind !== kind) return undefined;
   const next = structuredClone(lead);
   const at = now.toISOString();
   if (kind === 'unclaimed') next.sla.remindedAt = at;
   if (kind === 'escalate') next.sla.escalatedAt = at;
   if (kind === 'first-touch') next.firstTouchRemindedAt = at;
-  if (kind === 'nurture' && next.nurture) next.nurture.nextTouchAt = nextCadenceTouch(next.nurture.startedAt ?? at, now, policy.cadenceMs);
+  if (kind === 'nurture' && next.nurture)
+    next.nurture.nextTouchAt = nextCadenceTouch(next.nurture.startedAt ?? at, now, policy.cadenceMs);
   if (next.snoozedUntil && next.snoozedUntil <= at) delete next.snoozedUntil;
   delete next.followUp;
   next.updatedAt = at;
   withFollowUp(next, policy);
   const verb = kind === 'escalate' ? 'escalate' : 'remind';
-  return { lead: next, event: { leadId: lead.id, at, verb, actor: LEAD_DESK, from: lead.status, to: lead.status, data: { kind } } };
+  return {
+    lead: next,
+    event: { leadId: lead.id, at, verb, actor: LEAD_DESK, from: lead.status, to: lead.status, data: { kind } },
+  };
 }
 
 /** Claim time: claimedAt − createdAt in ms; undefined while unclaimed (a release clears claimedAt). */
@@ -206,7 +261,12 @@ export const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
 
 // ─── one handler per verb: check inputs, change the (cloned) lead, return the event data ───────────────
 
-interface Ctx { actor: Actor; now: Date; at: string; policy: FollowUpPolicy }
+interface Ctx {
+  actor: Actor;
+  now: Date;
+  at: string;
+  policy: FollowUpPolicy;
+}
 type Apply<C extends Command> = (next: Lead, command: C, ctx: Ctx) => Record<string, unknown> | Refusal;
 
 const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
@@ -245,7 +305,13 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     if (isRefusal(qualification)) return qualification;
     next.qualification = qualification;
     delete next.rejection;
-    const { score, rating } = scoreLead({ signals: next.signals, contact: next.contact, doNotContact: next.doNotContact, isTest: next.isTest, qualification });
+    const { score, rating } = scoreLead({
+      signals: next.signals,
+      contact: next.contact,
+      doNotContact: next.doNotContact,
+      isTest: next.isTest,
+      qualification,
+    });
     next.score = score;
     next.rating = rating;
     return { qualification };
@@ -269,7 +335,13 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     if (isRefusal(cadence)) return cadence;
     const note = optionalText(command.note, 'note');
     if (isRefusal(note)) return note;
-    next.nurture = defined({ startedAt: at, nextTouchAt, cadence, note, touches: next.nurture?.touches ?? [] }) as Lead['nurture'];
+    next.nurture = defined({
+      startedAt: at,
+      nextTouchAt,
+      cadence,
+      note,
+      touches: next.nurture?.touches ?? [],
+    }) as Lead['nurture'];
     next.firstTouchAt ??= at;
     delete next.snoozedUntil;
     return { nextTouchAt, cadence, note };
@@ -293,8 +365,15 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     next.firstTouchAt ??= at;
     delete next.snoozedUntil;
     if (current || nextTouchAt) {
-      const due = current && current.nextTouchAt > at ? current.nextTouchAt : nextCadenceTouch(current?.startedAt ?? at, now, policy.cadenceMs);
-      next.nurture = { ...(current ?? { touches: [] }), nextTouchAt: nextTouchAt ?? due, touches: [...(current?.touches ?? []), touch] };
+      const due =
+        current && current.nextTouchAt > at
+          ? current.nextTouchAt
+          : nextCadenceTouch(current?.startedAt ?? at, now, policy.cadenceMs);
+      next.nurture = {
+        ...(current ?? { touches: [] }),
+        nextTouchAt: nextTouchAt ?? due,
+        touches: [...(current?.touches ?? []), touch],
+      };
     }
     return { note, nextTouchAt };
   },
@@ -324,20 +403,25 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
    * the key still identifies the lead). Score, signals' actions and the audit trail stay.
    */
   erase(next) {
-    const erased = (Object.keys(next.contact) as (keyof Contact)[]).filter((k) => !ERASE_KEEPS.includes(k) && next.contact[k] !== undefined);
+    const erased = (Object.keys(next.contact) as (keyof Contact)[]).filter(
+      (k) => !ERASE_KEEPS.includes(k) && next.contact[k] !== undefined,
+    );
     const kept: Contact = {};
     for (const k of ERASE_KEEPS) if (next.contact[k] !== undefined) kept[k] = next.contact[k];
     next.contact = kept;
     delete next.description;
     next.signals = next.signals.map(({ description: _dropped, ...signal }) => signal);
     next.raw = [];
-    if (!next.dedupeKey.startsWith('erased:')) next.dedupeKey = `erased:${createHash('sha256').update(next.dedupeKey, 'utf8').digest('hex')}`;
+    if (!next.dedupeKey.startsWith('erased:'))
+      next.dedupeKey = `erased:${createHash('sha256').update(next.dedupeKey, 'utf8').digest('hex')}`;
     return { erased };
   },
 };
 
 function copyActor(actor: Actor): Actor {
-  return actor.aadObjectId ? { id: actor.id, aadObjectId: actor.aadObjectId, name: actor.name } : { id: actor.id, name: actor.name };
+  return actor.aadObjectId
+    ? { id: actor.id, aadObjectId: actor.aadObjectId, name: actor.name }
+    : { id: actor.id, name: actor.name };
 }
 
 /** The object without its undefined values (Cosmos drops them anyway; events and tests read cleaner). */

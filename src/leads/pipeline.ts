@@ -42,7 +42,8 @@ export function entryOf(lead: Lead): PipelineEntry {
   };
   if (lead.owner) e.owner = { id: lead.owner.id, name: lead.owner.name };
   if (lead.claimedAt) e.claimMs = Math.max(0, Date.parse(lead.claimedAt) - Date.parse(lead.createdAt));
-  if (lead.claimedAt && lead.firstTouchAt) e.firstTouchMs = Math.max(0, Date.parse(lead.firstTouchAt) - Date.parse(lead.claimedAt));
+  if (lead.claimedAt && lead.firstTouchAt)
+    e.firstTouchMs = Math.max(0, Date.parse(lead.firstTouchAt) - Date.parse(lead.claimedAt));
   if (lead.rejection) e.reason = lead.rejection.reason;
   if (lead.isTest) e.isTest = true;
   if (lead.doNotContact) e.doNotContact = true;
@@ -108,11 +109,18 @@ export function matches(e: PipelineEntry, f: PipelineFilter): boolean {
 function counted<K extends string>(keys: K[]): { key: K; count: number }[] {
   const m = new Map<K, number>();
   for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  return [...m.entries()]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
 /** The numbers of one summary, from the entries of the range (filtered here). */
-export function summarize(all: PipelineEntry[], filter: PipelineFilter, now: Date, claimSlaMs: number): PipelineSummary {
+export function summarize(
+  all: PipelineEntry[],
+  filter: PipelineFilter,
+  now: Date,
+  claimSlaMs: number,
+): PipelineSummary {
   const entries = all.filter((e) => matches(e, filter));
   const nowIso = now.toISOString();
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<LeadStatus, number>;
@@ -137,12 +145,20 @@ export function summarize(all: PipelineEntry[], filter: PipelineFilter, now: Dat
     unclaimedOverdue: unclaimedList.filter((e) => e.claimBy < nowIso).length,
     byStorefront: counted(entries.map((e) => e.storefront)).map(({ key, count }) => ({ storefront: key, count })),
     byOffer: counted(entries.map((e) => e.offer || 'Unknown offer')).map(({ key, count }) => ({ offer: key, count })),
-    bySeller: [...sellers.values()].sort((a, b) => b.open + b.qualified + b.rejected - (a.open + a.qualified + a.rejected) || a.name.localeCompare(b.name)),
+    bySeller: [...sellers.values()].sort(
+      (a, b) => b.open + b.qualified + b.rejected - (a.open + a.qualified + a.rejected) || a.name.localeCompare(b.name),
+    ),
     timeToClaimMs: { n: claims.length, p50: percentile(claims, 50), p90: percentile(claims, 90) },
     timeToFirstTouchMs: { n: touches.length, p50: percentile(touches, 50), p90: percentile(touches, 90) },
     claimedInTime: claims.length ? claims.filter((ms) => ms <= claimSlaMs).length / claims.length : undefined,
     qualificationRate: closed ? byStatus.qualified / closed : undefined,
-    topRejectReasons: counted(entries.map((e) => e.reason).filter((r): r is RejectReason => Boolean(r))).slice(0, 3).map(({ key, count }) => ({ reason: key, count })),
-    hotUnowned: unclaimedList.filter((e) => e.rating === 'hot').sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, 5).map((e) => ({ id: e.id, createdAt: e.createdAt, offer: e.offer })),
+    topRejectReasons: counted(entries.map((e) => e.reason).filter((r): r is RejectReason => Boolean(r)))
+      .slice(0, 3)
+      .map(({ key, count }) => ({ reason: key, count })),
+    hotUnowned: unclaimedList
+      .filter((e) => e.rating === 'hot')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .slice(0, 5)
+      .map((e) => ({ id: e.id, createdAt: e.createdAt, offer: e.offer })),
   };
 }

@@ -53,7 +53,10 @@ const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
  * General, even if it was unsubscribed), or, if no channel is marked default, the earliest-installed subscribed
  * one, so that no lead is dropped. No channels → [].
  */
-export function routeLead(lead: { source: LeadSource; contact: Contact }, channels: RoutableChannel[]): RoutableChannel[] {
+export function routeLead(
+  lead: { source: LeadSource; contact: Contact },
+  channels: RoutableChannel[],
+): RoutableChannel[] {
   if (channels.length === 0) return [];
   const subscribed = channels.filter((c) => c.subscribed !== false);
   const matching = subscribed.filter((c) => matches(c.filter, lead));
@@ -121,7 +124,10 @@ export function parseSubscription(args: string): { ok: true; filter: ChannelFilt
 
   const filter: ChannelFilter = { storefronts: all || groups.size === 0 ? 'all' : [...groups] };
   if (clauses.offer) {
-    const offer = clauses.offer.join(' ').replace(/^["'“”‘’]+|["'“”‘’]+$/g, '').trim();
+    const offer = clauses.offer
+      .join(' ')
+      .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
+      .trim();
     if (!offer) return { ok: false, message: `“offer” needs the text to look for, e.g. “offer contoso.crm”. ${USAGE}` };
     filter.offer = offer;
   }

@@ -2,9 +2,26 @@
  * The transitions table of DESIGN.md §3 as data, and the checks of command inputs. Pure; lifecycle.ts decides with it.
  */
 import { formatMessage, type ErrorCode } from './errors';
-import { REJECT_REASONS, type Actor, type LeadStatus, type Qualification, type Rating, type RejectReason } from './lead';
+import {
+  REJECT_REASONS,
+  type Actor,
+  type LeadStatus,
+  type Qualification,
+  type Rating,
+  type RejectReason,
+} from './lead';
 
-export type Verb = 'claim' | 'release' | 'qualify' | 'reject' | 'nurture' | 'touch' | 'snooze' | 'reassign' | 'reopen' | 'erase';
+export type Verb =
+  | 'claim'
+  | 'release'
+  | 'qualify'
+  | 'reject'
+  | 'nurture'
+  | 'touch'
+  | 'snooze'
+  | 'reassign'
+  | 'reopen'
+  | 'erase';
 
 /** Who the actor is for this lead. Manager wins over owner when both (lifecycle still lets a manager-owner do owner-only verbs). */
 export type Role = 'owner' | 'manager' | 'seller';
@@ -93,8 +110,16 @@ export function isRefusal(value: unknown): value is Refusal {
 export const MAX_TEXT = 1000;
 const RATINGS: readonly Rating[] = ['hot', 'warm', 'cold'];
 const FIELD_NAMES: Readonly<Record<string, string>> = {
-  budget: 'Budget', need: 'Need', timeframe: 'Timeframe', authority: 'Authority', notes: 'Notes', note: 'Note',
-  cadence: 'Cadence', nextTouchAt: 'Next touch date', rating: 'Rating', to: 'New owner',
+  budget: 'Budget',
+  need: 'Need',
+  timeframe: 'Timeframe',
+  authority: 'Authority',
+  notes: 'Notes',
+  note: 'Note',
+  cadence: 'Cadence',
+  nextTouchAt: 'Next touch date',
+  rating: 'Rating',
+  to: 'New owner',
 };
 
 /** Optional free text: trimmed, '' → undefined, longer than MAX_TEXT refused. */
@@ -102,7 +127,8 @@ export function optionalText(value: unknown, field: string): string | undefined 
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') return invalid(field, `${FIELD_NAMES[field] ?? field} must be text.`);
   const text = value.trim();
-  if (text.length > MAX_TEXT) return refuse('action.input-too-long', { field: FIELD_NAMES[field] ?? field, max: MAX_TEXT });
+  if (text.length > MAX_TEXT)
+    return refuse('action.input-too-long', { field: FIELD_NAMES[field] ?? field, max: MAX_TEXT });
   return text === '' ? undefined : text;
 }
 
@@ -111,7 +137,9 @@ export function ratingOf(value: unknown): Rating | Refusal {
 }
 
 export function reasonOf(value: unknown): RejectReason | Refusal {
-  return REJECT_REASONS.includes(value as RejectReason) ? (value as RejectReason) : refuse('lead.reason-required', { reasons: REJECT_REASONS.join(', ') });
+  return REJECT_REASONS.includes(value as RejectReason)
+    ? (value as RejectReason)
+    : refuse('lead.reason-required', { reasons: REJECT_REASONS.join(', ') });
 }
 
 export function qualificationOf(value: unknown): Qualification | Refusal {

@@ -33,11 +33,18 @@ export interface Store {
 
 export const sqliteFile = (dataDir: string) => path.join(dataDir, 'leaddesk.db');
 
-export async function openStore(opts: StoreOptions, which: BackendName = opts.cosmos.endpoint ? 'cosmos' : 'sqlite'): Promise<Store> {
+export async function openStore(
+  opts: StoreOptions,
+  which: BackendName = opts.cosmos.endpoint ? 'cosmos' : 'sqlite',
+): Promise<Store> {
   let backend: StoreBackend;
   if (which === 'cosmos') {
     if (!opts.cosmos.endpoint) throw new Error('COSMOS_ENDPOINT is not set');
-    backend = await openCosmosBackend({ endpoint: opts.cosmos.endpoint, key: opts.cosmos.key, database: opts.cosmos.database });
+    backend = await openCosmosBackend({
+      endpoint: opts.cosmos.endpoint,
+      key: opts.cosmos.key,
+      database: opts.cosmos.database,
+    });
   } else {
     backend = openSqliteBackend({ file: sqliteFile(opts.dataDir), importFrom: opts.dataDir });
   }

@@ -50,7 +50,11 @@ export class LeadStore {
    * Returns undefined when the lead does not exist. `known` (a copy read or written a moment ago, with its `_etag`)
    * saves the first read; if it is stale, the write conflicts and the loop reads the lead as usual.
    */
-  async update<T>(id: string, decide: (current: Lead) => Decision<T>, known?: Lead): Promise<{ lead: Lead; result: T; written: boolean } | undefined> {
+  async update<T>(
+    id: string,
+    decide: (current: Lead) => Decision<T>,
+    known?: Lead,
+  ): Promise<{ lead: Lead; result: T; written: boolean } | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const current = attempt === 0 && known?._etag && known.id === id ? known : await this.get(id);
       if (!current) return undefined;
@@ -70,7 +74,12 @@ export class LeadStore {
    * or — when the very same payload was stored before — nothing (a retried delivery).
    * `lease`: a new lead is created already leased for delivery by the caller's process.
    */
-  async receive(draft: LeadDraft, now: Date, policy: FollowUpPolicy, lease?: { owner: string; until: string }): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
+  async receive(
+    draft: LeadDraft,
+    now: Date,
+    policy: FollowUpPolicy,
+    lease?: { owner: string; until: string },
+  ): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
     let generation = 0;
     for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
       const id = leadIdFor(draft.dedupeKey, generation);
@@ -82,7 +91,8 @@ export class LeadStore {
       if (created) return { outcome: 'created', lead: created };
       const existing = await this.get(id);
       if (!existing) continue; // deleted in between: try again
-      if (existing.signals.some((s) => s.fingerprint === draft.fingerprint)) return { outcome: 'duplicate', lead: existing };
+      if (existing.signals.some((s) => s.fingerprint === draft.fingerprint))
+        return { outcome: 'duplicate', lead: existing };
       if (!isOpen(existing.status)) {
         generation++;
         continue;
@@ -117,7 +127,9 @@ export class LeadStore {
 
   /** Open leads past a deadline (`stale`), oldest deadline first; never test leads or do-not-contact notices. */
   async stale(now: Date, limit: number): Promise<Lead[]> {
-    const leads = (await this.docs.overdue(now.toISOString(), 500)).filter((l) => isOpen(l.status) && !l.isTest && !l.doNotContact);
+    const leads = (await this.docs.overdue(now.toISOString(), 500)).filter(
+      (l) => isOpen(l.status) && !l.isTest && !l.doNotContact,
+    );
     const deadline = (l: Lead) => (l.status === 'new' ? l.sla.claimBy : (l.followUp?.dueAt ?? l.updatedAt));
     return leads.sort((a, b) => deadline(a).localeCompare(deadline(b))).slice(0, limit);
   }
@@ -134,7 +146,10 @@ export class LeadStore {
       await this.onWritten(lead, before);
     } catch (err) {
       const code = err instanceof LeadDeskError ? err.code : 'store.failed';
-      log.error({ leadId: lead.id, rev: lead.rev, code }, 'stats.failed: the pipeline rollup of this lead was not updated; npm run store -- rebuild-stats repairs it');
+      log.error(
+        { leadId: lead.id, rev: lead.rev, code },
+        'stats.failed: the pipeline rollup of this lead was not updated; npm run store -- rebuild-stats repairs it',
+      );
     }
   }
 }

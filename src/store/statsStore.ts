@@ -84,12 +84,16 @@ export class StatsStore {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const stored = await this.docs.get<DayDoc>(dayId(day));
       if (!stored) {
-        if (await this.docs.create<DayDoc>({ id: dayId(day), type: 'day', day, entries: { [lead.id]: entry } })) return true;
+        if (await this.docs.create<DayDoc>({ id: dayId(day), type: 'day', day, entries: { [lead.id]: entry } }))
+          return true;
         continue; // another writer created the day meanwhile: read it
       }
       const known = stored.entries[lead.id];
       if (known && known.rev >= entry.rev) return false;
-      if (await this.docs.replace<DayDoc>({ ...stored, entries: { ...stored.entries, [lead.id]: entry } }, stored._etag!)) return true;
+      if (
+        await this.docs.replace<DayDoc>({ ...stored, entries: { ...stored.entries, [lead.id]: entry } }, stored._etag!)
+      )
+        return true;
     }
     throw new LeadDeskError('store.conflict');
   }

@@ -6,13 +6,43 @@
 import { LeadDeskError } from '../leads/errors';
 import type { Command } from '../leads/lifecycle';
 
-export const CARD_VERBS = ['claim', 'release', 'qualify', 'reject', 'nurture', 'touch', 'snooze', 'reassign', 'reopen', 'history', 'refresh'] as const;
+export const CARD_VERBS = [
+  'claim',
+  'release',
+  'qualify',
+  'reject',
+  'nurture',
+  'touch',
+  'snooze',
+  'reassign',
+  'reopen',
+  'history',
+  'refresh',
+] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** Longest text a card input may carry; longer is refused with a sentence, nothing is written. */
 export const MAX_INPUT = 1000;
 // Input ids are unique per card (the owner view holds every form at once), hence rejectNotes, touchNote, snoozeDate.
-const INPUT_FIELDS = ['budget', 'need', 'timeframe', 'authority', 'rating', 'notes', 'reason', 'rejectNotes', 'nextTouchDate', 'nextTouchTime', 'note', 'touchNote', 'snoozeDate', 'assignee', 'cadence', 'snoozeDays', 'reminder'] as const;
+const INPUT_FIELDS = [
+  'budget',
+  'need',
+  'timeframe',
+  'authority',
+  'rating',
+  'notes',
+  'reason',
+  'rejectNotes',
+  'nextTouchDate',
+  'nextTouchTime',
+  'note',
+  'touchNote',
+  'snoozeDate',
+  'assignee',
+  'cadence',
+  'snoozeDays',
+  'reminder',
+] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 export interface CardAction {
@@ -37,9 +67,14 @@ export function parseSubmitValue(raw: unknown): Parsed<CardAction> {
   return parseData(value.verb, value, 'manual');
 }
 
-function parseData(verbRaw: unknown, data: Record<string, unknown>, trigger: CardAction['trigger']): Parsed<CardAction> {
+function parseData(
+  verbRaw: unknown,
+  data: Record<string, unknown>,
+  trigger: CardAction['trigger'],
+): Parsed<CardAction> {
   const verb = typeof verbRaw === 'string' ? verbRaw.trim().toLowerCase() : '';
-  if (!(CARD_VERBS as readonly string[]).includes(verb)) return fail('action.unknown-verb', { verb: verb || 'no verb' });
+  if (!(CARD_VERBS as readonly string[]).includes(verb))
+    return fail('action.unknown-verb', { verb: verb || 'no verb' });
   const leadId = typeof data.leadId === 'string' ? data.leadId.trim() : '';
   if (!leadId || leadId.length > 200) return fail('action.missing-lead-id');
   const inputs: CardAction['inputs'] = {};
@@ -56,7 +91,10 @@ function parseData(verbRaw: unknown, data: Record<string, unknown>, trigger: Car
 
 /** The lead ids of the reminder card a click came from (its answer is that card again), else undefined. */
 export function reminderIdsOf(action: CardAction): string[] | undefined {
-  const ids = action.inputs.reminder?.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = action.inputs.reminder
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return ids?.length ? ids.slice(0, 50) : undefined;
 }
 
@@ -71,14 +109,30 @@ export function commandFor(action: CardAction): Command | undefined {
     case 'qualify':
       return {
         verb: 'qualify',
-        qualification: { budget: i.budget, need: i.need, timeframe: i.timeframe, authority: i.authority, rating: i.rating as 'hot', notes: i.notes },
+        qualification: {
+          budget: i.budget,
+          need: i.need,
+          timeframe: i.timeframe,
+          authority: i.authority,
+          rating: i.rating as 'hot',
+          notes: i.notes,
+        },
       };
     case 'reject':
       return { verb: 'reject', reason: i.reason, notes: i.rejectNotes ?? i.notes };
     case 'nurture':
-      return { verb: 'nurture', nextTouchAt: touchAt(i.nextTouchDate, i.nextTouchTime) ?? '', cadence: i.cadence, note: i.note };
+      return {
+        verb: 'nurture',
+        nextTouchAt: touchAt(i.nextTouchDate, i.nextTouchTime) ?? '',
+        cadence: i.cadence,
+        note: i.note,
+      };
     case 'touch':
-      return { verb: 'touch', note: i.touchNote ?? i.note, nextTouchAt: touchAt(i.snoozeDate ?? i.nextTouchDate, i.nextTouchTime) };
+      return {
+        verb: 'touch',
+        note: i.touchNote ?? i.note,
+        nextTouchAt: touchAt(i.snoozeDate ?? i.nextTouchDate, i.nextTouchTime),
+      };
     case 'snooze':
       return { verb: 'snooze', days: Number(i.snoozeDays ?? '1') };
     case 'reassign': {
@@ -104,6 +158,9 @@ function asObject(v: unknown): Record<string, unknown> | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-function fail(code: ConstructorParameters<typeof LeadDeskError>[0], params: Record<string, unknown> = {}): Parsed<never> {
+function fail(
+  code: ConstructorParameters<typeof LeadDeskError>[0],
+  params: Record<string, unknown> = {},
+): Parsed<never> {
   return { ok: false, error: new LeadDeskError(code, params) };
 }

@@ -2,7 +2,13 @@
  * The Teams surface: installs (where to post), text commands, and card actions.
  * Replies go through the messenger like every other send, so rate limits and retries apply to them too.
  */
-import { TeamsActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+} from 'botbuilder';
 import type { InstallStore, ChannelRecord } from '../store/installStore';
 import { channelKey, teamKey } from '../store/installStore';
 import { parseSubscription, describeFilter, type ChannelFilter } from '../leads/routing';
@@ -49,7 +55,10 @@ export class LeadBot extends TeamsActivityHandler {
     });
   }
 
-  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    ctx: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     return this.deps.cardActions.onInvoke(ctx, value);
   }
 
@@ -77,7 +86,13 @@ export class LeadBot extends TeamsActivityHandler {
         const channels = await installs.channels(ev.teamId);
         let general = channels.find((c) => c.channelId === ev.generalChannelId);
         if (!general) {
-          general = this.channelRecord(activity, ev.teamId, ev.generalChannelId, 'General', !channels.some((c) => c.subscribed));
+          general = this.channelRecord(
+            activity,
+            ev.teamId,
+            ev.generalChannelId,
+            'General',
+            !channels.some((c) => c.subscribed),
+          );
           general.isDefault = true;
           await installs.saveChannel(general);
         }
@@ -86,7 +101,13 @@ export class LeadBot extends TeamsActivityHandler {
           await this.deps.messenger
             .postToChannel(
               { serviceUrl: activity.serviceUrl, channelId: general.channelId, tenantId: ev.tenantId },
-              cardActivity(welcomeCard({ channelName: general.channelName ?? 'General', filterText: general.subscribed ? describeFilter(general.filter) : 'no leads yet' }), 'Lead Desk is installed'),
+              cardActivity(
+                welcomeCard({
+                  channelName: general.channelName ?? 'General',
+                  filterText: general.subscribed ? describeFilter(general.filter) : 'no leads yet',
+                }),
+                'Lead Desk is installed',
+              ),
             )
             .catch((err) => log.warn({ code: (err as { code?: string }).code }, 'welcome card not posted'));
         }
@@ -112,9 +133,16 @@ export class LeadBot extends TeamsActivityHandler {
     }
   }
 
-  private channelRecord(activity: Activity, teamId: string, channelId: string, channelName: string | undefined, subscribed: boolean): ChannelRecord {
+  private channelRecord(
+    activity: Activity,
+    teamId: string,
+    channelId: string,
+    channelName: string | undefined,
+    subscribed: boolean,
+  ): ChannelRecord {
     const reference = TurnContext.getConversationReference(activity) as Record<string, unknown>;
-    const tenantId = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
+    const tenantId =
+      (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
     return {
       id: channelKey(channelId),
       type: 'channel',
@@ -140,31 +168,52 @@ export class LeadBot extends TeamsActivityHandler {
       .map((e) => ({ id: String(e.mentioned.id), name: String(e.mentioned.name ?? e.mentioned.id) }));
     const command = parseCommand(text, mentions);
     const cd = (activity.channelData ?? {}) as { team?: { id?: string }; channel?: { id?: string } };
-    const channelId = activity.conversation?.conversationType === 'channel' ? (cd.channel?.id ?? activity.conversation.id.split(';messageid=')[0]) : undefined;
+    const channelId =
+      activity.conversation?.conversationType === 'channel'
+        ? (cd.channel?.id ?? activity.conversation.id.split(';messageid=')[0])
+        : undefined;
     log.info({ command: command.name, inChannel: Boolean(channelId) }, 'command');
 
     switch (command.name) {
       case 'subscribe': {
-        if (!channelId || !cd.team?.id) return this.reply(ctx, 'Subscriptions belong to team channels: @mention me in the channel that should receive leads.');
+        if (!channelId || !cd.team?.id)
+          return this.reply(
+            ctx,
+            'Subscriptions belong to team channels: @mention me in the channel that should receive leads.',
+          );
         const parsed = parseSubscription(command.args);
         if (!parsed.ok) return this.reply(ctx, parsed.message);
         if (!(await this.deps.installs.getChannel(channelId)))
           await this.deps.installs.saveChannel(this.channelRecord(activity, cd.team.id, channelId, undefined, false));
         await this.deps.installs.setSubscription(channelId, parsed.filter);
         this.deps.onChannelsChanged?.();
-        return this.replyCard(ctx, subscriptionCard({ title: 'This channel is subscribed', text: `It now receives ${describeFilter(parsed.filter)}.` }), 'Subscribed');
+        return this.replyCard(
+          ctx,
+          subscriptionCard({
+            title: 'This channel is subscribed',
+            text: `It now receives ${describeFilter(parsed.filter)}.`,
+          }),
+          'Subscribed',
+        );
       }
       case 'unsubscribe': {
         if (!channelId) return this.reply(ctx, 'Run unsubscribe in the team channel that should stop receiving leads.');
         const updated = await this.deps.installs.setSubscription(channelId, undefined);
         return this.replyCard(
           ctx,
-          subscriptionCard({ title: 'This channel is unsubscribed', text: updated ? 'New leads no longer come here (unless no other channel matches and this is the team default).' : 'This channel was not receiving leads.' }),
+          subscriptionCard({
+            title: 'This channel is unsubscribed',
+            text: updated
+              ? 'New leads no longer come here (unless no other channel matches and this is the team default).'
+              : 'This channel was not receiving leads.',
+          }),
           'Unsubscribed',
         );
       }
       case 'pipeline':
-        return this.deps.reports ? this.deps.reports.pipeline(ctx, command) : this.reply(ctx, 'Pipeline summaries are not available here.');
+        return this.deps.reports
+          ? this.deps.reports.pipeline(ctx, command)
+          : this.reply(ctx, 'Pipeline summaries are not available here.');
       case 'mine':
         return this.deps.reports ? this.deps.reports.mine(ctx) : this.reply(ctx, 'Not available here.');
       case 'stale':
@@ -172,16 +221,27 @@ export class LeadBot extends TeamsActivityHandler {
       case 'help':
         return this.reply(ctx, helpText());
       case 'unknown':
-        return this.reply(ctx, command.closest ? `I don't know "${command.word}". Did you mean **${command.closest}**? Type **help** for every command.` : `I don't know "${command.word}". ${helpText()}`);
+        return this.reply(
+          ctx,
+          command.closest
+            ? `I don't know "${command.word}". Did you mean **${command.closest}**? Type **help** for every command.`
+            : `I don't know "${command.word}". ${helpText()}`,
+        );
     }
   }
 
   private async reply(ctx: TurnContext, text: string): Promise<void> {
-    await this.deps.messenger.send({ serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id }, { type: 'message', text, textFormat: 'markdown', replyToId: ctx.activity.id });
+    await this.deps.messenger.send(
+      { serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id },
+      { type: 'message', text, textFormat: 'markdown', replyToId: ctx.activity.id },
+    );
   }
 
   private async replyCard(ctx: TurnContext, card: Record<string, unknown>, summary: string): Promise<void> {
-    await this.deps.messenger.send({ serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id }, { ...cardActivity(card, summary), replyToId: ctx.activity.id });
+    await this.deps.messenger.send(
+      { serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id },
+      { ...cardActivity(card, summary), replyToId: ctx.activity.id },
+    );
   }
 }
 
@@ -193,5 +253,10 @@ const EXAMPLES: Record<string, string> = {
 };
 
 export function helpText(): string {
-  return ['Lead Desk commands:', ...COMMANDS.map((c) => `- **${c.usage}**: ${c.description}${EXAMPLES[c.name] ? ` (e.g. *${EXAMPLES[c.name]}*)` : ''}`)].join('\n\n');
+  return [
+    'Lead Desk commands:',
+    ...COMMANDS.map(
+      (c) => `- **${c.usage}**: ${c.description}${EXAMPLES[c.name] ? ` (e.g. *${EXAMPLES[c.name]}*)` : ''}`,
+    ),
+  ].join('\n\n');
 }

@@ -17,7 +17,14 @@ import { formatMessage } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
 import { logger } from '../log';
-import { commandFor, parseExecuteValue, parseSubmitValue, reminderIdsOf, type CardAction, type Parsed } from './actionParsers';
+import {
+  commandFor,
+  parseExecuteValue,
+  parseSubmitValue,
+  reminderIdsOf,
+  type CardAction,
+  type Parsed,
+} from './actionParsers';
 import { reminderCard } from './reminderViews';
 import type { FollowUpPolicy } from '../leads/followUp';
 import { errorView, historyView, refusalView, viewFor } from './leadViews';
@@ -104,7 +111,9 @@ export class CardActions implements CardActionHandler {
       log.info({ leadId: lead.id, verb: action.verb, code: decision.code }, 'action refused');
       return { card: refusalView(result.lead, now, decision.message), refused: decision.message };
     }
-    await this.deps.events.append(decision.event).catch((err) => log.error({ leadId: lead.id, code: (err as { code?: string }).code }, 'audit event not written'));
+    await this.deps.events
+      .append(decision.event)
+      .catch((err) => log.error({ leadId: lead.id, code: (err as { code?: string }).code }, 'audit event not written'));
     log.info({ leadId: lead.id, verb: action.verb, from: decision.event.from, to: decision.event.to }, 'lead action');
     this.deps.updateCardSoon(lead.id, result.lead);
     const reminder = reminderIdsOf(action);
@@ -113,14 +122,27 @@ export class CardActions implements CardActionHandler {
   }
 
   /** A click on a reminder card answers with that card, every lead on it re-read (the clicked one as just written). */
-  private async reminderView(ids: string[], written: Lead, now: Date, notice?: string): Promise<Record<string, unknown>> {
+  private async reminderView(
+    ids: string[],
+    written: Lead,
+    now: Date,
+    notice?: string,
+  ): Promise<Record<string, unknown>> {
     const leads = await Promise.all(ids.map((id) => (id === written.id ? written : this.deps.leads.get(id))));
-    const lines = leads.filter((l): l is Lead => Boolean(l)).map((lead) => ({ lead, kind: lead.id === written.id ? undefined : lead.followUp?.kind }));
+    const lines = leads
+      .filter((l): l is Lead => Boolean(l))
+      .map((lead) => ({ lead, kind: lead.id === written.id ? undefined : lead.followUp?.kind }));
     return reminderCard(lines, now, notice);
   }
 
   /** The clicking user's view: owner and managers get their buttons; a manager's view lists the team to reassign to. */
-  private async view(ctx: TurnContext, lead: Lead, actor: Actor, now: Date, notice?: string): Promise<Record<string, unknown>> {
+  private async view(
+    ctx: TurnContext,
+    lead: Lead,
+    actor: Actor,
+    now: Date,
+    notice?: string,
+  ): Promise<Record<string, unknown>> {
     const role = roleOf(lead, actor, this.deps.managerIds);
     const members = role === 'manager' ? await teamMembers(ctx) : undefined;
     return viewFor(lead, { now, role, viewerId: actor.id, notice, noticeStyle: notice ? 'good' : undefined, members });

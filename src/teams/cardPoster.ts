@@ -18,14 +18,27 @@ export function refreshUserIds(lead: Lead, managerIds: readonly string[]): strin
 export function leadActivity(lead: Lead, now: Date, managerIds: readonly string[] = []) {
   if (lead.isTest) return cardActivity(testLeadCard(lead, now), 'Partner Center test lead received');
   // The summary is what Teams notifications and the activity feed show.
-  return cardActivity(leadCard(lead, now, refreshUserIds(lead, managerIds)), `New lead: ${actionInWords(lead.source.action)} · ${displayName(lead.contact)}`);
+  return cardActivity(
+    leadCard(lead, now, refreshUserIds(lead, managerIds)),
+    `New lead: ${actionInWords(lead.source.action)} · ${displayName(lead.contact)}`,
+  );
 }
 
 export function channelCardPoster(messenger: Messenger, managerIds: readonly string[]): CardPoster {
   return {
     post: (target: DeliveryTarget, lead: Lead, now: Date) =>
-      messenger.postToChannel({ serviceUrl: target.serviceUrl, channelId: target.channelId, tenantId: target.tenantId }, leadActivity(lead, now, managerIds)),
+      messenger.postToChannel(
+        { serviceUrl: target.serviceUrl, channelId: target.channelId, tenantId: target.tenantId },
+        leadActivity(lead, now, managerIds),
+      ),
     update: (target: DeliveryTarget, lead: Lead, now: Date) =>
-      messenger.update({ serviceUrl: target.serviceUrl, conversationId: target.threadId ?? target.channelId, activityId: target.activityId! }, leadActivity(lead, now, managerIds)),
+      messenger.update(
+        {
+          serviceUrl: target.serviceUrl,
+          conversationId: target.threadId ?? target.channelId,
+          activityId: target.activityId!,
+        },
+        leadActivity(lead, now, managerIds),
+      ),
   };
 }

@@ -125,13 +125,17 @@ export function statusText(lead: Lead, now: Date): string {
         ? `Claimed by ${owner} · ${since(lead.createdAt, new Date(lead.claimedAt))} after arrival`
         : `Claimed by ${owner}`;
     case 'nurturing':
-      return lead.nurture ? `Nurturing by ${owner} · next touch ${dateOnly(lead.nurture.nextTouchAt)}` : `Nurturing by ${owner}`;
+      return lead.nurture
+        ? `Nurturing by ${owner} · next touch ${dateOnly(lead.nurture.nextTouchAt)}`
+        : `Nurturing by ${owner}`;
     case 'qualified':
       return lead.qualification
         ? `Qualified by ${owner} · rated ${RATING_TEXT[lead.qualification.rating]}`
         : `Qualified by ${owner}`;
     case 'rejected':
-      return lead.rejection ? `Rejected by ${owner} · ${lead.rejection.reason.replace(/-/g, ' ')}` : `Rejected by ${owner}`;
+      return lead.rejection
+        ? `Rejected by ${owner} · ${lead.rejection.reason.replace(/-/g, ' ')}`
+        : `Rejected by ${owner}`;
   }
 }
 
@@ -161,8 +165,10 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
   if (email) facts.push({ title: 'Email', value: PLAIN_EMAIL.test(email) ? `[${email}](mailto:${email})` : email });
   if (phone) facts.push({ title: 'Phone', value: phone });
   if (country) facts.push({ title: 'Country', value: country });
-  const description = present(lead.description) ?? present([...lead.signals].reverse().find((s) => present(s.description))?.description);
-  const signalsText = lead.signals.length > 1 ? lead.signals.map((s) => actionInWords(s.action)).join(' → ') : undefined;
+  const description =
+    present(lead.description) ?? present([...lead.signals].reverse().find((s) => present(s.description))?.description);
+  const signalsText =
+    lead.signals.length > 1 ? lead.signals.map((s) => actionInWords(s.action)).join(' → ') : undefined;
   return withoutUndefined({
     leadId: lead.id,
     name: present(displayName(contact)) ?? 'Unknown contact',
@@ -211,7 +217,11 @@ export function expandTemplate(name: TemplateName, data: object): AdaptiveCard {
 function withoutNullProperties(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullProperties);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullProperties(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNullProperties(v)]),
+  );
 }
 
 /** Teams auto-refreshes a user-specific view for at most 60 listed users. */

@@ -14,7 +14,13 @@ export interface Mentioned {
 export type Command =
   | { name: 'subscribe'; args: string }
   | { name: 'unsubscribe' }
-  | { name: 'pipeline'; range: RangeName; storefront?: 'AppSource' | 'AzureMarketplace'; offer?: string; seller?: Mentioned }
+  | {
+      name: 'pipeline';
+      range: RangeName;
+      storefront?: 'AppSource' | 'AzureMarketplace';
+      offer?: string;
+      seller?: Mentioned;
+    }
   | { name: 'stale' }
   | { name: 'mine' }
   | { name: 'help' }
@@ -81,7 +87,9 @@ function parsePipeline(args: string, mentions: Mentioned[]): Command {
   if (/\bappsource\b/.test(rest)) storefront = 'AppSource';
   else if (/\b(azure|marketplace|azure\s+marketplace)\b/.test(rest)) storefront = 'AzureMarketplace';
   // "offer <text>": the words after "offer" up to a keyword we know.
-  const offer = /\boffer\s+(.+?)(?=\s+\b(for|appsource|azure)\b|$)/.exec(args.replace(/<at>[^<]*<\/at>/gi, ' ').trim())?.[1]?.trim();
+  const offer = /\boffer\s+(.+?)(?=\s+\b(for|appsource|azure)\b|$)/
+    .exec(args.replace(/<at>[^<]*<\/at>/gi, ' ').trim())?.[1]
+    ?.trim();
   return { name: 'pipeline', range, storefront, offer: offer || undefined, seller: mentions[0] };
 }
 
@@ -99,6 +107,7 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length][b.length];
 }

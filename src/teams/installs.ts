@@ -28,13 +28,15 @@ export function classifyInstallActivity(activity: Partial<Activity>): InstallEve
 
   if (activity.type === 'installationUpdate') {
     const action = String((activity as { action?: string }).action ?? '');
-    if (action.startsWith('add')) return { kind: 'team-installed', teamId, teamName: cd.team?.name, generalChannelId: teamId, tenantId };
+    if (action.startsWith('add'))
+      return { kind: 'team-installed', teamId, teamName: cd.team?.name, generalChannelId: teamId, tenantId };
     if (action.startsWith('remove')) return { kind: 'team-removed', teamId };
     return { kind: 'none' };
   }
   if (activity.type === 'conversationUpdate') {
     if (cd.eventType === 'teamDeleted') return { kind: 'team-removed', teamId };
-    if (cd.eventType === 'channelDeleted' && cd.channel?.id) return { kind: 'channel-deleted', teamId, channelId: cd.channel.id };
+    if (cd.eventType === 'channelDeleted' && cd.channel?.id)
+      return { kind: 'channel-deleted', teamId, channelId: cd.channel.id };
     if (activity.membersRemoved?.some((m) => m.id === botId)) return { kind: 'team-removed', teamId };
     if (activity.membersAdded?.some((m) => m.id === botId))
       return { kind: 'team-installed', teamId, teamName: cd.team?.name, generalChannelId: teamId, tenantId };

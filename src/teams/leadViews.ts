@@ -110,7 +110,11 @@ const VERB_WORDS: Record<string, string> = {
   refresh: 'Refreshed the card',
 };
 
-const AUTHORITY_WORDS: Record<string, string> = { yes: 'Yes, they decide', no: 'No, they influence it', unknown: 'Not sure yet' };
+const AUTHORITY_WORDS: Record<string, string> = {
+  yes: 'Yes, they decide',
+  no: 'No, they influence it',
+  unknown: 'Not sure yet',
+};
 
 /** "Not a fit"; an unknown reason reads as itself without dashes. */
 export function reasonInWords(r: string): string {
@@ -143,9 +147,11 @@ export function historyView(lead: Lead, now: Date, events: LeadEvent[]): Adaptiv
   const sorted = [...events].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   const rows = sorted.slice(0, HISTORY_ROWS).map(historyRow);
   const countText =
-    events.length === 0 ? 'Nothing has happened to this lead yet.'
-    : events.length > rows.length ? `The latest ${rows.length} of ${events.length} events, newest first.`
-    : `${events.length} ${events.length === 1 ? 'event' : 'events'}, newest first.`;
+    events.length === 0
+      ? 'Nothing has happened to this lead yet.'
+      : events.length > rows.length
+        ? `The latest ${rows.length} of ${events.length} events, newest first.`
+        : `${events.length} ${events.length === 1 ? 'event' : 'events'}, newest first.`;
   const { leadId, name, offer, statusText } = leadCardData(lead, now);
   return expandTemplate('history', { leadId, name, offer, statusText, countText, rows });
 }
@@ -225,7 +231,7 @@ function outcomeFacts(lead: Lead): Fact[] {
     add('Budget', q.budget);
     add('Need', q.need);
     add('Timeframe', q.timeframe);
-    add('Decision maker', q.authority ? AUTHORITY_WORDS[q.authority] ?? q.authority : undefined);
+    add('Decision maker', q.authority ? (AUTHORITY_WORDS[q.authority] ?? q.authority) : undefined);
     add('Notes', q.notes);
   }
   if (lead.status === 'rejected' && lead.rejection) {
@@ -252,7 +258,11 @@ function eventDetail(event: LeadEvent): string | undefined {
   const q = d.qualification as Record<string, unknown> | undefined;
   if (q && typeof q === 'object') {
     if (str(q.rating)) parts.push(`Rated ${str(q.rating)}`);
-    for (const [key, title] of [['budget', 'Budget'], ['need', 'Need'], ['timeframe', 'Timeframe']] as const) {
+    for (const [key, title] of [
+      ['budget', 'Budget'],
+      ['need', 'Need'],
+      ['timeframe', 'Timeframe'],
+    ] as const) {
       if (str(q[key])) parts.push(`${title}: ${str(q[key])}`);
     }
     if (str(q.authority)) parts.push(`Decision maker: ${AUTHORITY_WORDS[str(q.authority)!] ?? str(q.authority)}`);

@@ -5,7 +5,12 @@
  *   The connector client's own retry policy is removed so that this is the one place that decides retries.
  * - 403 BotNotInConversationRoster and other 4xx come back as coded errors for the caller to act on.
  */
-import { ClaimsIdentity, AuthenticationConstants, type BotFrameworkAuthentication, type ConnectorClient } from 'botframework-connector';
+import {
+  ClaimsIdentity,
+  AuthenticationConstants,
+  type BotFrameworkAuthentication,
+  type ConnectorClient,
+} from 'botframework-connector';
 import type { Activity, ConversationParameters } from 'botbuilder';
 import { LeadDeskError, isCoded } from '../leads/errors';
 import { logger } from '../log';
@@ -57,7 +62,10 @@ export class Messenger {
   }
 
   /** Starts a new thread in a channel; returns the thread's conversation id and the activity id of the post. */
-  async postToChannel(to: ChannelAddress, activity: Partial<Activity>): Promise<{ threadId: string; activityId: string }> {
+  async postToChannel(
+    to: ChannelAddress,
+    activity: Partial<Activity>,
+  ): Promise<{ threadId: string; activityId: string }> {
     const params: ConversationParameters = {
       isGroup: true,
       channelData: { channel: { id: to.channelId }, ...(to.tenantId ? { tenant: { id: to.tenantId } } : {}) },
@@ -66,7 +74,9 @@ export class Messenger {
       members: [],
       tenantId: to.tenantId,
     } as ConversationParameters;
-    const res = await this.call(to.serviceUrl, to.channelId, 'create', (c) => c.conversations.createConversation(params));
+    const res = await this.call(to.serviceUrl, to.channelId, 'create', (c) =>
+      c.conversations.createConversation(params),
+    );
     const activityId = res.activityId ?? res.id.split(';messageid=')[1] ?? res.id;
     return { threadId: res.id, activityId };
   }
@@ -80,14 +90,18 @@ export class Messenger {
       tenantId: to.tenantId,
       channelData: to.tenantId ? { tenant: { id: to.tenantId } } : {},
     } as ConversationParameters;
-    const res = await this.call(to.serviceUrl, `personal:${to.userId}`, 'create', (c) => c.conversations.createConversation(params));
+    const res = await this.call(to.serviceUrl, `personal:${to.userId}`, 'create', (c) =>
+      c.conversations.createConversation(params),
+    );
     return res.id;
   }
 
   /** A member's display name in a conversation (a channel: the team roster); undefined when Teams does not say. */
   async memberName(to: { serviceUrl: string; conversationId: string }, userId: string): Promise<string | undefined> {
     try {
-      const m = await this.call(to.serviceUrl, to.conversationId, 'member', (c) => c.conversations.getConversationMember(to.conversationId.split(';messageid=')[0], userId));
+      const m = await this.call(to.serviceUrl, to.conversationId, 'member', (c) =>
+        c.conversations.getConversationMember(to.conversationId.split(';messageid=')[0], userId),
+      );
       return m.name || undefined;
     } catch {
       return undefined;
@@ -96,18 +110,29 @@ export class Messenger {
 
   /** Sends into an existing conversation (a reply in a thread when the id carries `;messageid=`). */
   async send(to: ConversationAddress, activity: Partial<Activity>): Promise<{ id?: string }> {
-    const res = await this.call(to.serviceUrl, to.conversationId, 'send', (c) => c.conversations.sendToConversation(to.conversationId, activity));
+    const res = await this.call(to.serviceUrl, to.conversationId, 'send', (c) =>
+      c.conversations.sendToConversation(to.conversationId, activity),
+    );
     return { id: res.id };
   }
 
   /** Replaces a message in place (the card everyone sees). */
   async update(to: ConversationAddress & { activityId: string }, activity: Partial<Activity>): Promise<void> {
     await this.call(to.serviceUrl, to.conversationId, 'update', (c) =>
-      c.conversations.updateActivity(to.conversationId, to.activityId, { ...activity, id: to.activityId, type: activity.type ?? 'message' }),
+      c.conversations.updateActivity(to.conversationId, to.activityId, {
+        ...activity,
+        id: to.activityId,
+        type: activity.type ?? 'message',
+      }),
     );
   }
 
-  private async call<T>(serviceUrl: string, conversationId: string, op: string, fn: (c: ConnectorClient) => Promise<T>): Promise<T> {
+  private async call<T>(
+    serviceUrl: string,
+    conversationId: string,
+    op: string,
+    fn: (c: ConnectorClient) => Promise<T>,
+  ): Promise<T> {
     const key = conversationId.split(';messageid=')[0];
     const client = await this.client(serviceUrl);
     const maxAttempts = this.opts.maxAttempts ?? 5;
@@ -168,7 +193,9 @@ export class Messenger {
         .create(serviceUrl, AuthenticationConstants.ToChannelFromBotOAuthScope)
         .then((client) => {
           // The SDK's pipeline retries 429/5xx by itself (3 times); we own retries and rate limits here.
-          const pipeline = (client as unknown as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } }).client?.pipeline;
+          const pipeline = (
+            client as unknown as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } }
+          ).client?.pipeline;
           pipeline?.removePolicy({ phase: 'Retry' });
           return client;
         });
@@ -182,19 +209,32 @@ export class Messenger {
 /** Connector failures → coded errors the callers branch on. */
 export function classify(err: unknown): LeadDeskError {
   if (err instanceof LeadDeskError) return err;
-  const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(n: string): string | undefined }; bodyAsText?: string } };
+  const e = err as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+    response?: { headers?: { get?(n: string): string | undefined }; bodyAsText?: string };
+  };
   const status = e?.statusCode;
   const body = e?.response?.bodyAsText ?? '';
   if (status === 429) {
     const header = e.response?.headers?.get?.('retry-after');
     const seconds = header !== undefined ? Number(header) : NaN;
-    return new LeadDeskError('teams.throttled', { retryAfterMs: Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined, status }, err);
+    return new LeadDeskError(
+      'teams.throttled',
+      { retryAfterMs: Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined, status },
+      err,
+    );
   }
   if (status === 403 && (body.includes('BotNotInConversationRoster') || e.code === 'BotNotInConversationRoster'))
     return new LeadDeskError('teams.not-in-conversation', { status }, err);
   if (status === 404 && (body.includes('ConversationNotFound') || e.code === 'ConversationNotFound'))
     return new LeadDeskError('teams.not-in-conversation', { status }, err);
   if (status === undefined || status >= 500 || status === 408 || status === 412)
-    return new LeadDeskError('teams.unavailable', { status, detail: status ? `status ${status}` : (e?.code ?? 'network error') }, err);
+    return new LeadDeskError(
+      'teams.unavailable',
+      { status, detail: status ? `status ${status}` : (e?.code ?? 'network error') },
+      err,
+    );
   return new LeadDeskError('teams.rejected', { status, detail: e?.code ?? 'rejected' }, err);
 }

@@ -12,7 +12,11 @@ import { leadLink } from './reminderViews';
 const pct = (v?: number) => (v === undefined ? '—' : `${Math.round(v * 100)}%`);
 const dur = (v?: number) => (v === undefined ? '—' : durationText(v));
 
-export function pipelineCard(answer: PipelineAnswer, hotLeads: Lead[], opts: { sellerName?: string; tabUrl?: string } = {}): AdaptiveCard {
+export function pipelineCard(
+  answer: PipelineAnswer,
+  hotLeads: Lead[],
+  opts: { sellerName?: string; tabUrl?: string } = {},
+): AdaptiveCard {
   const { summary: s, filter, range } = answer;
   const filters = [
     filter.storefront ? storefrontInWords(filter.storefront) : undefined,
@@ -27,9 +31,20 @@ export function pipelineCard(answer: PipelineAnswer, hotLeads: Lead[], opts: { s
     { title: 'Rejected', value: String(s.byStatus.rejected) },
   ];
   const speedFacts: Fact[] = [
-    { title: 'Time to claim', value: s.timeToClaimMs.n ? `median ${dur(s.timeToClaimMs.p50)} · 90% within ${dur(s.timeToClaimMs.p90)}` : '—' },
-    { title: 'Claimed in time', value: s.claimedInTime === undefined ? '—' : `${pct(s.claimedInTime)} within the claim deadline` },
-    { title: 'To first touch', value: s.timeToFirstTouchMs.n ? `median ${dur(s.timeToFirstTouchMs.p50)} · 90% within ${dur(s.timeToFirstTouchMs.p90)}` : '—' },
+    {
+      title: 'Time to claim',
+      value: s.timeToClaimMs.n ? `median ${dur(s.timeToClaimMs.p50)} · 90% within ${dur(s.timeToClaimMs.p90)}` : '—',
+    },
+    {
+      title: 'Claimed in time',
+      value: s.claimedInTime === undefined ? '—' : `${pct(s.claimedInTime)} within the claim deadline`,
+    },
+    {
+      title: 'To first touch',
+      value: s.timeToFirstTouchMs.n
+        ? `median ${dur(s.timeToFirstTouchMs.p50)} · 90% within ${dur(s.timeToFirstTouchMs.p90)}`
+        : '—',
+    },
   ];
   const byId = new Map(hotLeads.map((l) => [l.id, l]));
   const data: Record<string, unknown> = {
@@ -43,7 +58,9 @@ export function pipelineCard(answer: PipelineAnswer, hotLeads: Lead[], opts: { s
     speedFacts,
     storefrontFacts: s.byStorefront.map((x) => ({ title: storefrontInWords(x.storefront), value: String(x.count) })),
     offerFacts: s.byOffer.slice(0, 5).map((x) => ({ title: x.offer, value: String(x.count) })),
-    sellerFacts: s.bySeller.slice(0, 10).map((x) => ({ title: x.name, value: `${x.open} · ${x.qualified} · ${x.rejected}` })),
+    sellerFacts: s.bySeller
+      .slice(0, 10)
+      .map((x) => ({ title: x.name, value: `${x.open} · ${x.qualified} · ${x.rejected}` })),
     reasonFacts: s.topRejectReasons.map((x) => ({ title: REASON_WORDS[x.reason] ?? x.reason, value: String(x.count) })),
     hot: s.hotUnowned.map((h) => {
       const lead = byId.get(h.id);

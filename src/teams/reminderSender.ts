@@ -33,7 +33,11 @@ function mentionActivity(text: string, people: Mention[]): Partial<Activity> {
     type: 'message',
     text: tags ? `${tags} ${text}` : text,
     textFormat: 'xml',
-    entities: people.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } })),
+    entities: people.map((p) => ({
+      type: 'mention',
+      text: `<at>${p.name}</at>`,
+      mentioned: { id: p.id, name: p.name },
+    })),
   } as Partial<Activity>;
 }
 
@@ -43,33 +47,61 @@ function threadsOf(lead: Lead) {
   return threads;
 }
 
-export function teamsReminderSender(deps: { messenger: Messenger; installs: InstallStore; managerIds: readonly string[] }): ReminderSender {
+export function teamsReminderSender(deps: {
+  messenger: Messenger;
+  installs: InstallStore;
+  managerIds: readonly string[];
+}): ReminderSender {
   const { messenger, installs } = deps;
 
   const managers = async (lead: Lead): Promise<Mention[]> => {
     const t = threadsOf(lead)[0];
     return Promise.all(
-      deps.managerIds.map(async (id) => ({ id, name: (await messenger.memberName({ serviceUrl: t.serviceUrl, conversationId: t.channelId }, id)) ?? 'Sales manager' })),
+      deps.managerIds.map(async (id) => ({
+        id,
+        name:
+          (await messenger.memberName({ serviceUrl: t.serviceUrl, conversationId: t.channelId }, id)) ??
+          'Sales manager',
+      })),
     );
   };
 
   const toThreads = async (lead: Lead, activity: Partial<Activity>) => {
-    for (const t of threadsOf(lead)) await messenger.send({ serviceUrl: t.serviceUrl, conversationId: t.threadId! }, activity);
+    for (const t of threadsOf(lead))
+      await messenger.send({ serviceUrl: t.serviceUrl, conversationId: t.threadId! }, activity);
   };
 
   /** The owner's 1:1 chat: the stored one, else a new one (stored for next time); undefined when Teams refuses. */
-  const personalChat = async (owner: Actor, lead: Lead): Promise<{ serviceUrl: string; conversationId: string } | undefined> => {
+  const personalChat = async (
+    owner: Actor,
+    lead: Lead,
+  ): Promise<{ serviceUrl: string; conversationId: string } | undefined> => {
     const known = await installs.getUserChat(owner.id);
     if (known) return known;
     const t = lead.delivery.targets?.find((x) => x.serviceUrl);
     if (!t) return undefined;
     try {
-      const conversationId = await messenger.openPersonalChat({ serviceUrl: t.serviceUrl, tenantId: t.tenantId, userId: owner.id });
-      const chat = { id: userKey(owner.id), type: 'user' as const, userId: owner.id, conversationId, serviceUrl: t.serviceUrl, tenantId: t.tenantId, createdAt: new Date().toISOString() };
+      const conversationId = await messenger.openPersonalChat({
+        serviceUrl: t.serviceUrl,
+        tenantId: t.tenantId,
+        userId: owner.id,
+      });
+      const chat = {
+        id: userKey(owner.id),
+        type: 'user' as const,
+        userId: owner.id,
+        conversationId,
+        serviceUrl: t.serviceUrl,
+        tenantId: t.tenantId,
+        createdAt: new Date().toISOString(),
+      };
       await installs.saveUserChat(chat);
       return chat;
     } catch (err) {
-      log.info({ code: (err as LeadDeskError).code ?? 'error' }, 'no personal chat with the owner: reminding in the lead thread');
+      log.info(
+        { code: (err as LeadDeskError).code ?? 'error' },
+        'no personal chat with the owner: reminding in the lead thread',
+      );
       return undefined;
     }
   };
@@ -79,14 +111,23 @@ export function teamsReminderSender(deps: { messenger: Messenger; installs: Inst
       const text = followUpText(kind, lead, now);
       if (kind === 'unclaimed') return toThreads(lead, { type: 'message', text });
       const people = await managers(lead);
-      await toThreads(lead, mentionActivity(people.length ? `${text} Can one of you assign it?` : `${text} (No managers are configured in MANAGER_IDS.)`, people));
+      await toThreads(
+        lead,
+        mentionActivity(
+          people.length ? `${text} Can one of you assign it?` : `${text} (No managers are configured in MANAGER_IDS.)`,
+          people,
+        ),
+      );
     },
 
     async toOwner(owner, reminders, now) {
       const chat = await personalChat(owner, reminders[0].lead);
       if (chat) {
         const card = reminderCard(reminders, now);
-        const summary = reminders.length === 1 ? `Reminder: ${displayName(reminders[0].lead.contact)}` : `${reminders.length} leads to follow up`;
+        const summary =
+          reminders.length === 1
+            ? `Reminder: ${displayName(reminders[0].lead.contact)}`
+            : `${reminders.length} leads to follow up`;
         try {
           await messenger.send(chat, cardActivity(card, summary));
           return;
@@ -95,7 +136,8 @@ export function teamsReminderSender(deps: { messenger: Messenger; installs: Inst
           await installs.forgetUserChat(owner.id); // the app was removed from their personal scope
         }
       }
-      for (const { lead, kind } of reminders) await toThreads(lead, mentionActivity(followUpText(kind, lead, now), [{ id: owner.id, name: owner.name }]));
+      for (const { lead, kind } of reminders)
+        await toThreads(lead, mentionActivity(followUpText(kind, lead, now), [{ id: owner.id, name: owner.name }]));
     },
   };
 }

@@ -32,12 +32,18 @@ export function leadLink(lead: Lead): string | undefined {
   return `https://teams.microsoft.com/l/message/${encodeURIComponent(t.channelId)}/${t.activityId}?${q.toString()}`;
 }
 
-export function reminderCard(lines: ReminderLine[], now: Date, notice?: string, heading?: { title: string; subtitle?: string }): AdaptiveCard {
+export function reminderCard(
+  lines: ReminderLine[],
+  now: Date,
+  notice?: string,
+  heading?: { title: string; subtitle?: string },
+): AdaptiveCard {
   const single = lines.length === 1;
   const items = lines.map(({ lead, kind }) => {
     const facts: Fact[] = [{ title: 'Offer', value: lead.source.offerTitle || lead.source.offer || 'Unknown offer' }];
     facts.push({ title: 'Received', value: localTimeText(lead.createdAt) });
-    if (lead.nurture?.nextTouchAt && lead.status === 'nurturing') facts.push({ title: 'Next touch', value: localTimeText(lead.nurture.nextTouchAt) });
+    if (lead.nurture?.nextTouchAt && lead.status === 'nurturing')
+      facts.push({ title: 'Next touch', value: localTimeText(lead.nurture.nextTouchAt) });
     if (lead.nurture?.touches.length) facts.push({ title: 'Touches', value: String(lead.nurture.touches.length) });
     const open = isOpen(lead.status) && lead.status !== 'new';
     const doneText = !open
@@ -60,7 +66,9 @@ export function reminderCard(lines: ReminderLine[], now: Date, notice?: string, 
     return item;
   });
   const data: Record<string, unknown> = {
-    title: heading?.title ?? (single ? `Reminder: ${displayName(lines[0].lead.contact)}` : `${lines.length} leads to follow up`),
+    title:
+      heading?.title ??
+      (single ? `Reminder: ${displayName(lines[0].lead.contact)}` : `${lines.length} leads to follow up`),
     subtitle: heading ? heading.subtitle : single ? undefined : 'Work through them here, or open each lead card.',
     single,
     items,

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import type { App } from '../../src/main';
 import { contactMePayload } from '../support/payloads';
 import { postLead, startBot, waitFor } from '../support/harness';
-import { adaptiveCardOf, playgroundCli, startPlayground, PLAYGROUND_TEAM, type Playground, type PlaygroundEvent } from '../support/playground';
+import {
+  adaptiveCardOf,
+  playgroundCli,
+  startPlayground,
+  PLAYGROUND_TEAM,
+  type Playground,
+  type PlaygroundEvent,
+} from '../support/playground';
 
 const GENERAL = PLAYGROUND_TEAM.general.id;
 
@@ -32,7 +39,9 @@ describe('Agents Playground: Lead Desk in a simulated Teams team', function () {
 
   before(async function () {
     if (!playgroundCli()) {
-      process.stderr.write('  skipped: @microsoft/m365agentsplayground is not installed (npm i -D @microsoft/m365agentsplayground)\n');
+      process.stderr.write(
+        '  skipped: @microsoft/m365agentsplayground is not installed (npm i -D @microsoft/m365agentsplayground)\n',
+      );
       this.skip();
     }
     app = await startBot();
@@ -47,11 +56,23 @@ describe('Agents Playground: Lead Desk in a simulated Teams team', function () {
   it('installing the app in the Sales team posts the welcome card into its General channel', async () => {
     const pg = playground!;
     await pg.install(PLAYGROUND_TEAM.id);
-    const welcome = await pg.waitForMessage((e) => isChannelPost(e) && /Welcome to Lead Desk/.test(JSON.stringify(adaptiveCardOf(e) ?? '')), 10_000, 'the welcome card in General');
-    assert.equal((welcome.message?.from as { id?: string } | undefined)?.id, (await pg.config()).bot.id, 'posted by the bot');
+    const welcome = await pg.waitForMessage(
+      (e) => isChannelPost(e) && /Welcome to Lead Desk/.test(JSON.stringify(adaptiveCardOf(e) ?? '')),
+      10_000,
+      'the welcome card in General',
+    );
+    assert.equal(
+      (welcome.message?.from as { id?: string } | undefined)?.id,
+      (await pg.config()).bot.id,
+      'posted by the bot',
+    );
     const general = await app!.installs.getChannel(GENERAL);
     assert.equal(general?.subscribed, true, 'General receives leads after the install');
-    assert.equal(pg.events().filter((e) => /Welcome to Lead Desk/.test(JSON.stringify(e))).length, 1, 'two install activities, one welcome card');
+    assert.equal(
+      pg.events().filter((e) => /Welcome to Lead Desk/.test(JSON.stringify(e))).length,
+      1,
+      'two install activities, one welcome card',
+    );
   });
 
   it('a Contact me lead posted to the webhook appears in General as a card with a Claim button', async () => {
@@ -60,7 +81,11 @@ describe('Agents Playground: Lead Desk in a simulated Teams team', function () {
     assert.equal(res.status, 202);
     const leadId: string = res.body.id;
 
-    const post = await pg.waitForMessage((e) => isChannelPost(e) && JSON.stringify(adaptiveCardOf(e) ?? '').includes(leadId), 10_000, `the card of lead ${leadId}`);
+    const post = await pg.waitForMessage(
+      (e) => isChannelPost(e) && JSON.stringify(adaptiveCardOf(e) ?? '').includes(leadId),
+      10_000,
+      `the card of lead ${leadId}`,
+    );
     const card = adaptiveCardOf(post);
     const text = JSON.stringify(card);
     assert.match(text, /Contact me/);
@@ -73,14 +98,25 @@ describe('Agents Playground: Lead Desk in a simulated Teams team', function () {
       const lead = await app!.leads.get(leadId);
       return lead?.delivery.state === 'posted' ? lead : undefined;
     });
-    assert.equal(posted.delivery.targets?.[0].activityId, post.message?.messageId, "the lead keeps the Playground's message id for later card updates");
+    assert.equal(
+      posted.delivery.targets?.[0].activityId,
+      post.message?.messageId,
+      "the lead keeps the Playground's message id for later card updates",
+    );
   });
 
   it('a seller taps Claim in the Playground: she gets her own view with her buttons, and the card updates in place for everyone', async () => {
     const pg = playground!;
-    const res = await postLead(app!, { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: 'claim.story@example.com' } });
+    const res = await postLead(app!, {
+      ...contactMePayload,
+      UserDetails: { ...contactMePayload.UserDetails, Email: 'claim.story@example.com' },
+    });
     const leadId: string = res.body.id;
-    const post = await pg.waitForMessage((e) => isChannelPost(e) && JSON.stringify(adaptiveCardOf(e) ?? '').includes(leadId), 10_000, 'the lead card');
+    const post = await pg.waitForMessage(
+      (e) => isChannelPost(e) && JSON.stringify(adaptiveCardOf(e) ?? '').includes(leadId),
+      10_000,
+      'the lead card',
+    );
     await waitFor('posted', async () => (await app!.leads.get(leadId))?.delivery.state === 'posted');
 
     const answer = await pg.invoke({
@@ -96,18 +132,29 @@ describe('Agents Playground: Lead Desk in a simulated Teams team', function () {
     const lead = await app!.leads.get(leadId);
     assert.equal(lead?.status, 'claimed');
     const update = await pg.waitForMessage(
-      (e) => e.action === 'updateMessage' && e.message?.messageId === post.message?.messageId && /Claimed by/.test(JSON.stringify(adaptiveCardOf(e) ?? '')),
+      (e) =>
+        e.action === 'updateMessage' &&
+        e.message?.messageId === post.message?.messageId &&
+        /Claimed by/.test(JSON.stringify(adaptiveCardOf(e) ?? '')),
       10_000,
       'the shared card updated in place',
     );
-    assert.equal(/"verb":"qualify"/.test(JSON.stringify(adaptiveCardOf(update))), false, 'no owner buttons on the shared card');
+    assert.equal(
+      /"verb":"qualify"/.test(JSON.stringify(adaptiveCardOf(update))),
+      false,
+      'no owner buttons on the shared card',
+    );
   });
 
   it('@Lead Desk help in the channel gets the command list as a threaded reply', async () => {
     const pg = playground!;
     const sent = await pg.mention(GENERAL, 'help');
     assert.ok(sent.postConversationId?.startsWith(`${GENERAL};messageid=`), 'the mention starts a new post in General');
-    const reply = await pg.waitForMessage((e) => e.action === 'createMessage' && e.actionConversationId === sent.postConversationId, 10_000, 'the reply to @Lead Desk help');
+    const reply = await pg.waitForMessage(
+      (e) => e.action === 'createMessage' && e.actionConversationId === sent.postConversationId,
+      10_000,
+      'the reply to @Lead Desk help',
+    );
     assert.match(String(reply.message?.text), /Lead Desk commands/);
     assert.match(String(reply.message?.text), /subscribe/);
   });

@@ -30,11 +30,18 @@ describe('POST /api/leads refuses bad requests with a clear sentence', () => {
 
   it('a wrong secret gets 401, whether in ?code= or as a Bearer token', async () => {
     assert.equal((await postLead(app, contactMePayload, { code: 'nope' })).status, 401);
-    assert.equal((await postLead(app, contactMePayload, { code: null, headers: { Authorization: 'Bearer wrong-secret' } })).status, 401);
+    assert.equal(
+      (await postLead(app, contactMePayload, { code: null, headers: { Authorization: 'Bearer wrong-secret' } })).status,
+      401,
+    );
   });
 
   it('the secret as a Bearer token is accepted', async () => {
-    const res = await postLead(app, { ...contactMePayload, Description: 'bearer' }, { code: null, headers: { Authorization: `Bearer ${SECRET}` } });
+    const res = await postLead(
+      app,
+      { ...contactMePayload, Description: 'bearer' },
+      { code: null, headers: { Authorization: `Bearer ${SECRET}` } },
+    );
     assert.equal(res.status, 202);
   });
 
@@ -59,7 +66,12 @@ describe('POST /api/leads refuses bad requests with a clear sentence', () => {
   });
 
   it('a lead with no contact at all gets 422 naming the fields it needs', async () => {
-    const res = await postLead(app, { LeadSource: 'AzureMarketplace', ActionCode: 'INS', OfferTitle: 'x', UserDetails: { Country: 'US' } });
+    const res = await postLead(app, {
+      LeadSource: 'AzureMarketplace',
+      ActionCode: 'INS',
+      OfferTitle: 'x',
+      UserDetails: { Country: 'US' },
+    });
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'webhook.no-contact');
     assert.match(res.body.error.message, /Email/);
@@ -72,7 +84,10 @@ describe('POST /api/leads refuses bad requests with a clear sentence', () => {
   });
 
   it('a form-encoded body gets 415', async () => {
-    const res = await postLead(app, undefined, { raw: 'a=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const res = await postLead(app, undefined, {
+      raw: 'a=b',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(res.status, 415);
   });
 
@@ -84,6 +99,10 @@ describe('POST /api/leads refuses bad requests with a clear sentence', () => {
     const body = (await health.json()) as Record<string, unknown>;
     assert.deepEqual(body.store, { backend: TEST_STORE, status: 'ok' });
     assert.equal(typeof body.version, 'string');
-    assert.equal((await fetch(`${app.url}/api/messages`, { method: 'HEAD' })).status, 200, 'clients may probe the bot endpoint');
+    assert.equal(
+      (await fetch(`${app.url}/api/messages`, { method: 'HEAD' })).status,
+      200,
+      'clients may probe the bot endpoint',
+    );
   });
 });

@@ -21,7 +21,9 @@ import { postLead, startBot, waitFor } from '../support/harness';
 // Builders
 
 /** Screenshots go to docs/ with UPDATE_SCREENSHOTS=1 (to refresh the README's), else to a temp dir: a test run leaves the tree clean. */
-const DOCS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../docs') : fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-tab-'));
+const DOCS = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve(__dirname, '../../docs')
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-tab-'));
 const TEAMS_JS_ORIGINS = 'https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json';
 
 function appSourceLead(i: number, offer = 'Contoso CRM Suite') {
@@ -35,7 +37,13 @@ function appSourceLead(i: number, offer = 'Contoso CRM Suite') {
 
 function azureLead(i: number) {
   return {
-    UserDetails: { FirstName: `Mo${i}`, LastName: 'Haddad', Email: `mo${i}@litware.example`, Company: 'Litware', Country: 'US' },
+    UserDetails: {
+      FirstName: `Mo${i}`,
+      LastName: 'Haddad',
+      Email: `mo${i}@litware.example`,
+      Company: 'Litware',
+      Country: 'US',
+    },
     LeadSource: 'AzureMarketplace-Create|contoso.analytics',
     ActionCode: 'Create',
     OfferTitle: 'Contoso Analytics',
@@ -67,7 +75,8 @@ describe('the Pipeline tab', function () {
   before(async () => {
     app = await startBot({ overrides: { jobs: false } });
     const ids: string[] = [];
-    for (let i = 1; i <= seeded.AppSource; i++) ids.push((await postLead(app, appSourceLead(i, i === 4 ? 'Contoso Field Service' : undefined))).body.id);
+    for (let i = 1; i <= seeded.AppSource; i++)
+      ids.push((await postLead(app, appSourceLead(i, i === 4 ? 'Contoso Field Service' : undefined))).body.id);
     for (let i = 1; i <= seeded.AzureMarketplace; i++) ids.push((await postLead(app, azureLead(i))).body.id);
     assert.equal(new Set(ids).size, 6, 'six distinct leads');
     await work(app, ids[0]!, { verb: 'claim' }, ANA);
@@ -77,7 +86,9 @@ describe('the Pipeline tab', function () {
     await work(app, ids[4]!, { verb: 'reject', reason: 'no-budget' }, BEN);
 
     if (!(app.store as { stats?: unknown }).stats) {
-      process.stderr.write('    note: store.stats (the pipeline rollups) is not there yet: the tab tests that need numbers are skipped\n');
+      process.stderr.write(
+        '    note: store.stats (the pipeline rollups) is not there yet: the tab tests that need numbers are skipped\n',
+      );
       return;
     }
     // The rollups take the leads in as they are written; wait until the API counts all of them.
@@ -116,8 +127,16 @@ describe('the Pipeline tab', function () {
       assert.equal(chart.status, 200);
       assert.match(await chart.text(), /Chart\.js v4/);
       assert.match(await (await fetch(`${app.url}/tab/config.html`)).text(), /src="\/tab\/config\.js"/);
-      assert.match(await (await fetch(`${app.url}/tab/config.js`)).text(), /\.setConfig\(\{ entityId: 'pipeline', contentUrl: origin \+ '\/tab'/);
-      for (const url of ['/tab/../package.json', '/tab/vendor/../../package.json', '/tab/secret.txt', '/tab/vendor/chart.js']) {
+      assert.match(
+        await (await fetch(`${app.url}/tab/config.js`)).text(),
+        /\.setConfig\(\{ entityId: 'pipeline', contentUrl: origin \+ '\/tab'/,
+      );
+      for (const url of [
+        '/tab/../package.json',
+        '/tab/vendor/../../package.json',
+        '/tab/secret.txt',
+        '/tab/vendor/chart.js',
+      ]) {
         assert.equal((await fetch(`${app.url}${url}`)).status, 404, url);
       }
     });
@@ -129,7 +148,9 @@ describe('the Pipeline tab', function () {
 
     before(async function () {
       if (!chromiumAvailable()) {
-        process.stderr.write(`    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the Pipeline tab browser tests\n`);
+        process.stderr.write(
+          `    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the Pipeline tab browser tests\n`,
+        );
         this.skip();
       }
       if (!rollupsReady) this.skip();
@@ -140,13 +161,27 @@ describe('the Pipeline tab', function () {
       await browser?.close();
     });
 
-    async function openTab(width: number, height: number, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-      const page = await browser.newPage({ viewport: { width, height }, reducedMotion: 'reduce', colorScheme: opts.colorScheme ?? 'light' });
+    async function openTab(
+      width: number,
+      height: number,
+      opts: { colorScheme?: 'light' | 'dark' } = {},
+    ): Promise<Page> {
+      const page = await browser.newPage({
+        viewport: { width, height },
+        reducedMotion: 'reduce',
+        colorScheme: opts.colorScheme ?? 'light',
+      });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       // TeamsJS fetches its list of valid host origins from Microsoft's CDN as it loads (aborted here: no network);
       // it falls back to its built-in list, so that one failure is expected and nothing else may fail.
       const expected = (url: string) => url === TEAMS_JS_ORIGINS;
-      page.on('console', (m) => m.type() === 'error' && !expected(m.location().url) && problems.push(`console: ${m.text()} ${m.location().url}`));
+      page.on(
+        'console',
+        (m) =>
+          m.type() === 'error' &&
+          !expected(m.location().url) &&
+          problems.push(`console: ${m.text()} ${m.location().url}`),
+      );
       page.on('requestfailed', (r) => !expected(r.url()) && problems.push(`request failed: ${r.url()}`));
       await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (r) => r.abort());
       await page.goto(`${app.url}/tab`);
@@ -155,7 +190,11 @@ describe('the Pipeline tab', function () {
     }
 
     async function assertChartsDrawn(page: Page) {
-      await page.waitForFunction(() => document.querySelectorAll('canvas').length === 4 && Array.from(document.querySelectorAll('canvas')).every((c) => (window as any).Chart.getChart(c)));
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('canvas').length === 4 &&
+          Array.from(document.querySelectorAll('canvas')).every((c) => (window as any).Chart.getChart(c)),
+      );
       await waitFor('the total tile', async () => (await tileValue(page, 'total').textContent()) !== '–');
     }
 
@@ -168,7 +207,10 @@ describe('the Pipeline tab', function () {
       assert.match((await page.locator('#reject-reasons').textContent())!, /No budget \(1\)/);
       assert.match((await page.locator('#status').textContent())!, /The last 30 days · 6 leads/);
       const labels = await page.locator('canvas').evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label')));
-      assert.deepEqual(labels.map((l) => l!.split(':')[0]), ['Leads by status', 'Leads by storefront', 'Leads by offer', 'Leads per seller']);
+      assert.deepEqual(
+        labels.map((l) => l!.split(':')[0]),
+        ['Leads by status', 'Leads by storefront', 'Leads by offer', 'Leads per seller'],
+      );
       assert.match(labels[0]!, /New 3, Claimed 1, Nurturing 0, Qualified 1, Rejected 1/);
       assert.match(labels[1]!, /AppSource 4, Azure Marketplace 2/);
       assert.match(labels[3]!, /Ana Souza 1 open, 1 qualified, 0 rejected; Ben Okafor 0 open, 0 qualified, 1 rejected/);
@@ -180,18 +222,30 @@ describe('the Pipeline tab', function () {
 
     it('asks the API again when the manager picks a storefront, and shows only those leads and a matching CSV link', async () => {
       const page = await openTab(1280, 900);
-      const request = page.waitForRequest((r) => r.url().startsWith(`${app.url}/api/pipeline?`) && new URL(r.url()).searchParams.get('storefront') === 'azure');
+      const request = page.waitForRequest(
+        (r) =>
+          r.url().startsWith(`${app.url}/api/pipeline?`) && new URL(r.url()).searchParams.get('storefront') === 'azure',
+      );
       await page.getByLabel('Storefront', { exact: true }).selectOption('azure');
       const sent = new URL((await request).url());
       assert.equal(sent.searchParams.get('range'), 'last-30-days');
-      await waitFor('the Azure total', async () => (await tileValue(page, 'total').textContent()) === String(seeded.AzureMarketplace));
-      assert.equal(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'), '/api/pipeline.csv?range=last-30-days&storefront=azure');
+      await waitFor(
+        'the Azure total',
+        async () => (await tileValue(page, 'total').textContent()) === String(seeded.AzureMarketplace),
+      );
+      assert.equal(
+        await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'),
+        '/api/pipeline.csv?range=last-30-days&storefront=azure',
+      );
       const download = page.waitForEvent('download');
       await page.getByRole('link', { name: 'Download CSV' }).click();
       const file = await (await download).path();
       const rows = fs.readFileSync(file, 'utf8').trimEnd().split('\r\n');
       assert.equal(rows.length, 1 + seeded.AzureMarketplace);
-      assert.ok(rows.slice(1).every((r) => r.includes(',AzureMarketplace,Contoso Analytics,')), rows.join('\n'));
+      assert.ok(
+        rows.slice(1).every((r) => r.includes(',AzureMarketplace,Contoso Analytics,')),
+        rows.join('\n'),
+      );
       await page.getByLabel('Offer', { exact: true }).fill('nothing like this');
       await waitFor('an empty result', async () => (await tileValue(page, 'total').textContent()) === '0');
       assert.deepEqual(problems, []);
@@ -200,7 +254,10 @@ describe('the Pipeline tab', function () {
 
     it('fits a 360 px phone without sideways scrolling', async () => {
       const page = await openTab(360, PHONE_HEIGHT);
-      const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const overflow = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
       assert.ok(overflow.scroll <= overflow.client, `page scrolls sideways: ${overflow.scroll} > ${overflow.client}`);
       assert.equal(await tileValue(page, 'total').textContent(), '6');
       await page.screenshot({ path: path.join(DOCS, 'pipeline-tab-360.png'), fullPage: true });
@@ -209,7 +266,10 @@ describe('the Pipeline tab', function () {
 
     it('follows a dark browser theme outside Teams', async () => {
       const page = await openTab(800, 600, { colorScheme: 'dark' });
-      assert.equal(await page.evaluate(() => [document.body.dataset.theme, document.body.dataset.host]).then((v) => v.join(' ')), 'dark browser');
+      assert.equal(
+        await page.evaluate(() => [document.body.dataset.theme, document.body.dataset.host]).then((v) => v.join(' ')),
+        'dark browser',
+      );
       await page.close();
     });
   });

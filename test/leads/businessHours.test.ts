@@ -8,8 +8,13 @@ const at = (iso: string) => new Date(iso);
 describe('leads/businessHours', () => {
   describe('parseBusinessHours', () => {
     it('reads a range of days with one span, and several spans separated by commas', () => {
-      assert.deepEqual(parseBusinessHours('Mon-Fri 09:00-17:00', 'UTC').spans, [{ days: [1, 2, 3, 4, 5], start: 540, end: 1020 }]);
-      assert.deepEqual(parseBusinessHours('Mon-Thu 08:30-17:00, Fri 08:30-13:00', 'UTC').spans.map((s) => s.days), [[1, 2, 3, 4], [5]]);
+      assert.deepEqual(parseBusinessHours('Mon-Fri 09:00-17:00', 'UTC').spans, [
+        { days: [1, 2, 3, 4, 5], start: 540, end: 1020 },
+      ]);
+      assert.deepEqual(
+        parseBusinessHours('Mon-Thu 08:30-17:00, Fri 08:30-13:00', 'UTC').spans.map((s) => s.days),
+        [[1, 2, 3, 4], [5]],
+      );
     });
 
     it('treats an empty setting as always open', () => {
@@ -23,7 +28,10 @@ describe('leads/businessHours', () => {
     });
 
     it('says what it expected for a bad span, a bad time and an unknown zone', () => {
-      assert.throws(() => parseBusinessHours('weekdays 9-5', 'UTC'), /expected opening hours such as "Mon-Fri 09:00-17:00", got "weekdays 9-5"/);
+      assert.throws(
+        () => parseBusinessHours('weekdays 9-5', 'UTC'),
+        /expected opening hours such as "Mon-Fri 09:00-17:00", got "weekdays 9-5"/,
+      );
       assert.throws(() => parseBusinessHours('Mon-Fri 17:00-09:00', 'UTC'), /start before the end/);
       assert.throws(() => parseBusinessHours('Mon-Fri 09:00-17:00', 'Mars/Olympus'), /IANA time zone/);
     });

@@ -41,12 +41,22 @@ describe('parseLeadPayload', () => {
     it('reads the documented sample into a contact, an installed Azure Marketplace source and the offer title', () => {
       const d = parse(docSamplePayload);
       assert.deepEqual(d.contact, {
-        firstName: 'Some', lastName: 'One', email: 'someone@contoso.com', phone: '16175555555',
-        country: 'USA', company: 'Contoso', title: 'Esquire',
+        firstName: 'Some',
+        lastName: 'One',
+        email: 'someone@contoso.com',
+        phone: '16175555555',
+        country: 'USA',
+        company: 'Contoso',
+        title: 'Esquire',
       });
       assert.deepEqual(d.source, {
-        kind: 'marketplace', storefront: 'AzureMarketplace', actionCode: 'INS', action: 'installed',
-        offer: 'Test Microsoft', offerTitle: 'Test Microsoft', leadSourceRaw: 'AzureMarketplace',
+        kind: 'marketplace',
+        storefront: 'AzureMarketplace',
+        actionCode: 'INS',
+        action: 'installed',
+        offer: 'Test Microsoft',
+        offerTitle: 'Test Microsoft',
+        leadSourceRaw: 'AzureMarketplace',
       });
       assert.equal(d.description, 'Test run through Power Automate');
       assert.equal(d.receivedAt, AT);
@@ -83,8 +93,13 @@ describe('parseLeadPayload', () => {
     it('reads an Azure Table entity whose CustomerInfo is a JSON string, taking the offer id from LeadSource', () => {
       const d = parse(tableEntityPayload);
       assert.deepEqual(d.contact, {
-        firstName: 'Avery', lastName: 'Tran', email: 'Avery.Tran@Fabrikam.example', phone: '+1 (425) 555-0142',
-        country: 'US', company: 'Fabrikam', title: 'VP Engineering',
+        firstName: 'Avery',
+        lastName: 'Tran',
+        email: 'Avery.Tran@Fabrikam.example',
+        phone: '+1 (425) 555-0142',
+        country: 'US',
+        company: 'Fabrikam',
+        title: 'VP Engineering',
       });
       assert.equal(d.source.storefront, 'AzureMarketplace');
       assert.equal(d.source.action, 'installed');
@@ -130,7 +145,13 @@ describe('parseLeadPayload', () => {
     it('accepts a payload with nothing but an email', () => {
       const d = parse({ UserDetails: someone });
       assert.deepEqual(d.contact, { email: 'someone@contoso.com' });
-      assert.deepEqual(d.source, { kind: 'marketplace', storefront: 'Other', actionCode: '', action: 'other', offer: '' });
+      assert.deepEqual(d.source, {
+        kind: 'marketplace',
+        storefront: 'Other',
+        actionCode: '',
+        action: 'other',
+        offer: '',
+      });
     });
 
     it('trims strings and treats blank and null fields as absent', () => {
@@ -149,7 +170,13 @@ describe('parseLeadPayload', () => {
       ['AppSource-PLT|x.y', 'AppSource', 'PLT', 'contact-me', 'x.y'],
       ['AzurePortal-Create|contoso.vm', 'AzurePortal', 'Create', 'purchased', 'contoso.vm'],
       ['TestDrive-StartTestDrive|Red Hat OpenShift', 'TestDrive', 'StartTestDrive', 'test-drive', 'Red Hat OpenShift'],
-      ['AzureMarketplace-StartTestDrive|Red Hat OpenShift Container Platform', 'AzureMarketplace', 'StartTestDrive', 'test-drive', 'Red Hat OpenShift Container Platform'],
+      [
+        'AzureMarketplace-StartTestDrive|Red Hat OpenShift Container Platform',
+        'AzureMarketplace',
+        'StartTestDrive',
+        'test-drive',
+        'Red Hat OpenShift Container Platform',
+      ],
       ['AzureMarketplace', 'AzureMarketplace', '', 'other', ''],
       ['Test run through MS Flow', 'Other', '', 'other', ''],
       ['Bing-INS|a.b-c', 'Other', 'INS', 'installed', 'a.b-c'],
@@ -158,7 +185,12 @@ describe('parseLeadPayload', () => {
       it(`reads “${leadSource}” as ${storefront} / ${action} / offer “${offer}”`, () => {
         const d = parse({ UserDetails: someone, LeadSource: leadSource });
         assert.deepEqual(
-          { storefront: d.source.storefront, actionCode: d.source.actionCode, action: d.source.action, offer: d.source.offer },
+          {
+            storefront: d.source.storefront,
+            actionCode: d.source.actionCode,
+            action: d.source.action,
+            offer: d.source.offer,
+          },
           { storefront, actionCode, action, offer },
         );
         assert.equal(d.source.leadSourceRaw, leadSource);
@@ -168,9 +200,17 @@ describe('parseLeadPayload', () => {
 
   describe('action codes', () => {
     const codes: [string, ActionKind][] = [
-      ['INS', 'installed'], ['ins', 'installed'], ['PLT', 'contact-me'], ['DNC', 'do-not-contact'],
-      ['Create', 'purchased'], ['StartTestDrive', 'test-drive'], ['Trial', 'free-trial'], ['FreeTrial', 'free-trial'],
-      ['STR', 'free-trial'], ['LTC', 'other'], ['PUR', 'other'],
+      ['INS', 'installed'],
+      ['ins', 'installed'],
+      ['PLT', 'contact-me'],
+      ['DNC', 'do-not-contact'],
+      ['Create', 'purchased'],
+      ['StartTestDrive', 'test-drive'],
+      ['Trial', 'free-trial'],
+      ['FreeTrial', 'free-trial'],
+      ['STR', 'free-trial'],
+      ['LTC', 'other'],
+      ['PUR', 'other'],
     ];
     for (const [code, action] of codes) {
       it(`maps the action code ${code} to ${action}`, () => {
@@ -214,7 +254,14 @@ describe('parseLeadPayload', () => {
 
   // ─── refusals ───────────────────────────────────────────────────────────────
   describe('refusals', () => {
-    const notObjects: [unknown, string][] = [[[docSamplePayload], 'array'], ['{}', 'string'], [42, 'number'], [null, 'null'], [undefined, 'undefined'], [new Date(0), 'Date']];
+    const notObjects: [unknown, string][] = [
+      [[docSamplePayload], 'array'],
+      ['{}', 'string'],
+      [42, 'number'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+      [new Date(0), 'Date'],
+    ];
     for (const [body, got] of notObjects) {
       it(`refuses a ${got} body as not an object, saying what it got`, () => {
         assert.deepEqual(refusal(body, 'webhook.not-object'), { got });
@@ -222,20 +269,40 @@ describe('parseLeadPayload', () => {
     }
 
     it('refuses a CustomerInfo string that does not hold a JSON object', () => {
-      assert.match(String(refusal({ ...tableEntityPayload, CustomerInfo: '{FirstName: Some' }, 'webhook.bad-customer-info').detail), /not valid JSON/);
-      assert.match(String(refusal({ ...tableEntityPayload, CustomerInfo: '["a"]' }, 'webhook.bad-customer-info').detail), /array/);
+      assert.match(
+        String(
+          refusal({ ...tableEntityPayload, CustomerInfo: '{FirstName: Some' }, 'webhook.bad-customer-info').detail,
+        ),
+        /not valid JSON/,
+      );
+      assert.match(
+        String(refusal({ ...tableEntityPayload, CustomerInfo: '["a"]' }, 'webhook.bad-customer-info').detail),
+        /array/,
+      );
       refusal({ ...tableEntityPayload, CustomerInfo: 7 }, 'webhook.bad-customer-info');
     });
 
     it('refuses a known field that is not a string, naming the field and what it got', () => {
-      assert.deepEqual(refusal({ UserDetails: { Email: 42 } }, 'webhook.bad-field'), { field: 'UserDetails.Email', got: 'number' });
+      assert.deepEqual(refusal({ UserDetails: { Email: 42 } }, 'webhook.bad-field'), {
+        field: 'UserDetails.Email',
+        got: 'number',
+      });
       assert.deepEqual(refusal({ UserDetails: 'x' }, 'webhook.bad-field'), { field: 'UserDetails', got: 'string' });
-      assert.deepEqual(refusal({ UserDetails: someone, leadSource: ['a'] }, 'webhook.bad-field'), { field: 'LeadSource', got: 'array' });
-      assert.deepEqual(refusal({ CustomerInfo: '{"Phone":123}' }, 'webhook.bad-field'), { field: 'CustomerInfo.Phone', got: 'number' });
+      assert.deepEqual(refusal({ UserDetails: someone, leadSource: ['a'] }, 'webhook.bad-field'), {
+        field: 'LeadSource',
+        got: 'array',
+      });
+      assert.deepEqual(refusal({ CustomerInfo: '{"Phone":123}' }, 'webhook.bad-field'), {
+        field: 'CustomerInfo.Phone',
+        got: 'number',
+      });
     });
 
     it('refuses a lead with no email, phone, name or company and lists the accepted fields', () => {
-      const details = refusal({ UserDetails: { Email: '  ', Country: 'US', Title: 'CTO' }, LeadSource: 'SPZA-PLT|x.y' }, 'webhook.no-contact');
+      const details = refusal(
+        { UserDetails: { Email: '  ', Country: 'US', Title: 'CTO' }, LeadSource: 'SPZA-PLT|x.y' },
+        'webhook.no-contact',
+      );
       assert.equal(details.fields, 'Email, Phone, FirstName, LastName or Company');
       refusal({}, 'webhook.no-contact');
       refusal({ ...tableEntityPayload, CustomerInfo: '' }, 'webhook.no-contact');
@@ -246,8 +313,19 @@ describe('parseLeadPayload', () => {
   describe('dedupe key and fingerprint', () => {
     it('gives the same fingerprint to the same payload re-sent with other key casing and order', () => {
       const shuffled = {
-        description: ' Test run through Power Automate ', offertitle: 'Test Microsoft', ACTIONCODE: 'INS', leadSource: 'AzureMarketplace',
-        userdetails: { title: 'Esquire', COMPANY: 'Contoso', country: 'USA', phone: '16175555555', email: 'someone@contoso.com', lastName: 'One', firstName: 'Some' },
+        description: ' Test run through Power Automate ',
+        offertitle: 'Test Microsoft',
+        ACTIONCODE: 'INS',
+        leadSource: 'AzureMarketplace',
+        userdetails: {
+          title: 'Esquire',
+          COMPANY: 'Contoso',
+          country: 'USA',
+          phone: '16175555555',
+          email: 'someone@contoso.com',
+          lastName: 'One',
+          firstName: 'Some',
+        },
       };
       assert.equal(parse(shuffled).fingerprint, parse(docSamplePayload).fingerprint);
       assert.match(parse(docSamplePayload).fingerprint, /^[0-9a-f]{64}$/);
@@ -262,14 +340,23 @@ describe('parseLeadPayload', () => {
 
     it('gives a CustomerInfo string and the same object the same fingerprint', () => {
       const info = JSON.parse(tableEntityPayload.CustomerInfo) as Record<string, unknown>;
-      assert.equal(parse({ ...tableEntityPayload, CustomerInfo: info }).fingerprint, parse(tableEntityPayload).fingerprint);
+      assert.equal(
+        parse({ ...tableEntityPayload, CustomerInfo: info }).fingerprint,
+        parse(tableEntityPayload).fingerprint,
+      );
     });
 
     it('keys a lead by lower-cased email and offer, else phone digits, else name and company', () => {
       assert.equal(parse(docSamplePayload).dedupeKey, 'e:someone@contoso.com|test microsoft');
       assert.equal(parse(tableEntityPayload).dedupeKey, 'e:avery.tran@fabrikam.example|contoso.myoffer');
-      assert.equal(parse({ UserDetails: { Phone: '+1 (425) 555-0142', FirstName: 'A' }, ProductId: 'X.Y' }).dedupeKey, 'p:14255550142|x.y');
-      assert.equal(parse({ UserDetails: { FirstName: 'Ann', LastName: 'Lee', Company: 'Fabrikam' } }).dedupeKey, 'n:ann lee|fabrikam|');
+      assert.equal(
+        parse({ UserDetails: { Phone: '+1 (425) 555-0142', FirstName: 'A' }, ProductId: 'X.Y' }).dedupeKey,
+        'p:14255550142|x.y',
+      );
+      assert.equal(
+        parse({ UserDetails: { FirstName: 'Ann', LastName: 'Lee', Company: 'Fabrikam' } }).dedupeKey,
+        'n:ann lee|fabrikam|',
+      );
     });
 
     it('gives a contact-me lead and a later free trial by the same person for the same offer one dedupe key', () => {
@@ -296,12 +383,21 @@ describe('leadIdFor', () => {
 describe('actionInWords and storefrontInWords', () => {
   it('say every action and storefront in words a seller understands', () => {
     const actions: Record<ActionKind, string> = {
-      'contact-me': 'Contact me', 'free-trial': 'Free trial', installed: 'Installed', purchased: 'Purchased (Azure portal)',
-      'test-drive': 'Started a test drive', 'do-not-contact': 'Do not contact (cross-listed)', other: 'Other',
+      'contact-me': 'Contact me',
+      'free-trial': 'Free trial',
+      installed: 'Installed',
+      purchased: 'Purchased (Azure portal)',
+      'test-drive': 'Started a test drive',
+      'do-not-contact': 'Do not contact (cross-listed)',
+      other: 'Other',
     };
     for (const [kind, words] of Object.entries(actions)) assert.equal(actionInWords(kind as ActionKind), words);
     const storefronts: Record<Storefront, string> = {
-      AppSource: 'AppSource', AzureMarketplace: 'Azure Marketplace', AzurePortal: 'Azure portal', TestDrive: 'Test Drive', Other: 'Other',
+      AppSource: 'AppSource',
+      AzureMarketplace: 'Azure Marketplace',
+      AzurePortal: 'Azure portal',
+      TestDrive: 'Test Drive',
+      Other: 'Other',
     };
     for (const [s, words] of Object.entries(storefronts)) assert.equal(storefrontInWords(s as Storefront), words);
   });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import {
-  TRANSITIONS, decide, roleOf, timeToClaimMs, type Command, type Decision, type Role, type Verb,
+  TRANSITIONS,
+  decide,
+  roleOf,
+  timeToClaimMs,
+  type Command,
+  type Decision,
+  type Role,
+  type Verb,
 } from '../../src/leads/lifecycle';
 import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
 import type { ErrorCode } from '../../src/leads/errors';
@@ -25,19 +32,40 @@ const MAYA = manager('Maya Patel');
 const MANAGER_IDS = [MAYA.aadObjectId!];
 
 /** Personal data of the lead's contact: none of it may appear in an event or survive an erase. */
-const PERSONAL = ['Jamie', 'Müller-Lindqvist', 'jamie.mueller@fabrikam.example', '+49 30 1234 5678', 'Head of Finance Operations'];
+const PERSONAL = [
+  'Jamie',
+  'Müller-Lindqvist',
+  'jamie.mueller@fabrikam.example',
+  '+49 30 1234 5678',
+  'Head of Finance Operations',
+];
 
 /** A lead in `status`, owned by `owner`: by default Ana, except a new lead; `null` for no owner. */
-function makeLead(status: LeadStatus, owner: Actor | null = status === 'new' ? null : ANA, extra: Partial<Lead> = {}): Lead {
+function makeLead(
+  status: LeadStatus,
+  owner: Actor | null = status === 'new' ? null : ANA,
+  extra: Partial<Lead> = {},
+): Lead {
   const lead: Lead = {
     id: 'lead-7f3a9c2e',
     type: 'lead',
     dedupeKey: 'e:jamie.mueller@fabrikam.example|contoso.analytics',
     generation: 0,
-    source: { kind: 'marketplace', storefront: 'AppSource', actionCode: 'Create', action: 'contact-me', offer: 'contoso.analytics' },
+    source: {
+      kind: 'marketplace',
+      storefront: 'AppSource',
+      actionCode: 'Create',
+      action: 'contact-me',
+      offer: 'contoso.analytics',
+    },
     contact: {
-      firstName: 'Jamie', lastName: 'Müller-Lindqvist', email: 'jamie.mueller@fabrikam.example', phone: '+49 30 1234 5678',
-      country: 'DE', company: 'Fabrikam Logistics GmbH', title: 'Head of Finance Operations',
+      firstName: 'Jamie',
+      lastName: 'Müller-Lindqvist',
+      email: 'jamie.mueller@fabrikam.example',
+      phone: '+49 30 1234 5678',
+      country: 'DE',
+      company: 'Fabrikam Logistics GmbH',
+      title: 'Head of Finance Operations',
     },
     description: 'Jamie here: call me on +49 30 1234 5678 about pricing for 250 users.',
     isTest: false,
@@ -45,7 +73,16 @@ function makeLead(status: LeadStatus, owner: Actor | null = status === 'new' ? n
     status,
     score: 75,
     rating: 'hot',
-    signals: [{ at: CREATED_AT, actionCode: 'Create', action: 'contact-me', storefront: 'AppSource', description: 'Jamie wants a call', fingerprint: 'f1' }],
+    signals: [
+      {
+        at: CREATED_AT,
+        actionCode: 'Create',
+        action: 'contact-me',
+        storefront: 'AppSource',
+        description: 'Jamie wants a call',
+        fingerprint: 'f1',
+      },
+    ],
     sla: { claimBy: '2026-11-24T16:05:00.000Z' },
     delivery: { state: 'posted', attempts: 1, nextAttemptAt: CREATED_AT },
     rev: 3,
@@ -67,7 +104,17 @@ function makeLead(status: LeadStatus, owner: Actor | null = status === 'new' ? n
 const COMMANDS: Record<Verb, Command> = {
   claim: { verb: 'claim' },
   release: { verb: 'release' },
-  qualify: { verb: 'qualify', qualification: { rating: 'warm', budget: '50k', need: 'Reporting', timeframe: 'Q1', authority: 'CFO', notes: 'Good call' } },
+  qualify: {
+    verb: 'qualify',
+    qualification: {
+      rating: 'warm',
+      budget: '50k',
+      need: 'Reporting',
+      timeframe: 'Q1',
+      authority: 'CFO',
+      notes: 'Good call',
+    },
+  },
   reject: { verb: 'reject', reason: 'no-budget', notes: 'Maybe next year' },
   nurture: { verb: 'nurture', nextTouchAt: '2026-12-01', cadence: 'weekly', note: 'Budget in January' },
   touch: { verb: 'touch', note: 'Left a voicemail', nextTouchAt: '2026-12-02' },
@@ -81,7 +128,10 @@ const COMMANDS: Record<Verb, Command> = {
 const ACTORS: Record<Role, Actor> = { owner: ANA, manager: MAYA, seller: SAM };
 
 function ok(decision: Decision): Extract<Decision, { ok: true }> {
-  assert.ok(decision.ok, `expected the action to be allowed, got ${decision.ok ? '' : `${decision.code}: ${decision.message}`}`);
+  assert.ok(
+    decision.ok,
+    `expected the action to be allowed, got ${decision.ok ? '' : `${decision.code}: ${decision.message}`}`,
+  );
   return decision;
 }
 
@@ -191,7 +241,10 @@ describe('lifecycle decide', () => {
             assert.deepEqual(lead, before, 'decide() must not change its input');
             if (!allowed) {
               const refusal = refused(decision, expected as ErrorCode);
-              assert.ok(refusal.message.length > 0 && !refusal.message.includes('{'), `unformatted message: ${refusal.message}`);
+              assert.ok(
+                refusal.message.length > 0 && !refusal.message.includes('{'),
+                `unformatted message: ${refusal.message}`,
+              );
               return;
             }
             const { lead: after, event } = ok(decision);
@@ -200,10 +253,22 @@ describe('lifecycle decide', () => {
             assert.equal(after.updatedAt, NOW.toISOString());
             assert.equal(after.delivery.state, 'pending');
             assert.equal(after.delivery.nextAttemptAt, NOW.toISOString());
-            if (verb === 'release') assert.deepEqual(after.sla, { claimBy: new Date(NOW.getTime() + 15 * 60_000).toISOString() }, 'a release starts the claim ladder again');
+            if (verb === 'release')
+              assert.deepEqual(
+                after.sla,
+                { claimBy: new Date(NOW.getTime() + 15 * 60_000).toISOString() },
+                'a release starts the claim ladder again',
+              );
             else assert.deepEqual(after.sla, lead.sla);
             assert.deepEqual(
-              { leadId: event.leadId, at: event.at, verb: event.verb, actor: event.actor, from: event.from, to: event.to },
+              {
+                leadId: event.leadId,
+                at: event.at,
+                verb: event.verb,
+                actor: event.actor,
+                from: event.from,
+                to: event.to,
+              },
               { leadId: lead.id, at: NOW.toISOString(), verb, actor: ACTORS[role], from: status, to: expected },
             );
             const eventJson = JSON.stringify(event);
@@ -244,7 +309,10 @@ describe('lifecycle decide', () => {
 
     it('lets a manager who owns the lead do owner-only actions', () => {
       const lead = makeLead('claimed', MAYA);
-      assert.equal(ok(decide(lead, COMMANDS.nurture, MAYA, roleOf(lead, MAYA, MANAGER_IDS), NOW)).lead.status, 'nurturing');
+      assert.equal(
+        ok(decide(lead, COMMANDS.nurture, MAYA, roleOf(lead, MAYA, MANAGER_IDS), NOW)).lead.status,
+        'nurturing',
+      );
     });
   });
 
@@ -262,26 +330,41 @@ describe('lifecycle decide', () => {
       const read = makeLead('new');
       const first = ok(decide(read, { verb: 'claim' }, ANA, 'seller', NOW));
       // The store retries Sam's write on the lead Ana's claim produced (ETag conflict → re-read → decide again).
-      const second = refused(decide(first.lead, { verb: 'claim' }, SAM, roleOf(first.lead, SAM, MANAGER_IDS), NOW), 'lead.already-claimed');
+      const second = refused(
+        decide(first.lead, { verb: 'claim' }, SAM, roleOf(first.lead, SAM, MANAGER_IDS), NOW),
+        'lead.already-claimed',
+      );
       assert.equal(second.params.owner, 'Ana Souza');
       assert.equal(second.message, 'Already claimed by Ana Souza.');
     });
 
     it('tells the owner who clicks claim again that the lead is already theirs', () => {
-      assert.equal(refused(decide(makeLead('claimed'), { verb: 'claim' }, ANA, 'owner', NOW), 'lead.already-yours').message, 'You already own this lead.');
+      assert.equal(
+        refused(decide(makeLead('claimed'), { verb: 'claim' }, ANA, 'owner', NOW), 'lead.already-yours').message,
+        'You already own this lead.',
+      );
     });
 
     it('says a qualified lead cannot be claimed now', () => {
-      assert.equal(refused(decide(makeLead('qualified'), { verb: 'claim' }, SAM, 'seller', NOW), 'lead.wrong-status').message, 'This lead is qualified; you cannot claim it now.');
+      assert.equal(
+        refused(decide(makeLead('qualified'), { verb: 'claim' }, SAM, 'seller', NOW), 'lead.wrong-status').message,
+        'This lead is qualified; you cannot claim it now.',
+      );
     });
 
     for (const role of ROLES) {
       it(`refuses a ${role} claiming a do-not-contact notice`, () => {
-        refused(decide(makeLead('new', null, { doNotContact: true }), { verb: 'claim' }, ACTORS[role], role, NOW), 'lead.do-not-contact');
+        refused(
+          decide(makeLead('new', null, { doNotContact: true }), { verb: 'claim' }, ACTORS[role], role, NOW),
+          'lead.do-not-contact',
+        );
       });
 
       it(`refuses a ${role} claiming a Partner Center test lead`, () => {
-        refused(decide(makeLead('new', null, { isTest: true }), { verb: 'claim' }, ACTORS[role], role, NOW), 'lead.test-lead');
+        refused(
+          decide(makeLead('new', null, { isTest: true }), { verb: 'claim' }, ACTORS[role], role, NOW),
+          'lead.test-lead',
+        );
       });
     }
   });
@@ -296,8 +379,11 @@ describe('lifecycle decide', () => {
       assert.equal(timeToClaimMs(lead), undefined);
     });
 
-    it('names the owner when a seller tries to release someone else\'s lead', () => {
-      assert.equal(refused(decide(makeLead('claimed'), { verb: 'release' }, SAM, 'seller', NOW), 'lead.not-owner').message, 'Only Ana Souza (the owner) or a manager can release this lead.');
+    it("names the owner when a seller tries to release someone else's lead", () => {
+      assert.equal(
+        refused(decide(makeLead('claimed'), { verb: 'release' }, SAM, 'seller', NOW), 'lead.not-owner').message,
+        'Only Ana Souza (the owner) or a manager can release this lead.',
+      );
     });
 
     it('hands a nurtured lead to a new owner as a claimed lead, keeping the claim time', () => {
@@ -314,11 +400,18 @@ describe('lifecycle decide', () => {
     });
 
     it('refuses to reassign a lead to nobody', () => {
-      refused(decide(makeLead('claimed'), { verb: 'reassign', to: { id: '', name: '' } }, MAYA, 'manager', NOW), 'action.invalid-input');
+      refused(
+        decide(makeLead('claimed'), { verb: 'reassign', to: { id: '', name: '' } }, MAYA, 'manager', NOW),
+        'action.invalid-input',
+      );
     });
 
     it('says only a manager can reassign', () => {
-      assert.equal(refused(decide(makeLead('claimed'), { verb: 'reassign', to: RUI }, ANA, 'owner', NOW), 'lead.managers-only').message, 'Only a manager can reassign a lead.');
+      assert.equal(
+        refused(decide(makeLead('claimed'), { verb: 'reassign', to: RUI }, ANA, 'owner', NOW), 'lead.managers-only')
+          .message,
+        'Only a manager can reassign a lead.',
+      );
     });
 
     it('reopens a rejected lead for its previous owner and clears the rejection', () => {
@@ -338,17 +431,30 @@ describe('lifecycle decide', () => {
   // ─── qualify ──────────────────────────────────────────────────────────────
 
   describe('qualify', () => {
-    const bands: [Rating, number, number][] = [['hot', 80, 100], ['warm', 50, 79], ['cold', 0, 49]];
+    const bands: [Rating, number, number][] = [
+      ['hot', 80, 100],
+      ['warm', 50, 79],
+      ['cold', 0, 49],
+    ];
     for (const [rating, min, max] of bands) {
       it(`rates a lead qualified as ${rating} ${rating} and pins its score into ${min}..${max}`, () => {
-        const { lead } = ok(decide(makeLead('claimed'), { verb: 'qualify', qualification: { rating } }, ANA, 'owner', NOW));
+        const { lead } = ok(
+          decide(makeLead('claimed'), { verb: 'qualify', qualification: { rating } }, ANA, 'owner', NOW),
+        );
         assert.equal(lead.rating, rating);
         assert.ok(lead.score >= min && lead.score <= max, `score ${lead.score} outside ${min}..${max}`);
       });
     }
 
     it('records budget, need, timeframe, authority, rating and notes, trimmed, in the lead and the event', () => {
-      const qualification = { budget: ' 50k ', need: 'Reporting', timeframe: 'Q1', authority: 'CFO', rating: 'warm' as const, notes: 'Good call' };
+      const qualification = {
+        budget: ' 50k ',
+        need: 'Reporting',
+        timeframe: 'Q1',
+        authority: 'CFO',
+        rating: 'warm' as const,
+        notes: 'Good call',
+      };
       const { lead, event } = ok(decide(makeLead('nurturing'), { verb: 'qualify', qualification }, ANA, 'owner', NOW));
       const expected = { ...qualification, budget: '50k' };
       assert.deepEqual(lead.qualification, expected);
@@ -357,11 +463,23 @@ describe('lifecycle decide', () => {
 
     it('refuses a rating that is not hot, warm or cold', () => {
       const qualification = { rating: 'lukewarm' } as unknown as { rating: Rating };
-      refused(decide(makeLead('claimed'), { verb: 'qualify', qualification }, ANA, 'owner', NOW), 'action.invalid-input');
+      refused(
+        decide(makeLead('claimed'), { verb: 'qualify', qualification }, ANA, 'owner', NOW),
+        'action.invalid-input',
+      );
     });
 
     it('refuses notes longer than 1000 characters, naming the field', () => {
-      const refusal = refused(decide(makeLead('claimed'), { verb: 'qualify', qualification: { rating: 'hot', budget: 'x'.repeat(1001) } }, ANA, 'owner', NOW), 'action.input-too-long');
+      const refusal = refused(
+        decide(
+          makeLead('claimed'),
+          { verb: 'qualify', qualification: { rating: 'hot', budget: 'x'.repeat(1001) } },
+          ANA,
+          'owner',
+          NOW,
+        ),
+        'action.input-too-long',
+      );
       assert.equal(refusal.message, 'Budget is too long: at most 1000 characters.');
     });
   });
@@ -370,11 +488,17 @@ describe('lifecycle decide', () => {
 
   describe('reject', () => {
     it('refuses a rejection without a reason', () => {
-      assert.equal(refused(decide(makeLead('claimed'), { verb: 'reject' }, ANA, 'owner', NOW), 'lead.reason-required').message, 'Pick a reason to reject the lead.');
+      assert.equal(
+        refused(decide(makeLead('claimed'), { verb: 'reject' }, ANA, 'owner', NOW), 'lead.reason-required').message,
+        'Pick a reason to reject the lead.',
+      );
     });
 
     it('refuses a reason that is not on the list', () => {
-      refused(decide(makeLead('claimed'), { verb: 'reject', reason: 'bored' }, ANA, 'owner', NOW), 'lead.reason-required');
+      refused(
+        decide(makeLead('claimed'), { verb: 'reject', reason: 'bored' }, ANA, 'owner', NOW),
+        'lead.reason-required',
+      );
     });
 
     for (const reason of REJECT_REASONS) {
@@ -386,12 +510,23 @@ describe('lifecycle decide', () => {
     }
 
     it('keeps the notes of a rejection', () => {
-      const { lead } = ok(decide(makeLead('claimed'), { verb: 'reject', reason: 'other', notes: 'Went with a partner' }, MAYA, 'manager', NOW));
+      const { lead } = ok(
+        decide(
+          makeLead('claimed'),
+          { verb: 'reject', reason: 'other', notes: 'Went with a partner' },
+          MAYA,
+          'manager',
+          NOW,
+        ),
+      );
       assert.deepEqual(lead.rejection, { reason: 'other', notes: 'Went with a partner' });
     });
 
     it('refuses rejection notes longer than 1000 characters', () => {
-      refused(decide(makeLead('claimed'), { verb: 'reject', reason: 'other', notes: 'x'.repeat(1001) }, ANA, 'owner', NOW), 'action.input-too-long');
+      refused(
+        decide(makeLead('claimed'), { verb: 'reject', reason: 'other', notes: 'x'.repeat(1001) }, ANA, 'owner', NOW),
+        'action.input-too-long',
+      );
     });
   });
 
@@ -400,13 +535,30 @@ describe('lifecycle decide', () => {
   describe('nurture and touch', () => {
     it('schedules the next touch of a nurtured lead', () => {
       const { lead, event } = ok(decide(makeLead('claimed'), COMMANDS.nurture, ANA, 'owner', NOW));
-      assert.deepEqual(lead.nurture, { startedAt: NOW.toISOString(), nextTouchAt: '2026-12-01T00:00:00.000Z', cadence: 'weekly', note: 'Budget in January', touches: [] });
-      assert.deepEqual(event.data, { nextTouchAt: '2026-12-01T00:00:00.000Z', cadence: 'weekly', note: 'Budget in January' });
+      assert.deepEqual(lead.nurture, {
+        startedAt: NOW.toISOString(),
+        nextTouchAt: '2026-12-01T00:00:00.000Z',
+        cadence: 'weekly',
+        note: 'Budget in January',
+        touches: [],
+      });
+      assert.deepEqual(event.data, {
+        nextTouchAt: '2026-12-01T00:00:00.000Z',
+        cadence: 'weekly',
+        note: 'Budget in January',
+      });
     });
 
-    for (const [when, nextTouchAt] of [['in the past', '2026-11-01'], ['right now', NOW.toISOString()], ['earlier today', '2026-11-24']] as const) {
+    for (const [when, nextTouchAt] of [
+      ['in the past', '2026-11-01'],
+      ['right now', NOW.toISOString()],
+      ['earlier today', '2026-11-24'],
+    ] as const) {
       it(`refuses a next touch ${when}`, () => {
-        const refusal = refused(decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt }, ANA, 'owner', NOW), 'action.invalid-input');
+        const refusal = refused(
+          decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt }, ANA, 'owner', NOW),
+          'action.invalid-input',
+        );
         assert.equal(refusal.message, 'Next touch date must be in the future.');
       });
     }
@@ -419,12 +571,17 @@ describe('lifecycle decide', () => {
 
     for (const nextTouchAt of ['next week', '2026-02-30', '2026-13-01', '2026-12-01T10:00:00']) {
       it(`refuses "${nextTouchAt}" as a next touch date`, () => {
-        refused(decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt }, ANA, 'owner', NOW), 'action.invalid-input');
+        refused(
+          decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt }, ANA, 'owner', NOW),
+          'action.invalid-input',
+        );
       });
     }
 
     it('accepts a full ISO date-time with an offset and stores it in UTC', () => {
-      const { lead } = ok(decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt: '2026-12-01T10:00:00+02:00' }, ANA, 'owner', NOW));
+      const { lead } = ok(
+        decide(makeLead('claimed'), { verb: 'nurture', nextTouchAt: '2026-12-01T10:00:00+02:00' }, ANA, 'owner', NOW),
+      );
       assert.equal(lead.nurture?.nextTouchAt, '2026-12-01T08:00:00.000Z');
     });
 
@@ -436,7 +593,9 @@ describe('lifecycle decide', () => {
     });
 
     it('snoozes a nurtured lead when the touch brings a new date', () => {
-      const { lead } = ok(decide(makeLead('nurturing'), { verb: 'touch', nextTouchAt: '2026-12-15' }, ANA, 'owner', NOW));
+      const { lead } = ok(
+        decide(makeLead('nurturing'), { verb: 'touch', nextTouchAt: '2026-12-15' }, ANA, 'owner', NOW),
+      );
       assert.equal(lead.nurture?.nextTouchAt, '2026-12-15T00:00:00.000Z');
       assert.equal(lead.nurture?.touches.length, 1);
     });
@@ -451,7 +610,10 @@ describe('lifecycle decide', () => {
     });
 
     it('says only the owner can log a touch', () => {
-      assert.equal(refused(decide(makeLead('nurturing'), { verb: 'touch' }, MAYA, 'manager', NOW), 'lead.owner-only').message, 'Only Ana Souza (the owner) can log a touch on this lead.');
+      assert.equal(
+        refused(decide(makeLead('nurturing'), { verb: 'touch' }, MAYA, 'manager', NOW), 'lead.owner-only').message,
+        'Only Ana Souza (the owner) can log a touch on this lead.',
+      );
     });
   });
 
@@ -492,7 +654,9 @@ describe('lifecycle decide', () => {
     it('returns a new lead and leaves the input, nested objects included, as it was', () => {
       const input = makeLead('nurturing');
       const before = structuredClone(input);
-      const { lead } = ok(decide(input, { verb: 'touch', note: 'Called', nextTouchAt: '2026-12-09' }, ANA, 'owner', NOW));
+      const { lead } = ok(
+        decide(input, { verb: 'touch', note: 'Called', nextTouchAt: '2026-12-09' }, ANA, 'owner', NOW),
+      );
       assert.deepEqual(input, before);
       assert.notEqual(lead.nurture, input.nurture);
       assert.notEqual(lead.delivery, input.delivery);
@@ -505,7 +669,10 @@ describe('lifecycle decide', () => {
     });
 
     it('refuses a verb it does not know', () => {
-      refused(decide(makeLead('claimed'), { verb: 'teleport' } as unknown as Command, ANA, 'owner', NOW), 'action.unknown-verb');
+      refused(
+        decide(makeLead('claimed'), { verb: 'teleport' } as unknown as Command, ANA, 'owner', NOW),
+        'action.unknown-verb',
+      );
     });
   });
 

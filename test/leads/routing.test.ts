@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { describeFilter, parseSubscription, routeLead, type ChannelFilter, type RoutableChannel } from '../../src/leads/routing';
+import {
+  describeFilter,
+  parseSubscription,
+  routeLead,
+  type ChannelFilter,
+  type RoutableChannel,
+} from '../../src/leads/routing';
 import type { Contact, LeadSource, Storefront } from '../../src/leads/lead';
 
 // ─── builders ───────────────────────────────────────────────────────────────
@@ -8,14 +14,27 @@ let n = 0;
 function channel(filter: ChannelFilter, extra: Partial<RoutableChannel> = {}): RoutableChannel {
   n += 1;
   return {
-    channelKey: `ch${n}`, teamId: 'team-1', channelId: `19:c${n}@thread.tacv2`, filter, isDefault: false,
-    installedAt: `2024-01-${String(10 + n).padStart(2, '0')}T00:00:00.000Z`, ...extra,
+    channelKey: `ch${n}`,
+    teamId: 'team-1',
+    channelId: `19:c${n}@thread.tacv2`,
+    filter,
+    isDefault: false,
+    installedAt: `2024-01-${String(10 + n).padStart(2, '0')}T00:00:00.000Z`,
+    ...extra,
   };
 }
 
 function lead(storefront: Storefront, contact: Contact = {}, source: Partial<LeadSource> = {}) {
   return {
-    source: { kind: 'marketplace', storefront, actionCode: 'PLT', action: 'contact-me', offer: 'contoso.crm-suite', offerTitle: 'Contoso CRM Suite', ...source } as LeadSource,
+    source: {
+      kind: 'marketplace',
+      storefront,
+      actionCode: 'PLT',
+      action: 'contact-me',
+      offer: 'contoso.crm-suite',
+      offerTitle: 'Contoso CRM Suite',
+      ...source,
+    } as LeadSource,
     contact,
   };
 }
@@ -28,7 +47,10 @@ describe('routeLead', () => {
   const everything = channel({ storefronts: 'all' });
 
   it('sends an AppSource lead to AppSource and catch-all channels, not to Azure ones', () => {
-    assert.deepEqual(keys(routeLead(lead('AppSource'), [appsource, azure, everything])), [appsource.channelKey, everything.channelKey]);
+    assert.deepEqual(keys(routeLead(lead('AppSource'), [appsource, azure, everything])), [
+      appsource.channelKey,
+      everything.channelKey,
+    ]);
   });
 
   for (const storefront of ['AzureMarketplace', 'AzurePortal', 'TestDrive'] as Storefront[]) {
@@ -51,8 +73,10 @@ describe('routeLead', () => {
   it('matches the country whatever its spelling: US, USA and United States alike, GB and UK alike', () => {
     const us = channel({ storefronts: 'all', country: 'US' });
     const uk = channel({ storefronts: 'all', country: 'uk' });
-    for (const country of ['US', 'usa', 'United States']) assert.deepEqual(keys(routeLead(lead('AppSource', { country }), [us, uk])), [us.channelKey], country);
-    for (const country of ['GB', 'UK', 'United Kingdom']) assert.deepEqual(keys(routeLead(lead('AppSource', { country }), [us, uk])), [uk.channelKey], country);
+    for (const country of ['US', 'usa', 'United States'])
+      assert.deepEqual(keys(routeLead(lead('AppSource', { country }), [us, uk])), [us.channelKey], country);
+    for (const country of ['GB', 'UK', 'United Kingdom'])
+      assert.deepEqual(keys(routeLead(lead('AppSource', { country }), [us, uk])), [uk.channelKey], country);
     const de = channel({ storefronts: 'all', country: 'de' });
     assert.deepEqual(keys(routeLead(lead('AppSource', { country: 'DE' }), [de, us])), [de.channelKey]);
   });
@@ -62,7 +86,11 @@ describe('routeLead', () => {
     const fallback = channel({ storefronts: ['azure'] }, { isDefault: true });
     assert.deepEqual(keys(routeLead(lead('AzureMarketplace', { country: 'USA' }), [narrow])), [narrow.channelKey]);
     assert.deepEqual(keys(routeLead(lead('AppSource', { country: 'USA' }), [narrow, fallback])), [fallback.channelKey]);
-    assert.deepEqual(keys(routeLead(lead('AzureMarketplace', {}), [narrow, fallback])), [fallback.channelKey], 'a lead without a country');
+    assert.deepEqual(
+      keys(routeLead(lead('AzureMarketplace', {}), [narrow, fallback])),
+      [fallback.channelKey],
+      'a lead without a country',
+    );
   });
 
   it('sends a lead no filter matches to every default channel', () => {
@@ -91,7 +119,10 @@ describe('parseSubscription', () => {
     ['azure offer contoso.crm country US', { storefronts: ['azure'], offer: 'contoso.crm', country: 'US' }],
     ['all country de', { storefronts: 'all', country: 'DE' }],
     ['all appsource', { storefronts: 'all' }],
-    ['country United States offer "contoso crm"', { storefronts: 'all', offer: 'contoso crm', country: 'United States' }],
+    [
+      'country United States offer "contoso crm"',
+      { storefronts: 'all', offer: 'contoso crm', country: 'United States' },
+    ],
     ['OFFER “crm”', { storefronts: 'all', offer: 'crm' }],
   ];
   for (const [args, filter] of cases) {
@@ -121,9 +152,15 @@ describe('parseSubscription', () => {
 describe('describeFilter', () => {
   it('says a filter in words', () => {
     assert.equal(describeFilter({ storefronts: 'all' }), 'all leads');
-    assert.equal(describeFilter({ storefronts: ['appsource'], offer: 'crm', country: 'US' }), 'all AppSource leads for offers matching “crm” from US');
+    assert.equal(
+      describeFilter({ storefronts: ['appsource'], offer: 'crm', country: 'US' }),
+      'all AppSource leads for offers matching “crm” from US',
+    );
     assert.equal(describeFilter({ storefronts: ['azure'] }), 'all Azure Marketplace leads');
-    assert.equal(describeFilter({ storefronts: ['appsource', 'azure'], country: 'DE' }), 'all AppSource and Azure Marketplace leads from DE');
+    assert.equal(
+      describeFilter({ storefronts: ['appsource', 'azure'], country: 'DE' }),
+      'all AppSource and Azure Marketplace leads from DE',
+    );
   });
 
   it('describes what parseSubscription read', () => {

@@ -4,10 +4,22 @@ import type { ActionKind, Contact, Rating } from '../../src/leads/lead';
 
 // ─── builders ───────────────────────────────────────────────────────────────
 
-const full: Contact = { firstName: 'Dana', email: 'dana@northwind.example', phone: '+44 20 7946 0958', company: 'Northwind', title: 'Engineer' };
+const full: Contact = {
+  firstName: 'Dana',
+  email: 'dana@northwind.example',
+  phone: '+44 20 7946 0958',
+  company: 'Northwind',
+  title: 'Engineer',
+};
 
 function score(actions: ActionKind[], contact: Contact = {}, extra: Partial<ScoreInput> = {}) {
-  return scoreLead({ signals: actions.map((action) => ({ action })), contact, doNotContact: false, isTest: false, ...extra });
+  return scoreLead({
+    signals: actions.map((action) => ({ action })),
+    contact,
+    doNotContact: false,
+    isTest: false,
+    ...extra,
+  });
 }
 
 describe('scoreLead', () => {
@@ -25,7 +37,13 @@ describe('scoreLead', () => {
   });
 
   const base: [ActionKind, number][] = [
-    ['purchased', 60], ['installed', 60], ['test-drive', 45], ['free-trial', 45], ['contact-me', 35], ['other', 20], ['do-not-contact', 0],
+    ['purchased', 60],
+    ['installed', 60],
+    ['test-drive', 45],
+    ['free-trial', 45],
+    ['contact-me', 35],
+    ['other', 20],
+    ['do-not-contact', 0],
   ];
   for (const [action, points] of base) {
     it(`gives ${points} points for a single ${action} signal`, () => {
@@ -45,9 +63,19 @@ describe('scoreLead', () => {
   });
 
   it('adds 5 more for a C-level, VP, director or head-of title, and not for other titles', () => {
-    const senior = ['CTO', 'CISO', 'Chief Revenue Officer', 'VP Sales', 'SVP Engineering', 'Vice President', 'Director of IT', 'Head of Procurement'];
+    const senior = [
+      'CTO',
+      'CISO',
+      'Chief Revenue Officer',
+      'VP Sales',
+      'SVP Engineering',
+      'Vice President',
+      'Director of IT',
+      'Head of Procurement',
+    ];
     for (const title of senior) assert.equal(score(['other'], { title }).score, 30, title);
-    for (const title of ['Esquire', 'Engineer', 'MSFT_TEST_636573304831318844', 'Headhunter']) assert.equal(score(['other'], { title }).score, 25, title);
+    for (const title of ['Esquire', 'Engineer', 'MSFT_TEST_636573304831318844', 'Headhunter'])
+      assert.equal(score(['other'], { title }).score, 25, title);
   });
 
   it('never scores above 100', () => {

@@ -49,7 +49,10 @@ describe('manifest template', () => {
     const m = makeManifest();
     const [major, minor] = String(m.manifestVersion).split('.').map(Number);
     assert.ok(major! > 1 || minor! >= 22, `manifestVersion ${m.manifestVersion}`);
-    assert.equal(m.$schema, `https://developer.microsoft.com/json-schemas/teams/v${m.manifestVersion}/MicrosoftTeams.schema.json`);
+    assert.equal(
+      m.$schema,
+      `https://developer.microsoft.com/json-schemas/teams/v${m.manifestVersion}/MicrosoftTeams.schema.json`,
+    );
   });
 
   it('puts the app id in id and botId and the domain in every URL and in validDomains', () => {
@@ -57,7 +60,12 @@ describe('manifest template', () => {
     assert.equal(m.id, APP_ID);
     assert.equal(m.bots[0].botId, APP_ID);
     assert.deepEqual(m.validDomains, [DOMAIN]);
-    for (const url of [m.developer.websiteUrl, m.developer.privacyUrl, m.developer.termsOfUseUrl, m.staticTabs[0].contentUrl]) {
+    for (const url of [
+      m.developer.websiteUrl,
+      m.developer.privacyUrl,
+      m.developer.termsOfUseUrl,
+      m.staticTabs[0].contentUrl,
+    ]) {
       assert.ok(String(url).startsWith(`https://${DOMAIN}/`), url);
     }
     assert.equal(m.staticTabs[0].contentUrl, `https://${DOMAIN}/tab/index.html`);
@@ -77,7 +85,10 @@ describe('manifest template', () => {
 
   it('lists exactly the commands of src/teams/commandList.ts for the team and personal scopes', () => {
     const lists = makeManifest().bots[0].commandLists;
-    assert.deepEqual(lists.map((l: Json) => l.scopes), [['team'], ['personal']]);
+    assert.deepEqual(
+      lists.map((l: Json) => l.scopes),
+      [['team'], ['personal']],
+    );
     for (const list of lists) assert.deepEqual(list.commands, COMMANDS.map(manifestCommand));
   });
 });
@@ -92,7 +103,11 @@ describe('checkManifest', () => {
     broken.name.short = 'Lead Desk for Marketplace Sales Teams';
     broken.bogus = true;
     const errors = await checkManifest(broken, MANIFEST_DIR);
-    const has = (re: RegExp) => assert.ok(errors.some((e) => re.test(e)), `expected ${re} in:\n${errors.join('\n')}`);
+    const has = (re: RegExp) =>
+      assert.ok(
+        errors.some((e) => re.test(e)),
+        `expected ${re} in:\n${errors.join('\n')}`,
+      );
     has(/^\/id must match pattern/);
     has(/^\/name\/short must NOT have more than 30 characters/);
     has(/must NOT have additional properties.*"bogus"/);
@@ -101,7 +116,10 @@ describe('checkManifest', () => {
 
   it('reports a placeholder that was not filled', async () => {
     const errors = await checkManifest(makeManifest({ MICROSOFT_APP_ID: APP_ID }), MANIFEST_DIR);
-    assert.ok(errors.includes('placeholder ${{BOT_DOMAIN}} was not filled: pass a value for BOT_DOMAIN'), errors.join('\n'));
+    assert.ok(
+      errors.includes('placeholder ${{BOT_DOMAIN}} was not filled: pass a value for BOT_DOMAIN'),
+      errors.join('\n'),
+    );
   });
 
   it('refuses a schema URL it would have to download', async () => {
@@ -172,11 +190,20 @@ describe('buildAppPackage', () => {
   it('writes a zip holding exactly manifest.json, color.png and outline.png at its root', async () => {
     const outDir = tempDir();
     try {
-      const { zipPath, manifestPath } = await buildAppPackage({ vars: { MICROSOFT_APP_ID: APP_ID, BOT_DOMAIN: DOMAIN }, outDir });
+      const { zipPath, manifestPath } = await buildAppPackage({
+        vars: { MICROSOFT_APP_ID: APP_ID, BOT_DOMAIN: DOMAIN },
+        outDir,
+      });
       assert.equal(zipPath, path.join(outDir, 'leaddesk-app.zip'));
       assert.equal(manifestPath, path.join(outDir, 'appPackage', 'manifest.json'));
       const zip = new AdmZip(zipPath);
-      assert.deepEqual(zip.getEntries().map((e) => e.entryName).sort(), ['color.png', 'manifest.json', 'outline.png']);
+      assert.deepEqual(
+        zip
+          .getEntries()
+          .map((e) => e.entryName)
+          .sort(),
+        ['color.png', 'manifest.json', 'outline.png'],
+      );
       const zipped = JSON.parse(zip.readAsText('manifest.json')) as Json;
       assert.equal(zipped.id, APP_ID);
       assert.deepEqual(zipped, JSON.parse(readFileSync(manifestPath, 'utf8')));
@@ -191,7 +218,8 @@ describe('buildAppPackage', () => {
     try {
       await assert.rejects(
         buildAppPackage({ vars: { MICROSOFT_APP_ID: 'nope', BOT_DOMAIN: DOMAIN }, outDir }),
-        (err: unknown) => err instanceof ManifestInvalidError && err.problems.some((p) => p.startsWith('/id must match pattern')),
+        (err: unknown) =>
+          err instanceof ManifestInvalidError && err.problems.some((p) => p.startsWith('/id must match pattern')),
       );
       assert.equal(existsSync(path.join(outDir, 'leaddesk-app.zip')), false);
       assert.equal(existsSync(path.join(outDir, 'appPackage')), false);
@@ -203,16 +231,30 @@ describe('buildAppPackage', () => {
 
 describe('varsFromEnv', () => {
   it('asks for MicrosoftAppId when it is missing, unless --dev is given', () => {
-    assert.throws(() => varsFromEnv({ BOT_DOMAIN: DOMAIN }, { dev: false }), /set MicrosoftAppId to your Azure Bot's app id \(a GUID\)/);
+    assert.throws(
+      () => varsFromEnv({ BOT_DOMAIN: DOMAIN }, { dev: false }),
+      /set MicrosoftAppId to your Azure Bot's app id \(a GUID\)/,
+    );
     assert.deepEqual(varsFromEnv({ BOT_DOMAIN: DOMAIN }, { dev: true }), {
-      MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000', BOT_DOMAIN: DOMAIN, APP_VERSION: '1.0.0',
+      MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
+      BOT_DOMAIN: DOMAIN,
+      APP_VERSION: '1.0.0',
     });
   });
 
   it('refuses an app id that is not a GUID, a domain with a scheme and a malformed version', () => {
-    assert.throws(() => varsFromEnv({ MicrosoftAppId: 'my-bot', BOT_DOMAIN: DOMAIN }, { dev: false }), /MicrosoftAppId: expected a GUID/);
-    assert.throws(() => varsFromEnv({ MicrosoftAppId: APP_ID, BOT_DOMAIN: `https://${DOMAIN}` }, { dev: false }), /BOT_DOMAIN: expected a host name without scheme/);
+    assert.throws(
+      () => varsFromEnv({ MicrosoftAppId: 'my-bot', BOT_DOMAIN: DOMAIN }, { dev: false }),
+      /MicrosoftAppId: expected a GUID/,
+    );
+    assert.throws(
+      () => varsFromEnv({ MicrosoftAppId: APP_ID, BOT_DOMAIN: `https://${DOMAIN}` }, { dev: false }),
+      /BOT_DOMAIN: expected a host name without scheme/,
+    );
     assert.throws(() => varsFromEnv({ MicrosoftAppId: APP_ID }, { dev: false }), /set BOT_DOMAIN/);
-    assert.throws(() => varsFromEnv({ MicrosoftAppId: APP_ID, BOT_DOMAIN: DOMAIN, APP_VERSION: 'v2' }, { dev: false }), /APP_VERSION: expected a version like 1\.2\.3, got "v2"/);
+    assert.throws(
+      () => varsFromEnv({ MicrosoftAppId: APP_ID, BOT_DOMAIN: DOMAIN, APP_VERSION: 'v2' }, { dev: false }),
+      /APP_VERSION: expected a version like 1\.2\.3, got "v2"/,
+    );
   });
 });

@@ -23,7 +23,10 @@ describe('sellers act on the lead card', () => {
     teams = await new LocalTeams().start();
     app = await startBot({ env: { MANAGER_IDS: `${MAYA.aadObjectId},${MAYA.id}` } });
     await install(app, teams);
-    const res = await postLead(app, { ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `p${Date.now()}@example.com` } });
+    const res = await postLead(app, {
+      ...contactMePayload,
+      UserDetails: { ...contactMePayload.UserDetails, Email: `p${Date.now()}@example.com` },
+    });
     leadId = res.body.id;
     card = await waitFor('lead card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(leadId)));
     await waitFor('posted', async () => (await app.leads.get(leadId))?.delivery.state === 'posted');
@@ -33,8 +36,20 @@ describe('sellers act on the lead card', () => {
     await teams.stop();
   });
 
-  async function click(verb: string, user = ANA, data: Record<string, unknown> = {}, trigger: 'manual' | 'automatic' = 'manual') {
-    const activity = teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId: card.conversationId, replyToId: card.activityId, user, trigger });
+  async function click(
+    verb: string,
+    user = ANA,
+    data: Record<string, unknown> = {},
+    trigger: 'manual' | 'automatic' = 'manual',
+  ) {
+    const activity = teams.invokeActivity({
+      verb,
+      data: { leadId, ...data },
+      conversationId: card.conversationId,
+      replyToId: card.activityId,
+      user,
+      trigger,
+    });
     const res = await sendActivity(app, activity);
     assert.equal(res.status, 200, `invoke answered ${res.status}: ${JSON.stringify(res.body)}`);
     assert.equal(res.body.type, 'application/vnd.microsoft.card.adaptive');
@@ -42,7 +57,10 @@ describe('sellers act on the lead card', () => {
   }
   const lead = async () => (await app.leads.get(leadId))!;
   const events = async () => app.events.forLead(leadId, 50);
-  const sharedCardUpdated = (pattern: RegExp) => waitFor(`shared card matching ${pattern}`, () => teams.updates(card.activityId).find((u) => pattern.test(JSON.stringify(u.body))));
+  const sharedCardUpdated = (pattern: RegExp) =>
+    waitFor(`shared card matching ${pattern}`, () =>
+      teams.updates(card.activityId).find((u) => pattern.test(JSON.stringify(u.body))),
+    );
 
   it('a seller claims a lead: she sees her buttons, everyone sees "Claimed by Ana", Cosmos and the audit trail agree', async () => {
     const view = await click('claim');
@@ -79,22 +97,36 @@ describe('sellers act on the lead card', () => {
     await app.outbox.idle();
     // The status line reads "Claimed by <name> · <time> after arrival"; " ·" keeps "Seller 1" apart from "Seller 10".
     const updates = teams.updates(card.activityId).map((u) => JSON.stringify(u.body));
-    assert.ok(updates.some((t) => t.includes(`Claimed by ${winner.name} ·`)), 'the pattern does find the winner');
+    assert.ok(
+      updates.some((t) => t.includes(`Claimed by ${winner.name} ·`)),
+      'the pattern does find the winner',
+    );
     for (const text of updates) {
-      for (const loser of sellers.filter((s) => s.id !== winner.id)) assert.equal(text.includes(`Claimed by ${loser.name} ·`), false, `shared card never shows ${loser.name}`);
+      for (const loser of sellers.filter((s) => s.id !== winner.id))
+        assert.equal(text.includes(`Claimed by ${loser.name} ·`), false, `shared card never shows ${loser.name}`);
     }
   });
 
   it('the owner qualifies with BANT, rating and notes; the score follows the rating', async () => {
     await click('claim');
-    const view = await click('qualify', ANA, { budget: '50k', need: 'CRM rollout', timeframe: 'This quarter', authority: 'true', rating: 'hot', notes: 'Demo booked' });
+    const view = await click('qualify', ANA, {
+      budget: '50k',
+      need: 'CRM rollout',
+      timeframe: 'This quarter',
+      authority: 'true',
+      rating: 'hot',
+      notes: 'Demo booked',
+    });
     assert.match(view.text, /Qualified/);
     const stored = await lead();
     assert.equal(stored.status, 'qualified');
     assert.equal(stored.qualification?.rating, 'hot');
     assert.ok(stored.score >= 80);
     await sharedCardUpdated(/qualified|Qualified/);
-    assert.deepEqual((await events()).map((e) => e.verb), ['qualify', 'claim']);
+    assert.deepEqual(
+      (await events()).map((e) => e.verb),
+      ['qualify', 'claim'],
+    );
   });
 
   it('a seller who is not the owner cannot reject: a clear refusal and nothing is written', async () => {
@@ -126,7 +158,10 @@ describe('sellers act on the lead card', () => {
     await click('touch', ANA, { note: 'Left a voicemail' });
     stored = await lead();
     assert.equal(stored.nurture?.touches.length, 1);
-    assert.deepEqual((await events()).map((e) => e.verb), ['touch', 'nurture', 'claim']);
+    assert.deepEqual(
+      (await events()).map((e) => e.verb),
+      ['touch', 'nurture', 'claim'],
+    );
   });
 
   it('the owner releases the lead and anyone can claim it again', async () => {
@@ -179,11 +214,35 @@ describe('sellers act on the lead card', () => {
 
   it('bad clicks get an error view with a sentence and write nothing', async () => {
     const before = await lead();
-    const unknown = await sendActivity(app, teams.invokeActivity({ verb: 'explode', data: { leadId }, conversationId: card.conversationId, replyToId: card.activityId }));
+    const unknown = await sendActivity(
+      app,
+      teams.invokeActivity({
+        verb: 'explode',
+        data: { leadId },
+        conversationId: card.conversationId,
+        replyToId: card.activityId,
+      }),
+    );
     assert.match(JSON.stringify(unknown.body.value), /not something Lead Desk knows/);
-    const noId = await sendActivity(app, teams.invokeActivity({ verb: 'claim', data: {}, conversationId: card.conversationId, replyToId: card.activityId }));
+    const noId = await sendActivity(
+      app,
+      teams.invokeActivity({
+        verb: 'claim',
+        data: {},
+        conversationId: card.conversationId,
+        replyToId: card.activityId,
+      }),
+    );
     assert.match(JSON.stringify(noId.body.value), /does not say which lead/);
-    const missing = await sendActivity(app, teams.invokeActivity({ verb: 'claim', data: { leadId: 'L-does-not-exist' }, conversationId: card.conversationId, replyToId: card.activityId }));
+    const missing = await sendActivity(
+      app,
+      teams.invokeActivity({
+        verb: 'claim',
+        data: { leadId: 'L-does-not-exist' },
+        conversationId: card.conversationId,
+        replyToId: card.activityId,
+      }),
+    );
     assert.match(JSON.stringify(missing.body.value), /no longer exists/);
     await click('claim');
     const long = await click('qualify', ANA, { rating: 'hot', notes: 'x'.repeat(5000) });
@@ -197,14 +256,21 @@ describe('sellers act on the lead card', () => {
       ...teams.mentionActivity('', card.conversationId.split(';')[0], user),
       text: undefined,
       entities: undefined,
-      conversation: { id: card.conversationId, conversationType: 'channel', isGroup: true, tenantId: teams.team.tenantId },
+      conversation: {
+        id: card.conversationId,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: teams.team.tenantId,
+      },
       replyToId: card.activityId,
       value: { verb: 'claim', leadId },
     });
     assert.equal((await sendActivity(app, submit(ANA))).status, 200);
     assert.equal((await lead()).owner?.name, 'Ana');
     await sendActivity(app, submit(BEN));
-    const reply = await waitFor('refusal reply', () => teams.replies(card.conversationId).find((r) => /Already claimed by Ana/.test(String(r.body.text))));
+    const reply = await waitFor('refusal reply', () =>
+      teams.replies(card.conversationId).find((r) => /Already claimed by Ana/.test(String(r.body.text))),
+    );
     assert.ok(reply);
   });
 });

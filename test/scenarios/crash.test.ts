@@ -61,7 +61,8 @@ async function startBotProcess(dataDir: string): Promise<Bot> {
 
   const deadline = Date.now() + STARTUP_MS;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the bot exited while starting:\n${bot.output()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the bot exited while starting:\n${bot.output()}`);
     try {
       if ((await fetch(`${bot.url}/api/health`)).status === 200) return bot;
     } catch {
@@ -83,7 +84,10 @@ async function kill(bot: Bot, signal: NodeJS.Signals): Promise<void> {
   await bot.exited;
 }
 
-const buyers = Array.from({ length: 20 }, (_, n) => ({ ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `crash-buyer-${n}@northwind.example` } }));
+const buyers = Array.from({ length: 20 }, (_, n) => ({
+  ...contactMePayload,
+  UserDetails: { ...contactMePayload.UserDetails, Email: `crash-buyer-${n}@northwind.example` },
+}));
 
 (TEST_STORE === 'cosmos' ? describe.skip : describe)('a crash right after the 202 loses nothing', function () {
   this.timeout(40_000);
@@ -99,14 +103,26 @@ const buyers = Array.from({ length: 20 }, (_, n) => ({ ...contactMePayload, User
     const first = await startBotProcess(dataDir);
     const accepted = await Promise.all(buyers.map((p) => postLead(first, p)));
     await kill(first, 'SIGKILL'); // the moment the last 202 is in: no graceful shutdown, nothing flushed on exit
-    assert.deepEqual(accepted.map((r) => r.status), Array(20).fill(202), JSON.stringify(accepted.filter((r) => r.status !== 202)));
+    assert.deepEqual(
+      accepted.map((r) => r.status),
+      Array(20).fill(202),
+      JSON.stringify(accepted.filter((r) => r.status !== 202)),
+    );
     const ids = accepted.map((r) => r.body.id as string);
     assert.equal(new Set(ids).size, 20, '20 distinct leads');
 
     const second = await startBotProcess(dataDir);
     const again = await Promise.all(buyers.map((p) => postLead(second, p)));
-    assert.deepEqual(again.map((r) => `${r.status} ${r.body.status}`), Array(20).fill('200 duplicate'), 'the restarted bot knows every lead');
-    assert.deepEqual(again.map((r) => r.body.id), ids, 'under the ids the first bot answered with');
+    assert.deepEqual(
+      again.map((r) => `${r.status} ${r.body.status}`),
+      Array(20).fill('200 duplicate'),
+      'the restarted bot knows every lead',
+    );
+    assert.deepEqual(
+      again.map((r) => r.body.id),
+      ids,
+      'under the ids the first bot answered with',
+    );
     await kill(second, 'SIGTERM');
 
     const store = await openStore({ dataDir, cosmos: { database: 'x' } }, 'sqlite');
@@ -114,7 +130,10 @@ const buyers = Array.from({ length: 20 }, (_, n) => ({ ...contactMePayload, User
       const leads = await store.leads.all();
       assert.equal(leads.length, 20);
       assert.deepEqual(leads.map((l) => l.id).sort(), [...ids].sort());
-      assert.ok(leads.every((l) => l.signals.length === 1 && l.status === 'new'), 'each stored once, as received');
+      assert.ok(
+        leads.every((l) => l.signals.length === 1 && l.status === 'new'),
+        'each stored once, as received',
+      );
     } finally {
       await store.close();
     }

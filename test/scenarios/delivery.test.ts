@@ -8,8 +8,10 @@ import { contactMePayload } from '../support/payloads';
 import { LocalTeams, install, postLead, startBot, tempDir, waitFor } from '../support/harness';
 import { maxPerWindow } from '../support/windows';
 
-const lead = (n: number) => ({ ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `buyer${n}@example.com` } });
-
+const lead = (n: number) => ({
+  ...contactMePayload,
+  UserDetails: { ...contactMePayload.UserDetails, Email: `buyer${n}@example.com` },
+});
 
 describe('delivery: every lead reaches Teams exactly once', () => {
   let teams: LocalTeams;
@@ -34,11 +36,21 @@ describe('delivery: every lead reaches Teams exactly once', () => {
     const app = await bot();
     await install(app, teams);
     teams.fail({ status: 429, retryAfter: 0.2, times: 4, ops: ['create'] });
-    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => postLead(app, lead(i)).then((r) => r.body.id as string)));
-    await waitFor('20 cards', () => ids.every((id) => teams.cards().some((c) => JSON.stringify(c.card).includes(id))), 25_000);
-    for (const id of ids) assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(id)).length, 1, `one card for ${id}`);
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => postLead(app, lead(i)).then((r) => r.body.id as string)),
+    );
+    await waitFor(
+      '20 cards',
+      () => ids.every((id) => teams.cards().some((c) => JSON.stringify(c.card).includes(id))),
+      25_000,
+    );
+    for (const id of ids)
+      assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(id)).length, 1, `one card for ${id}`);
     const attempts = teams.requests.filter((r) => r.op === 'create').map((r) => r.at);
-    assert.ok(teams.requests.some((r) => r.status === 429), 'the channel did throttle');
+    assert.ok(
+      teams.requests.some((r) => r.status === 429),
+      'the channel did throttle',
+    );
     assert.ok(maxPerWindow(attempts, 1000) <= 7, `at most 7 per second, saw ${maxPerWindow(attempts, 1000)}`);
     assert.ok(maxPerWindow(attempts, 2000) <= 8, `at most 8 per 2 s, saw ${maxPerWindow(attempts, 2000)}`);
   });
@@ -83,9 +95,15 @@ describe('delivery: every lead reaches Teams exactly once', () => {
     const second = await bot({ dataDir });
     assert.ok(await second.leads.get(posted.body.id), 'the posted lead survived the restart');
     assert.ok(await second.leads.get(waiting.body.id), 'the waiting lead survived the restart');
-    await waitFor('waiting lead delivered after restart', () => teams.cards().find((c) => JSON.stringify(c.card).includes(waiting.body.id)));
+    await waitFor('waiting lead delivered after restart', () =>
+      teams.cards().find((c) => JSON.stringify(c.card).includes(waiting.body.id)),
+    );
     await second.outbox.tick();
-    assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(posted.body.id)).length, 1, 'not re-posted');
+    assert.equal(
+      teams.cards().filter((c) => JSON.stringify(c.card).includes(posted.body.id)).length,
+      1,
+      'not re-posted',
+    );
     assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(waiting.body.id)).length, 1);
     const replay = await postLead(second, lead(3));
     assert.equal(replay.status, 200, 'a retried webhook after the restart is still recognised');
@@ -108,9 +126,14 @@ describe('delivery: every lead reaches Teams exactly once', () => {
         b.outbox.deliverSoon(res.body.id);
       }
       await Promise.all([a.outbox.tick(), b.outbox.tick()]);
-      await waitFor('all cards', () => ids.every((id) => teams.cards().some((c) => JSON.stringify(c.card).includes(id))), 20_000);
+      await waitFor(
+        'all cards',
+        () => ids.every((id) => teams.cards().some((c) => JSON.stringify(c.card).includes(id))),
+        20_000,
+      );
       await Promise.all([a.outbox.tick(), b.outbox.tick()]);
-      for (const id of ids) assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(id)).length, 1, `one card for ${id}`);
+      for (const id of ids)
+        assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(id)).length, 1, `one card for ${id}`);
     } finally {
       await Promise.all(apps.splice(0).map((x) => x.stop()));
     }

@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import type { App } from '../../src/main';
-import { contactMePayload, docSamplePayload, freeTrialPayload, testLeadPayload, dncPayload, tableEntityPayload } from '../support/payloads';
+import {
+  contactMePayload,
+  docSamplePayload,
+  freeTrialPayload,
+  testLeadPayload,
+  dncPayload,
+  tableEntityPayload,
+} from '../support/payloads';
 import { LocalTeams, install, postLead, startBot, waitFor } from '../support/harness';
 
 describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
@@ -22,7 +29,9 @@ describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
   });
 
   it('installing the app subscribes the General channel and posts one welcome card there', async () => {
-    const welcome = await waitFor('welcome card', () => teams.cards(teams.team.id).find((c) => JSON.stringify(c.card).includes('Lead Desk')));
+    const welcome = await waitFor('welcome card', () =>
+      teams.cards(teams.team.id).find((c) => JSON.stringify(c.card).includes('Lead Desk')),
+    );
     assert.ok(welcome);
     const general = await app.installs.getChannel(teams.team.id);
     assert.equal(general?.subscribed, true);
@@ -37,11 +46,15 @@ describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
     assert.ok(stored, 'stored in Cosmos when the webhook answered');
     assert.equal(stored.status, 'new');
 
-    const card = await waitFor('lead card', () => teams.cards(teams.team.id).find((c) => JSON.stringify(c.card).includes(res.body.id)));
+    const card = await waitFor('lead card', () =>
+      teams.cards(teams.team.id).find((c) => JSON.stringify(c.card).includes(res.body.id)),
+    );
     const text = JSON.stringify(card.card);
     assert.match(text, /Contact me/);
     assert.match(text, /"verb":"claim"/);
-    const posted = await waitFor('posted state', async () => ((await app.leads.get(res.body.id))?.delivery.state === 'posted' ? await app.leads.get(res.body.id) : undefined));
+    const posted = await waitFor('posted state', async () =>
+      (await app.leads.get(res.body.id))?.delivery.state === 'posted' ? await app.leads.get(res.body.id) : undefined,
+    );
     assert.equal(posted.delivery.targets?.[0].activityId, card.activityId, 'the activity id is kept on the lead');
   });
 
@@ -68,7 +81,11 @@ describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
     assert.match(text, /Free trial/);
     const lead = await app.leads.get(first.body.id);
     assert.equal(lead?.signals.length, 2);
-    assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(first.body.id)).length, 1, 'no second card');
+    assert.equal(
+      teams.cards().filter((c) => JSON.stringify(c.card).includes(first.body.id)).length,
+      1,
+      'no second card',
+    );
   });
 
   it('a Partner Center test lead is stored, marked and posted once as a note without buttons', async () => {
@@ -76,7 +93,9 @@ describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
     assert.equal(res.status, 202);
     const lead = await app.leads.get(res.body.id);
     assert.equal(lead?.isTest, true);
-    const note = await waitFor('test note', () => teams.cards().find((c) => /test lead received/i.test(JSON.stringify(c.card))));
+    const note = await waitFor('test note', () =>
+      teams.cards().find((c) => /test lead received/i.test(JSON.stringify(c.card))),
+    );
     assert.equal(JSON.stringify(note.card).includes('Action.'), false, 'no buttons on the test note');
   });
 
@@ -84,7 +103,11 @@ describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
     const res = await postLead(app, dncPayload);
     const lead = await app.leads.get(res.body.id);
     assert.equal(lead?.doNotContact, true);
-    const card = await waitFor('dnc card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(res.body.id) || /do not contact/i.test(JSON.stringify(c.card))));
+    const card = await waitFor('dnc card', () =>
+      teams
+        .cards()
+        .find((c) => JSON.stringify(c.card).includes(res.body.id) || /do not contact/i.test(JSON.stringify(c.card))),
+    );
     assert.equal(JSON.stringify(card.card).includes('"verb":"claim"'), false);
   });
 

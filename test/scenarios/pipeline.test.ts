@@ -17,10 +17,17 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-12-02T10:00:00.000Z');
 
 let n = 0;
-const lead = (base: Record<string, unknown> = contactMePayload) => ({ ...base, UserDetails: { ...(base.UserDetails as object), Email: `p${++n}-${process.pid}@example.com` } });
+const lead = (base: Record<string, unknown> = contactMePayload) => ({
+  ...base,
+  UserDetails: { ...(base.UserDetails as object), Email: `p${++n}-${process.pid}@example.com` },
+});
 
 describe('pipeline: managers see where the leads stand', () => {
-  const scenario = clockedScenario(T0, { MANAGER_IDS: `${MAYA.aadObjectId},${MAYA.id}`, CLAIM_SLA: '15m', PIPELINE_DIGEST: '' });
+  const scenario = clockedScenario(T0, {
+    MANAGER_IDS: `${MAYA.aadObjectId},${MAYA.id}`,
+    CLAIM_SLA: '15m',
+    PIPELINE_DIGEST: '',
+  });
   const bot = (env: Record<string, string> = {}, dataDir?: string) => scenario.bot(env, dataDir);
 
   async function newLead(app: App, payload = lead()) {
@@ -30,8 +37,18 @@ describe('pipeline: managers see where the leads stand', () => {
     return { id, thread: card.conversationId };
   }
 
-  async function click(app: App, verb: string, leadId: string, thread: string, user = ANA, data: Record<string, unknown> = {}) {
-    const res = await sendActivity(app, scenario.teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId: thread, replyToId: 'r', user }));
+  async function click(
+    app: App,
+    verb: string,
+    leadId: string,
+    thread: string,
+    user = ANA,
+    data: Record<string, unknown> = {},
+  ) {
+    const res = await sendActivity(
+      app,
+      scenario.teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId: thread, replyToId: 'r', user }),
+    );
     assert.equal(res.status, 200);
   }
 
@@ -40,7 +57,12 @@ describe('pipeline: managers see where the leads stand', () => {
     const before = scenario.teams.replies().length;
     const activity = scenario.teams.mentionActivity(text, scenario.teams.team.id, user as ReturnType<typeof seller>);
     assert.equal((await sendActivity(app, activity)).status, 200);
-    const reply = await waitFor(`an answer to "${text}"`, () => scenario.teams.replies().slice(before).find((r) => r.conversationId?.startsWith(scenario.teams.team.id)));
+    const reply = await waitFor(`an answer to "${text}"`, () =>
+      scenario.teams
+        .replies()
+        .slice(before)
+        .find((r) => r.conversationId?.startsWith(scenario.teams.team.id)),
+    );
     const card = reply.body.attachments?.[0]?.content;
     return { text: String(reply.body.text ?? ''), card, json: JSON.stringify(card ?? {}) };
   }
@@ -72,8 +94,17 @@ describe('pipeline: managers see where the leads stand', () => {
     await click(app, 'claim', a.id, a.thread);
     const azure = await ask(app, 'pipeline azure');
     assert.match(azure.json, /Azure Marketplace/);
-    const mention = { ...scenario.teams.mentionActivity('pipeline for <at>Ana</at> last 7 days', scenario.teams.team.id, MAYA as ReturnType<typeof seller>) };
-    mention.entities = [...mention.entities, { type: 'mention', text: '<at>Ana</at>', mentioned: { id: ANA.id, name: 'Ana' } }];
+    const mention = {
+      ...scenario.teams.mentionActivity(
+        'pipeline for <at>Ana</at> last 7 days',
+        scenario.teams.team.id,
+        MAYA as ReturnType<typeof seller>,
+      ),
+    };
+    mention.entities = [
+      ...mention.entities,
+      { type: 'mention', text: '<at>Ana</at>', mentioned: { id: ANA.id, name: 'Ana' } },
+    ];
     const before = scenario.teams.replies().length;
     await sendActivity(app, mention);
     const reply = await waitFor('answer', () => scenario.teams.replies()[before]);
@@ -108,7 +139,11 @@ describe('pipeline: managers see where the leads stand', () => {
     assert.match(json, /2 leads past a deadline/);
     const activityOf = async (id: string) => (await app.leads.get(id))!.delivery.targets![0].activityId!;
     const links = [...json.matchAll(/l\/message\/[^/]+\/([^?]+)\?/g)].map((m) => m[1]);
-    assert.deepEqual(links, [await activityOf(first.id), await activityOf(second.id)], 'oldest first, each linking to its card');
+    assert.deepEqual(
+      links,
+      [await activityOf(first.id), await activityOf(second.id)],
+      'oldest first, each linking to its card',
+    );
     const typo = await ask(app, 'pipline');
     assert.match(typo.text, /Did you mean \*\*pipeline\*\*/);
   });

@@ -22,7 +22,10 @@ const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-12-02T10:02:00.000Z');
 
 let n = 0;
-const payload = () => ({ ...contactMePayload, UserDetails: { ...contactMePayload.UserDetails, Email: `r${++n}-${process.pid}@example.com` } });
+const payload = () => ({
+  ...contactMePayload,
+  UserDetails: { ...contactMePayload.UserDetails, Email: `r${++n}-${process.pid}@example.com` },
+});
 
 describe('reminders: nobody forgets a lead', () => {
   const scenario = clockedScenario(T0, { MANAGER_IDS: MAYA.id, CLAIM_SLA: '15m', FIRST_TOUCH_SLA: '1h' });
@@ -34,19 +37,35 @@ describe('reminders: nobody forgets a lead', () => {
     const res = await postLead(app, payload());
     assert.equal(res.status, 202);
     const id = res.body.id as string;
-    const card = await waitFor('lead card', () => scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
+    const card = await waitFor('lead card', () =>
+      scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(id)),
+    );
     await waitFor('posted', async () => (await app.leads.get(id))?.delivery.targets?.[0]?.activityId);
     return { id, thread: card.conversationId, activityId: card.activityId };
   }
 
-  async function click(app: App, verb: string, leadId: string, user = ANA, data: Record<string, unknown> = {}, conversationId = `a:${user.id}`) {
-    const activity = scenario.teams.invokeActivity({ verb, data: { leadId, ...data }, conversationId, replyToId: 'r1', user });
+  async function click(
+    app: App,
+    verb: string,
+    leadId: string,
+    user = ANA,
+    data: Record<string, unknown> = {},
+    conversationId = `a:${user.id}`,
+  ) {
+    const activity = scenario.teams.invokeActivity({
+      verb,
+      data: { leadId, ...data },
+      conversationId,
+      replyToId: 'r1',
+      user,
+    });
     const res = await sendActivity(app, activity);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return JSON.stringify(res.body.value);
   }
 
-  const threadReplies = (thread: string) => scenario.teams.replies(thread).map((r) => r.body as { text?: string; entities?: { mentioned: { id: string } }[] });
+  const threadReplies = (thread: string) =>
+    scenario.teams.replies(thread).map((r) => r.body as { text?: string; entities?: { mentioned: { id: string } }[] });
   const reminderCards = (user = ANA): Recorded[] => scenario.teams.personal(user.id);
   const cardText = (r: Recorded) => JSON.stringify(r.body.attachments?.[0]?.content ?? {});
   const lead = async (app: App, id: string) => (await app.leads.get(id)) as Lead;
@@ -63,7 +82,10 @@ describe('reminders: nobody forgets a lead', () => {
     at(15 * MIN + 5_000); // the lead arrived a moment after T0
     await app.reminders.tick();
     await app.reminders.tick();
-    assert.deepEqual(threadReplies(thread).map((r) => r.text), ['Unclaimed for 15 min: who takes it?']);
+    assert.deepEqual(
+      threadReplies(thread).map((r) => r.text),
+      ['Unclaimed for 15 min: who takes it?'],
+    );
 
     at(30 * MIN + 5_000);
     await app.reminders.tick();
@@ -72,10 +94,17 @@ describe('reminders: nobody forgets a lead', () => {
     const replies = threadReplies(thread);
     assert.equal(replies.length, 2, 'each stage once');
     assert.match(replies[1].text!, /^<at>Sales manager<\/at> Still unclaimed after 30 min\./);
-    assert.deepEqual(replies[1].entities?.map((e) => e.mentioned.id), [MAYA.id], 'a real Teams mention of the manager');
+    assert.deepEqual(
+      replies[1].entities?.map((e) => e.mentioned.id),
+      [MAYA.id],
+      'a real Teams mention of the manager',
+    );
 
     const trail = await app.events.forLead(id, 10);
-    assert.deepEqual(trail.map((e) => `${e.verb}:${(e.data as { kind: string }).kind}`), ['escalate:escalate', 'remind:unclaimed']);
+    assert.deepEqual(
+      trail.map((e) => `${e.verb}:${(e.data as { kind: string }).kind}`),
+      ['escalate:escalate', 'remind:unclaimed'],
+    );
     assert.equal((await lead(app, id)).followUp, undefined, 'the ladder has ended');
   });
 
@@ -113,7 +142,8 @@ describe('reminders: nobody forgets a lead', () => {
     const [card] = reminderCards();
     assert.ok(card, 'a reminder card in Ana’s 1:1 chat');
     assert.match(cardText(card), /No first touch logged yet/);
-    for (const verb of ['"verb":"touch"', '"verb":"snooze"', '"verb":"qualify"', '"verb":"reject"']) assert.ok(cardText(card).includes(verb), verb);
+    for (const verb of ['"verb":"touch"', '"verb":"snooze"', '"verb":"qualify"', '"verb":"reject"'])
+      assert.ok(cardText(card).includes(verb), verb);
     assert.ok((await app.installs.getUserChat(ANA.id))?.conversationId, 'the personal chat is kept for next time');
 
     const answer = await click(app, 'touch', id, ANA, { reminder: id });
@@ -130,7 +160,10 @@ describe('reminders: nobody forgets a lead', () => {
     const { id, thread } = await newLead(app);
     await click(app, 'claim', id, ANA, {}, thread);
     await click(app, 'nurture', id, ANA, {}, thread); // no date picked: the cadence
-    assert.ok(Math.abs(Date.parse((await lead(app, id)).nurture!.nextTouchAt) - (T0 + DAY)) < MIN, 'the first touch is due a day after the start');
+    assert.ok(
+      Math.abs(Date.parse((await lead(app, id)).nurture!.nextTouchAt) - (T0 + DAY)) < MIN,
+      'the first touch is due a day after the start',
+    );
 
     at(DAY + MIN);
     await app.reminders.tick();
@@ -195,7 +228,11 @@ describe('reminders: nobody forgets a lead', () => {
     await second.reminders.tick();
     await second.reminders.tick();
     assert.equal(reminderCards().length, 1, 'one reminder, not three');
-    assert.equal((await lead(second, id)).nurture?.nextTouchAt.slice(0, 10), new Date(T0 + 14 * DAY).toISOString().slice(0, 10), 'next on day 14');
+    assert.equal(
+      (await lead(second, id)).nurture?.nextTouchAt.slice(0, 10),
+      new Date(T0 + 14 * DAY).toISOString().slice(0, 10),
+      'next on day 14',
+    );
   });
 
   it('two bot processes on one store send each reminder exactly once', async () => {
@@ -224,7 +261,11 @@ describe('reminders: nobody forgets a lead', () => {
     assert.equal(cards.length, 1, 'one card, not a flood');
     assert.match(cardText(cards[0]), /3 leads to follow up/);
     for (const id of ids) assert.ok(cardText(cards[0]).includes(id));
-    assert.equal((cardText(cards[0]).match(/teams\.microsoft\.com\/l\/message/g) ?? []).length, 3, 'a link to each lead card');
+    assert.equal(
+      (cardText(cards[0]).match(/teams\.microsoft\.com\/l\/message/g) ?? []).length,
+      3,
+      'a link to each lead card',
+    );
   });
 
   it('someone other than the owner clicking a reminder button is refused and nothing changes', async () => {
@@ -254,7 +295,10 @@ describe('reminders: nobody forgets a lead', () => {
     const replies = threadReplies(thread);
     assert.equal(replies.length, 1);
     assert.match(replies[0].text!, /^<at>Ana<\/at> No first touch logged yet/);
-    assert.deepEqual(replies[0].entities?.map((e) => e.mentioned.id), [ANA.id]);
+    assert.deepEqual(
+      replies[0].entities?.map((e) => e.mentioned.id),
+      [ANA.id],
+    );
   });
 
   it('a 429 during a burst of reminders pauses that chat: nothing reaches it before Retry-After', async () => {
@@ -274,6 +318,10 @@ describe('reminders: nobody forgets a lead', () => {
     const sameChat = sends.filter((r) => r.conversationId === throttled.conversationId && r.at > throttled.at);
     assert.equal(sameChat.length, 1, 'retried once');
     assert.ok(sameChat[0].at - throttled.at >= 500, `retried ${sameChat[0].at - throttled.at} ms after the 429`);
-    assert.equal(owners.filter((o) => reminderCards(o).some((r) => r.status < 300)).length, 2, 'both owners got their reminder');
+    assert.equal(
+      owners.filter((o) => reminderCards(o).some((r) => r.status < 300)).length,
+      2,
+      'both owners got their reminder',
+    );
   });
 });

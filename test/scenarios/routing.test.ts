@@ -23,7 +23,8 @@ describe('routing: leads go to the channels that asked for them', () => {
     await teams.stop();
   });
 
-  const cardsFor = (id: string, channel?: string) => teams.cards(channel).filter((c) => JSON.stringify(c.card).includes(id));
+  const cardsFor = (id: string, channel?: string) =>
+    teams.cards(channel).filter((c) => JSON.stringify(c.card).includes(id));
 
   it('a lead that arrives before the app is installed waits, then is posted after the install', async () => {
     const res = await postLead(app, contactMePayload);

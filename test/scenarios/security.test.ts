@@ -10,7 +10,14 @@ import { LocalTeams, install, logLines, postLead, sendActivity, startBot, waitFo
 describe('security', () => {
   it('with MicrosoftAppId set, /api/messages rejects an activity without a Bot Framework token (401)', async () => {
     const teams = await new LocalTeams().start();
-    const app = await startBot({ env: { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' }, overrides: { jobs: false } });
+    const app = await startBot({
+      env: {
+        MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+        MicrosoftAppPassword: 'not-a-real-secret',
+        MicrosoftAppType: 'MultiTenant',
+      },
+      overrides: { jobs: false },
+    });
     try {
       const [installActivity] = teams.installActivities();
       const res = await sendActivity(app, installActivity);
@@ -28,7 +35,10 @@ describe('security', () => {
     const from = logLines.length; // earlier tests start anonymous bots too: look only at this start's lines
     const app = await startBot({ overrides: { jobs: false } });
     await app.stop();
-    assert.ok(logLines.slice(from).some((l) => /anonymous local mode/.test(l) && /"level":40/.test(l)), 'a warning about anonymous mode');
+    assert.ok(
+      logLines.slice(from).some((l) => /anonymous local mode/.test(l) && /"level":40/.test(l)),
+      'a warning about anonymous mode',
+    );
   });
 
   describe('no personal data in logs', () => {
@@ -54,8 +64,14 @@ describe('security', () => {
       await sendActivity(app, teams.mentionActivity('subscribe nonsense words here'));
       assert.ok(logLines.length > 20, 'the run did log');
       const secrets = [
-        contactMePayload.UserDetails.Email, contactMePayload.UserDetails.Phone, contactMePayload.UserDetails.FirstName, contactMePayload.UserDetails.LastName,
-        docSamplePayload.UserDetails.Email, docSamplePayload.UserDetails.Phone, 'someone@contoso.com', '16175555555',
+        contactMePayload.UserDetails.Email,
+        contactMePayload.UserDetails.Phone,
+        contactMePayload.UserDetails.FirstName,
+        contactMePayload.UserDetails.LastName,
+        docSamplePayload.UserDetails.Email,
+        docSamplePayload.UserDetails.Phone,
+        'someone@contoso.com',
+        '16175555555',
       ].filter((s): s is string => Boolean(s) && s.length > 3);
       const joined = logLines.join('\n');
       for (const s of secrets) assert.equal(joined.includes(s), false, `log contains ${s}`);

@@ -43,7 +43,10 @@ async function sqliteStore(dataDir: string): Promise<Store> {
 async function cosmosStore(): Promise<{ store: Store; env: Record<string, string> }> {
   const cosmos = await sharedCosmosServer();
   const database = `storecopy${process.pid}x${++databases}`;
-  const store = await openStore({ dataDir: tempDir(), cosmos: { endpoint: cosmos.endpoint, key: cosmos.key, database } }, 'cosmos');
+  const store = await openStore(
+    { dataDir: tempDir(), cosmos: { endpoint: cosmos.endpoint, key: cosmos.key, database } },
+    'cosmos',
+  );
   opened.push(store);
   return { store, env: { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: database } };
 }
@@ -56,15 +59,38 @@ function teamData(leads = 260, events = 310, channels = 24, days = 3): Record<Co
   const leadIds = Array.from({ length: leads }, (_, i) => `lead-${hex(`lead ${i}`).slice(0, 8)}`);
   return {
     leads: leadIds.map((id, i) =>
-      asDoc(makeLead({ id, dedupeKey: `e:buyer${i}@fabrikam.example|contoso.lead-desk-analytics`, contact: { firstName: 'Jamie', email: `buyer${i}@fabrikam.example` }, score: i % 100 })),
+      asDoc(
+        makeLead({
+          id,
+          dedupeKey: `e:buyer${i}@fabrikam.example|contoso.lead-desk-analytics`,
+          contact: { firstName: 'Jamie', email: `buyer${i}@fabrikam.example` },
+          score: i % 100,
+        }),
+      ),
     ),
     events: Array.from({ length: events }, (_, i) => {
       const h = hex(`event ${i}`);
       const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-      return { id, leadId: leadIds[i % leads], at: new Date(Date.UTC(2026, 10, 24, 14, 7, i)).toISOString(), verb: 'claim', actor: ANA, from: 'new', to: 'claimed', data: {} };
+      return {
+        id,
+        leadId: leadIds[i % leads],
+        at: new Date(Date.UTC(2026, 10, 24, 14, 7, i)).toISOString(),
+        verb: 'claim',
+        actor: ANA,
+        from: 'new',
+        to: 'claimed',
+        data: {},
+      };
     }),
     installs: [
-      { id: 'team:19:sales@thread.tacv2', type: 'team', teamId: '19:sales@thread.tacv2', serviceUrl: 'https://smba.trafficmanager.net/emea/', reference: {}, installedAt: '2026-11-01T09:00:00.000Z' },
+      {
+        id: 'team:19:sales@thread.tacv2',
+        type: 'team',
+        teamId: '19:sales@thread.tacv2',
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        reference: {},
+        installedAt: '2026-11-01T09:00:00.000Z',
+      },
       ...Array.from({ length: channels - 1 }, (_, i) => ({
         id: `channel:19:${hex(`channel ${i}`).slice(0, 12)}@thread.tacv2`,
         type: 'channel',
@@ -75,7 +101,12 @@ function teamData(leads = 260, events = 310, channels = 24, days = 3): Record<Co
         subscribed: i % 2 === 0,
       })),
     ],
-    stats: Array.from({ length: days }, (_, i) => ({ id: `day:2026-11-${20 + i}`, type: 'day', day: `2026-11-${20 + i}`, entries: {} })),
+    stats: Array.from({ length: days }, (_, i) => ({
+      id: `day:2026-11-${20 + i}`,
+      type: 'day',
+      day: `2026-11-${20 + i}`,
+      entries: {},
+    })),
   };
 }
 
@@ -88,18 +119,26 @@ async function everything(store: Store): Promise<Record<ContainerName, Doc[]>> {
   const out = {} as Record<ContainerName, Doc[]>;
   for (const c of CONTAINER_NAMES) {
     out[c] = [];
-    for (let page = await store.bulk.page(c, undefined, 1000); page.length; page = await store.bulk.page(c, page[page.length - 1].id, 1000))
+    for (
+      let page = await store.bulk.page(c, undefined, 1000);
+      page.length;
+      page = await store.bulk.page(c, page[page.length - 1].id, 1000)
+    )
       out[c].push(...page.map((d) => withoutSystemFields(d)));
   }
   return out;
 }
 
 async function counts(store: Store): Promise<Record<ContainerName, number>> {
-  return Object.fromEntries(await Promise.all(CONTAINER_NAMES.map(async (c) => [c, await store.bulk.count(c)]))) as Record<ContainerName, number>;
+  return Object.fromEntries(
+    await Promise.all(CONTAINER_NAMES.map(async (c) => [c, await store.bulk.count(c)])),
+  ) as Record<ContainerName, number>;
 }
 
 const sorted = (data: Record<ContainerName, Doc[]>) =>
-  Object.fromEntries(CONTAINER_NAMES.map((c) => [c, [...data[c]].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))]));
+  Object.fromEntries(
+    CONTAINER_NAMES.map((c) => [c, [...data[c]].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))]),
+  );
 
 /** stdout/stderr for the CLI run in-process (not a TTY: plain progress lines). */
 function captureIo() {
@@ -125,8 +164,17 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
 
     const first = await copyStore(source, target, { checkpoint, pageSize: 100 });
     assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
-    assert.deepEqual(first.containers, { leads: { copied: 260, target: 260 }, events: { copied: 310, target: 310 }, installs: { copied: 24, target: 24 }, stats: { copied: 3, target: 3 } });
-    assert.deepEqual(sorted(await everything(target)), sorted(await everything(source)), 'the documents are equal (system fields aside)');
+    assert.deepEqual(first.containers, {
+      leads: { copied: 260, target: 260 },
+      events: { copied: 310, target: 310 },
+      installs: { copied: 24, target: 24 },
+      stats: { copied: 3, target: 3 },
+    });
+    assert.deepEqual(
+      sorted(await everything(target)),
+      sorted(await everything(source)),
+      'the documents are equal (system fields aside)',
+    );
     assert.equal(fs.existsSync(checkpoint), false, 'a completed copy deletes its checkpoint');
 
     const second = await copyStore(source, target, { checkpoint, pageSize: 100 });
@@ -164,7 +212,10 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
     const events: CopyEvent[] = [];
     const result = await copyStore(source, target, { checkpoint, pageSize: 100, onProgress: (e) => events.push(e) });
     assert.deepEqual(events[0], { kind: 'resume', after: 200 }, 'the rerun reports where it resumes');
-    assert.deepEqual(events.find((e) => e.kind === 'container-start'), { kind: 'container-start', container: 'leads', total: 260, done: 200 });
+    assert.deepEqual(
+      events.find((e) => e.kind === 'container-start'),
+      { kind: 'container-start', container: 'leads', total: 260, done: 200 },
+    );
     assert.equal(result.resumedAfter, 200);
     assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
     assert.deepEqual(sorted(await everything(target)), sorted(await everything(source)));
@@ -183,8 +234,16 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
     await copyStore(cosmos, back, { checkpoint: path.join(tempDir(), 'back.json'), pageSize: 50 });
 
     assert.deepEqual(sorted(await everything(back)), sorted(await everything(original)));
-    assert.equal((await back.installs.channels('19:sales@thread.tacv2')).length, 8, 'the bot finds its channels in the copy');
-    assert.equal((await back.leads.dueForDelivery(new Date('2030-01-01T00:00:00.000Z'), 500)).length, 120, 'and its pending leads');
+    assert.equal(
+      (await back.installs.channels('19:sales@thread.tacv2')).length,
+      8,
+      'the bot finds its channels in the copy',
+    );
+    assert.equal(
+      (await back.leads.dueForDelivery(new Date('2030-01-01T00:00:00.000Z'), 500)).length,
+      120,
+      'and its pending leads',
+    );
   });
 
   it('prints where it copies, that it resumes, and the counts per container, with no lead content', async () => {
@@ -194,7 +253,10 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
     const { store: target, env } = await cosmosStore();
     const stub = sinon.stub(target.bulk, 'put').callThrough();
     stub.onSecondCall().rejects(new LeadDeskError('store.unavailable'));
-    await assert.rejects(copyStore(source, target, { checkpoint: checkpointFile(dir, 'sqlite', 'cosmos'), pageSize: 100 }), CopyStopped);
+    await assert.rejects(
+      copyStore(source, target, { checkpoint: checkpointFile(dir, 'sqlite', 'cosmos'), pageSize: 100 }),
+      CopyStopped,
+    );
     sinon.restore();
 
     const { io, text } = captureIo();
@@ -202,15 +264,24 @@ describe('npm run store -- copy: a team outgrows one machine and copies its lead
 
     assert.equal(code, 0, text.stderr);
     const out = text.stdout.split('\n');
-    assert.match(out[0], new RegExp(`^Copying sqlite \\(.*leaddesk\\.db\\) to cosmos \\(http://127\\.0\\.0\\.1:\\d+ database ${env.COSMOS_DATABASE}\\)$`));
-    assert.match(out[1], /^resuming after 100 documents \(checkpoint .*store-copy-sqlite-to-cosmos\.json; --restart copies everything\)$/);
+    assert.match(
+      out[0],
+      new RegExp(
+        `^Copying sqlite \\(.*leaddesk\\.db\\) to cosmos \\(http://127\\.0\\.0\\.1:\\d+ database ${env.COSMOS_DATABASE}\\)$`,
+      ),
+    );
+    assert.match(
+      out[1],
+      /^resuming after 100 documents \(checkpoint .*store-copy-sqlite-to-cosmos\.json; --restart copies everything\)$/,
+    );
     assert.match(text.stdout, /^ {2}leads +260 copied, +260 in the target now$/m);
     assert.match(text.stdout, /^ {2}events +310 copied, +310 in the target now$/m);
     assert.match(text.stdout, /^ {2}installs +24 copied, +24 in the target now$/m);
     assert.match(text.stdout, /^ {2}stats +3 copied, +3 in the target now$/m);
     assert.match(text.stderr, /^leads: 100 of 260 \(38%\)$/m, 'plain progress lines when stderr is not a terminal');
     assert.match(text.stderr, /^events: 310 of 310 \(100%\), done$/m);
-    for (const personal of ['fabrikam', 'Jamie', 'Ana Souza', 'Müller']) assert.ok(!(text.stdout + text.stderr).includes(personal), personal);
+    for (const personal of ['fabrikam', 'Jamie', 'Ana Souza', 'Müller'])
+      assert.ok(!(text.stdout + text.stderr).includes(personal), personal);
     assert.deepEqual(await counts(target), { leads: 260, events: 310, installs: 24, stats: 3 });
   });
 
@@ -240,7 +311,9 @@ describe('npm run store -- backup: a consistent copy of the SQLite store while t
     let taken = 0;
     const writing = (async () => {
       while (!stop && taken < 300) {
-        await bot.leads.create(makeLead({ id: `lead-during-${taken++}`, dedupeKey: `e:late${taken}@fabrikam.example|x` }));
+        await bot.leads.create(
+          makeLead({ id: `lead-during-${taken++}`, dedupeKey: `e:late${taken}@fabrikam.example|x` }),
+        );
         await new Promise(setImmediate);
       }
     })();
@@ -306,7 +379,14 @@ describe('npm run store -- rebuild-stats: the pipeline rollups recomputed from t
     const dir = tempDir();
     const store = await sqliteStore(dir);
     await seed(store, teamData(40, 0, 0, 0)); // bulk.put records no rollups
-    await store.bulk.put('stats', [{ id: 'day:2026-11-02', type: 'day', day: '2026-11-02', entries: { 'L-ghost': entryOf(makeLead({ id: 'L-ghost' })) } }]);
+    await store.bulk.put('stats', [
+      {
+        id: 'day:2026-11-02',
+        type: 'day',
+        day: '2026-11-02',
+        entries: { 'L-ghost': entryOf(makeLead({ id: 'L-ghost' })) },
+      },
+    ]);
 
     const first = captureIo();
     assert.equal(await run(['rebuild-stats'], first.io, { DATA_DIR: dir }), 0, first.text.stderr);
@@ -316,11 +396,18 @@ describe('npm run store -- rebuild-stats: the pipeline rollups recomputed from t
     assert.match(first.text.stdout, /^ +40 missing +\(a lead without an entry in its day: added\)$/m);
     assert.match(first.text.stdout, /^ +0 stale /m);
     assert.match(first.text.stdout, /^ +1 extra +\(an entry of no lead of that day: removed\)$/m);
-    assert.equal((await store.stats.entries('2026-11-01', '2026-11-30')).length, 40, 'the bot sees every lead in the rollups');
+    assert.equal(
+      (await store.stats.entries('2026-11-01', '2026-11-30')).length,
+      40,
+      'the bot sees every lead in the rollups',
+    );
 
     const second = captureIo();
     assert.equal(await run(['rebuild-stats'], second.io, { DATA_DIR: dir }), 0, second.text.stderr);
-    assert.match(second.text.stdout, /^Read 40 leads and compared 2 days in \d+\.\d s: every day was right; nothing corrected\.$/m);
+    assert.match(
+      second.text.stdout,
+      /^Read 40 leads and compared 2 days in \d+\.\d s: every day was right; nothing corrected\.$/m,
+    );
   });
 
   it('rebuilds the Cosmos DB store when COSMOS_ENDPOINT is set', async () => {
@@ -338,13 +425,19 @@ describe('npm run store -- rebuild-stats: the pipeline rollups recomputed from t
 
 describe('npm run store -- help', () => {
   it('prints the usage of every command and exits 0, as a process of its own', async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/store.ts', 'help'], { cwd: ROOT }, (_err, stdout, stderr) =>
-        resolve({ code: child.exitCode, stdout, stderr }),
-      );
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          ['--import', 'tsx', 'scripts/store.ts', 'help'],
+          { cwd: ROOT },
+          (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      },
+    );
     assert.equal(code, 0, stderr);
     assert.equal(stdout, USAGE);
-    for (const command of ['copy --to cosmos', 'copy --to sqlite', 'backup <file> [--force]', 'rebuild-stats', 'help']) assert.ok(stdout.includes(command), command);
+    for (const command of ['copy --to cosmos', 'copy --to sqlite', 'backup <file> [--force]', 'rebuild-stats', 'help'])
+      assert.ok(stdout.includes(command), command);
   });
 });

@@ -27,12 +27,19 @@ describe('the Cosmos DB backend', () => {
 
   storeContract('Cosmos DB', async () => {
     const database = freshDatabase();
-    return { open: () => openStore({ dataDir, cosmos: { endpoint: cosmos.endpoint, key: cosmos.key, database } }, 'cosmos'), cleanup: async () => {} };
+    return {
+      open: () => openStore({ dataDir, cosmos: { endpoint: cosmos.endpoint, key: cosmos.key, database } }, 'cosmos'),
+      cleanup: async () => {},
+    };
   });
 
   describe('leads.replace', () => {
     it('answers a replace with a stale etag as a conflict (undefined), not an error, and keeps the newer write', async () => {
-      const backend = await openCosmosBackend({ endpoint: cosmos.endpoint, key: cosmos.key, database: freshDatabase() });
+      const backend = await openCosmosBackend({
+        endpoint: cosmos.endpoint,
+        key: cosmos.key,
+        database: freshDatabase(),
+      });
       try {
         const created = (await backend.leads.create(leadOf(1)))!;
         const first = await backend.leads.replace({ ...created, rev: 2 }, created._etag!);
@@ -45,7 +52,11 @@ describe('the Cosmos DB backend', () => {
     });
 
     it('answers a replace of a lead that does not exist as a conflict (undefined), not an error', async () => {
-      const backend = await openCosmosBackend({ endpoint: cosmos.endpoint, key: cosmos.key, database: freshDatabase() });
+      const backend = await openCosmosBackend({
+        endpoint: cosmos.endpoint,
+        key: cosmos.key,
+        database: freshDatabase(),
+      });
       try {
         assert.equal(await backend.leads.replace(leadOf(1), '"some-etag"'), undefined);
       } finally {

@@ -53,37 +53,70 @@ describe('the SQLite store file', () => {
 
   describe('the due queries (outbox, reminders)', () => {
     for (const [what, sql, index] of [
-      ['the due-delivery query reads only the partial index of pending leads', DUE_FOR_DELIVERY_SQL, 'leads_delivery_due'],
-      ['the reminder job’s due query reads only the partial index of leads with a follow-up', DUE_FOR_FOLLOW_UP_SQL, 'leads_follow_up_due'],
+      [
+        'the due-delivery query reads only the partial index of pending leads',
+        DUE_FOR_DELIVERY_SQL,
+        'leads_delivery_due',
+      ],
+      [
+        'the reminder job’s due query reads only the partial index of leads with a follow-up',
+        DUE_FOR_FOLLOW_UP_SQL,
+        'leads_follow_up_due',
+      ],
     ] as const)
-    it(`${what}, never the whole leads table`, async () => {
-      const store = await sqlite(dataDir);
-      for (let n = 0; n < 30; n++) await store.leads.create(leadOf(n, (l) => n % 3 && (l.delivery.state = 'posted')));
-      await store.close();
-      const db = new Database(sqliteFile(dataDir), { readonly: true });
-      try {
-        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ now: NOW.toISOString(), limit: 10 }) as { detail: string }[]).map((r) => r.detail);
-        assert.ok(plan.some((d) => d.includes(index)), plan.join('\n'));
-        assert.ok(!plan.some((d) => /^SCAN leads\b(?! USING)/.test(d)), `a full scan of leads:\n${plan.join('\n')}`);
-        assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `sorts outside the index:\n${plan.join('\n')}`);
-      } finally {
-        db.close();
-      }
-    });
+      it(`${what}, never the whole leads table`, async () => {
+        const store = await sqlite(dataDir);
+        for (let n = 0; n < 30; n++) await store.leads.create(leadOf(n, (l) => n % 3 && (l.delivery.state = 'posted')));
+        await store.close();
+        const db = new Database(sqliteFile(dataDir), { readonly: true });
+        try {
+          const plan = (
+            db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ now: NOW.toISOString(), limit: 10 }) as { detail: string }[]
+          ).map((r) => r.detail);
+          assert.ok(
+            plan.some((d) => d.includes(index)),
+            plan.join('\n'),
+          );
+          assert.ok(!plan.some((d) => /^SCAN leads\b(?! USING)/.test(d)), `a full scan of leads:\n${plan.join('\n')}`);
+          assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `sorts outside the index:\n${plan.join('\n')}`);
+        } finally {
+          db.close();
+        }
+      });
   });
 
   describe('importing the old embedded store’s snapshot', () => {
     const snapshotFile = () => path.join(dataDir, 'cosmos-snapshot.json');
     const imported = () => fs.readdirSync(dataDir).filter((f) => /^cosmos-snapshot\.imported-.*\.json$/.test(f));
     // As the embedded Cosmos server wrote it: documents with its system fields.
-    const cosmosFields = (n: number) => ({ _rid: `rid${n}`, _self: `dbs/x/colls/y/docs/${n}`, _etag: `"etag-${n}"`, _ts: 1790000000 + n, _attachments: 'attachments/' });
+    const cosmosFields = (n: number) => ({
+      _rid: `rid${n}`,
+      _self: `dbs/x/colls/y/docs/${n}`,
+      _etag: `"etag-${n}"`,
+      _ts: 1790000000 + n,
+      _attachments: 'attachments/',
+    });
     const lead = leadOf(1);
-    const channel = { id: channelKey('19:general@thread.tacv2'), type: 'channel', teamId: '19:general@thread.tacv2', channelId: '19:general@thread.tacv2', subscribed: true };
+    const channel = {
+      id: channelKey('19:general@thread.tacv2'),
+      type: 'channel',
+      teamId: '19:general@thread.tacv2',
+      channelId: '19:general@thread.tacv2',
+      subscribed: true,
+    };
     const event = { id: 'e-1', leadId: lead.id, at: at(60_000), verb: 'claim' };
     const writeSnapshot = () =>
       fs.writeFileSync(
         snapshotFile(),
-        JSON.stringify({ version: 1, writtenAt: NOW.toISOString(), containers: { leads: [{ ...lead, ...cosmosFields(1) }], events: [{ ...event, ...cosmosFields(2) }], installs: [{ ...channel, ...cosmosFields(3) }] } }),
+        JSON.stringify({
+          version: 1,
+          writtenAt: NOW.toISOString(),
+          containers: {
+            leads: [{ ...lead, ...cosmosFields(1) }],
+            events: [{ ...event, ...cosmosFields(2) }],
+            installs: [{ ...channel, ...cosmosFields(3) }],
+          },
+        }),
       );
 
     it('imports every container on the first open and renames the snapshot so it is never imported again', async () => {
@@ -93,7 +126,8 @@ describe('the SQLite store file', () => {
         assert.deepEqual(plain((await store.leads.get(lead.id))!), plain(lead));
         assert.equal((await store.events.forLead(lead.id))[0]?.id, 'e-1');
         assert.equal((await store.installs.getChannel('19:general@thread.tacv2'))?.subscribed, true);
-        for (const d of await store.bulk.page('leads', undefined, 10)) assert.ok(!('_rid' in d) && !('_ts' in d), 'no Cosmos system fields are kept');
+        for (const d of await store.bulk.page('leads', undefined, 10))
+          assert.ok(!('_rid' in d) && !('_ts' in d), 'no Cosmos system fields are kept');
         assert.equal(fs.existsSync(snapshotFile()), false);
         assert.equal(imported().length, 1);
       } finally {
@@ -109,7 +143,10 @@ describe('the SQLite store file', () => {
       const again = await sqlite(dataDir);
       try {
         assert.equal((await again.leads.get(lead.id))?.status, 'rejected');
-        assert.deepEqual([await again.bulk.count('leads'), await again.bulk.count('events'), await again.bulk.count('installs')], [1, 1, 1]);
+        assert.deepEqual(
+          [await again.bulk.count('leads'), await again.bulk.count('events'), await again.bulk.count('installs')],
+          [1, 1, 1],
+        );
         assert.equal(imported().length, 1);
       } finally {
         await again.close();
@@ -120,7 +157,10 @@ describe('the SQLite store file', () => {
       writeSnapshot();
       const opened = await Promise.allSettled([sqlite(dataDir), sqlite(dataDir)]);
       try {
-        assert.deepEqual(opened.map((o) => (o.status === 'fulfilled' ? 'started' : String((o.reason as Error).message))), ['started', 'started']);
+        assert.deepEqual(
+          opened.map((o) => (o.status === 'fulfilled' ? 'started' : String((o.reason as Error).message))),
+          ['started', 'started'],
+        );
         assert.equal(imported().length, 1);
       } finally {
         for (const o of opened) if (o.status === 'fulfilled') await o.value.close();
@@ -142,7 +182,19 @@ describe('the SQLite store file', () => {
     it('keeps every lead, install and event written before the store was closed', async () => {
       const store = await sqlite(dataDir);
       const created = (await store.leads.create(leadOf(1)))!;
-      await store.installs.saveChannel({ id: channelKey('19:c@thread.tacv2'), type: 'channel', channelKey: channelKey('19:c@thread.tacv2'), teamId: '19:c@thread.tacv2', channelId: '19:c@thread.tacv2', serviceUrl: 'https://x.example/', reference: {}, filter: { storefronts: 'all' }, isDefault: true, subscribed: true, installedAt: NOW.toISOString() });
+      await store.installs.saveChannel({
+        id: channelKey('19:c@thread.tacv2'),
+        type: 'channel',
+        channelKey: channelKey('19:c@thread.tacv2'),
+        teamId: '19:c@thread.tacv2',
+        channelId: '19:c@thread.tacv2',
+        serviceUrl: 'https://x.example/',
+        reference: {},
+        filter: { storefronts: 'all' },
+        isDefault: true,
+        subscribed: true,
+        installedAt: NOW.toISOString(),
+      });
       const event = await store.events.append({ leadId: created.id, at: at(1), verb: 'claim' });
       await store.close();
 
@@ -150,7 +202,11 @@ describe('the SQLite store file', () => {
       try {
         const lead = await reopened.leads.get(created.id);
         assert.deepEqual(plain(lead!), plain(created));
-        assert.equal(lead?._etag, created._etag, 'the etag survives too, so a copy read before the restart can still be written');
+        assert.equal(
+          lead?._etag,
+          created._etag,
+          'the etag survives too, so a copy read before the restart can still be written',
+        );
         assert.ok(await reopened.installs.getChannel('19:c@thread.tacv2'));
         assert.deepEqual(await reopened.events.forLead(created.id), [event]);
       } finally {

@@ -17,12 +17,26 @@ import { pipelineCard } from '../../src/teams/pipelineViews';
 import { entryOf, summarize } from '../../src/leads/pipeline';
 import { rangeOf } from '../../src/leads/ranges';
 import type { Lead } from '../../src/leads/lead';
-import { ANA, FIXTURE_NOW, TEAM, claimedByAna, makeLead, nurtureEvents, nurturingWithTouches, qualifiedLead } from './leadFixtures';
+import {
+  ANA,
+  FIXTURE_NOW,
+  TEAM,
+  claimedByAna,
+  makeLead,
+  nurtureEvents,
+  nurturingWithTouches,
+  qualifiedLead,
+} from './leadFixtures';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 /** A common phone viewport height; the narrow width is the one the views are checked at. */
 export const PHONE_HEIGHT = 740;
@@ -34,8 +48,14 @@ export function chromiumAvailable(): boolean {
 
 const ROOT = path.resolve(__dirname, '../..');
 const ASSETS: Record<string, { file: string; type: string }> = {
-  '/adaptivecards.min.js': { file: path.join(ROOT, 'node_modules/adaptivecards/dist/adaptivecards.min.js'), type: 'text/javascript' },
-  '/host-config.json': { file: path.join(__dirname, 'teams-host/microsoft-teams-light.json'), type: 'application/json' },
+  '/adaptivecards.min.js': {
+    file: path.join(ROOT, 'node_modules/adaptivecards/dist/adaptivecards.min.js'),
+    type: 'text/javascript',
+  },
+  '/host-config.json': {
+    file: path.join(__dirname, 'teams-host/microsoft-teams-light.json'),
+    type: 'application/json',
+  },
   '/teams.css': { file: path.join(__dirname, 'teams-host/teams-container-light.css'), type: 'text/css' },
 };
 
@@ -94,7 +114,9 @@ function startServer(): Promise<{ server: http.Server; url: string }> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }),
+    );
   });
 }
 
@@ -125,7 +147,10 @@ export async function startCardRenderer(): Promise<CardRenderer> {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.abort());
     await page.goto(url);
-    await page.evaluate((json) => (window as unknown as { renderCard(j: unknown): Promise<void> }).renderCard(json), card);
+    await page.evaluate(
+      (json) => (window as unknown as { renderCard(j: unknown): Promise<void> }).renderCard(json),
+      card,
+    );
     if (errors.length) throw new Error(`card page error: ${errors.join('; ')}`);
     return page;
   }
@@ -159,7 +184,10 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
   const claimed = claimedByAna();
   return [
     { name: 'lead-new', card: leadCard(makeLead(), now) },
-    { name: 'lead-claimed', card: leadCard(makeLead({ status: 'claimed', owner: ANA, claimedAt: now.toISOString(), rev: 2 }), now) },
+    {
+      name: 'lead-claimed',
+      card: leadCard(makeLead({ status: 'claimed', owner: ANA, claimedAt: now.toISOString(), rev: 2 }), now),
+    },
     {
       name: 'lead-dnc',
       card: leadCard(
@@ -173,12 +201,30 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
       ),
     },
     { name: 'test-lead', card: testLeadCard(makeLead({ isTest: true, rating: 'cold' }), now) },
-    { name: 'welcome', card: welcomeCard({ channelName: 'General', filterText: 'all leads (AppSource and Azure Marketplace)' }) },
-    { name: 'owner-claimed', card: ownerView(claimed, { now, role: 'owner', notice: 'You claimed this lead. It is yours: qualify, nurture or reject it.' }) },
+    {
+      name: 'welcome',
+      card: welcomeCard({ channelName: 'General', filterText: 'all leads (AppSource and Azure Marketplace)' }),
+    },
+    {
+      name: 'owner-claimed',
+      card: ownerView(claimed, {
+        now,
+        role: 'owner',
+        notice: 'You claimed this lead. It is yours: qualify, nurture or reject it.',
+      }),
+    },
     { name: 'owner-qualify-form', card: ownerView(claimed, { now, role: 'owner' }), click: 'Qualify' },
     { name: 'owner-reject-form', card: ownerView(claimed, { now, role: 'owner' }), click: 'Reject' },
-    { name: 'owner-nurturing-touch-form', card: ownerView(nurturingWithTouches(), { now, role: 'owner' }), click: 'Log touch' },
-    { name: 'manager-claimed-reassign-form', card: ownerView(claimed, { now, role: 'manager', members: TEAM }), click: 'Reassign' },
+    {
+      name: 'owner-nurturing-touch-form',
+      card: ownerView(nurturingWithTouches(), { now, role: 'owner' }),
+      click: 'Log touch',
+    },
+    {
+      name: 'manager-claimed-reassign-form',
+      card: ownerView(claimed, { now, role: 'manager', members: TEAM }),
+      click: 'Reassign',
+    },
     { name: 'manager-qualified', card: ownerView(qualifiedLead(), { now, role: 'manager', members: TEAM }) },
     { name: 'refusal', card: refusalView(claimed, now, 'Already claimed by Ana Souza.') },
     { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
@@ -194,7 +240,12 @@ export function pipelineFixtureCard(now: Date = FIXTURE_NOW): AdaptiveCard {
     makeLead({ id: 'L-p2', rating: 'warm' }),
     claimedByAna({ id: 'L-p3' }),
     claimedByAna({ id: 'L-p4', status: 'qualified', qualification: { rating: 'hot' } }),
-    claimedByAna({ id: 'L-p5', status: 'rejected', rejection: { reason: 'no-budget' }, source: { ...makeLead().source, storefront: 'AzureMarketplace', offer: 'fabrikam.vm', offerTitle: 'Fabrikam VM' } }),
+    claimedByAna({
+      id: 'L-p5',
+      status: 'rejected',
+      rejection: { reason: 'no-budget' },
+      source: { ...makeLead().source, storefront: 'AzureMarketplace', offer: 'fabrikam.vm', offerTitle: 'Fabrikam VM' },
+    }),
     nurturingWithTouches(),
   ];
   const range = rangeOf('this-week', now, 'UTC');
@@ -207,16 +258,56 @@ export function pipelineFixtureCard(now: Date = FIXTURE_NOW): AdaptiveCard {
 export function reminderViews(now: Date = FIXTURE_NOW): CardView[] {
   const posted = (lead: Lead): Lead => ({
     ...lead,
-    delivery: { ...lead.delivery, targets: [{ channelKey: 'channel:19:sales', channelId: '19:sales@thread.tacv2', serviceUrl: 'https://smba.example/', tenantId: 'tenant-1', threadId: '19:sales@thread.tacv2;messageid=17001', activityId: '17001' }] },
+    delivery: {
+      ...lead.delivery,
+      targets: [
+        {
+          channelKey: 'channel:19:sales',
+          channelId: '19:sales@thread.tacv2',
+          serviceUrl: 'https://smba.example/',
+          tenantId: 'tenant-1',
+          threadId: '19:sales@thread.tacv2;messageid=17001',
+          activityId: '17001',
+        },
+      ],
+    },
   });
   const nurturing = posted(nurturingWithTouches());
-  const fresh = posted(claimedByAna({ id: 'L-reminder-2', contact: { firstName: 'Jonas', lastName: 'Berg', company: 'Nordlicht GmbH', email: 'jonas@example.com' } }));
-  const third = posted(claimedByAna({ id: 'L-reminder-3', contact: { firstName: 'Priya', lastName: 'Nair', company: 'Kestrel Labs' } }));
+  const fresh = posted(
+    claimedByAna({
+      id: 'L-reminder-2',
+      contact: { firstName: 'Jonas', lastName: 'Berg', company: 'Nordlicht GmbH', email: 'jonas@example.com' },
+    }),
+  );
+  const third = posted(
+    claimedByAna({ id: 'L-reminder-3', contact: { firstName: 'Priya', lastName: 'Nair', company: 'Kestrel Labs' } }),
+  );
   return [
     { name: 'reminder-nurture', card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now) },
-    { name: 'reminder-nurture-reject-form', card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now), click: 'Reject' },
-    { name: 'reminder-digest', card: reminderCard([{ lead: fresh, kind: 'first-touch' }, { lead: nurturing, kind: 'nurture' }, { lead: third, kind: 'first-touch' }], now) },
-    { name: 'reminder-after-done', card: reminderCard([{ lead: { ...nurturing, followUp: { kind: 'nurture', dueAt: '2026-12-05T09:00:00.000Z' } } }], now, 'Touch logged.') },
+    {
+      name: 'reminder-nurture-reject-form',
+      card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now),
+      click: 'Reject',
+    },
+    {
+      name: 'reminder-digest',
+      card: reminderCard(
+        [
+          { lead: fresh, kind: 'first-touch' },
+          { lead: nurturing, kind: 'nurture' },
+          { lead: third, kind: 'first-touch' },
+        ],
+        now,
+      ),
+    },
+    {
+      name: 'reminder-after-done',
+      card: reminderCard(
+        [{ lead: { ...nurturing, followUp: { kind: 'nurture', dueAt: '2026-12-05T09:00:00.000Z' } } }],
+        now,
+        'Touch logged.',
+      ),
+    },
   ];
 }
 

@@ -52,7 +52,9 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-'));
 }
 
-export async function startBot(opts: { env?: Record<string, string>; dataDir?: string; overrides?: AppOverrides } = {}): Promise<App> {
+export async function startBot(
+  opts: { env?: Record<string, string>; dataDir?: string; overrides?: AppOverrides } = {},
+): Promise<App> {
   const dataDir = opts.dataDir ?? tempDir();
   const config = loadConfig({
     PORT: '0',
@@ -63,10 +65,19 @@ export async function startBot(opts: { env?: Record<string, string>; dataDir?: s
     ...(await storeEnv(dataDir)),
     ...opts.env,
   });
-  return createApp(config, { ...FAST, ...opts.overrides, messenger: { ...FAST.messenger, ...opts.overrides?.messenger }, outbox: { ...FAST.outbox, ...opts.overrides?.outbox } });
+  return createApp(config, {
+    ...FAST,
+    ...opts.overrides,
+    messenger: { ...FAST.messenger, ...opts.overrides?.messenger },
+    outbox: { ...FAST.outbox, ...opts.overrides?.outbox },
+  });
 }
 
-export async function postLead(app: { url: string }, payload: unknown, opts: { code?: string | null; headers?: Record<string, string>; raw?: string } = {}) {
+export async function postLead(
+  app: { url: string },
+  payload: unknown,
+  opts: { code?: string | null; headers?: Record<string, string>; raw?: string } = {},
+) {
   const code = opts.code === undefined ? SECRET : opts.code;
   const url = `${app.url}/api/leads${code === null ? '' : `?code=${encodeURIComponent(code)}`}`;
   const res = await fetch(url, {
@@ -86,7 +97,11 @@ export async function postLead(app: { url: string }, payload: unknown, opts: { c
 
 /** POSTs an activity to /api/messages as Teams would; returns status and (for invokes) the response body. */
 export async function sendActivity(app: { url: string }, activity: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+  const res = await fetch(`${app.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
   const text = await res.text();
   let body: any;
   try {

@@ -52,7 +52,8 @@ export function makeLead(overrides: Partial<Lead> = {}): Lead {
         actionCode: 'Create',
         action: 'contact-me',
         storefront: 'AppSource',
-        description: 'We run Dynamics 365 Finance in 14 countries and need consolidated margin reporting per warehouse.',
+        description:
+          'We run Dynamics 365 Finance in 14 countries and need consolidated margin reporting per warehouse.',
         fingerprint: 'a3f1c0d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1',
       },
     ],
@@ -84,7 +85,11 @@ export function leadInEveryStatus(): NamedLead[] {
         owner: ANA,
         claimedAt,
         rating: 'warm',
-        nurture: { nextTouchAt: '2026-12-01T09:00:00.000Z', cadence: 'weekly', touches: [{ at: '2026-11-24T15:00:00.000Z', by: ANA.id }] },
+        nurture: {
+          nextTouchAt: '2026-12-01T09:00:00.000Z',
+          cadence: 'weekly',
+          touches: [{ at: '2026-11-24T15:00:00.000Z', by: ANA.id }],
+        },
         rev: 3,
       }),
     },
@@ -100,7 +105,14 @@ export function leadInEveryStatus(): NamedLead[] {
     },
     {
       name: 'rejected',
-      lead: makeLead({ status: 'rejected', owner: ANA, claimedAt, rating: 'cold', rejection: { reason: 'not-a-fit' }, rev: 3 }),
+      lead: makeLead({
+        status: 'rejected',
+        owner: ANA,
+        claimedAt,
+        rating: 'cold',
+        rejection: { reason: 'not-a-fit' },
+        rev: 3,
+      }),
     },
     {
       name: 'do not contact',
@@ -127,10 +139,22 @@ export function leadInEveryStatus(): NamedLead[] {
         contact: { email: 'someone@contoso.example' },
         description: undefined,
         rating: 'warm',
-        source: { kind: 'marketplace', storefront: 'AzureMarketplace', actionCode: 'Create', action: 'contact-me', offer: 'contoso.vm-offer' },
+        source: {
+          kind: 'marketplace',
+          storefront: 'AzureMarketplace',
+          actionCode: 'Create',
+          action: 'contact-me',
+          offer: 'contoso.vm-offer',
+        },
         signals: [
           { ...makeLead().signals[0], storefront: 'AzureMarketplace', description: undefined },
-          { at: '2026-11-24T14:06:00.000Z', actionCode: 'PLT', action: 'free-trial', storefront: 'AzureMarketplace', fingerprint: 'b'.repeat(64) },
+          {
+            at: '2026-11-24T14:06:00.000Z',
+            actionCode: 'PLT',
+            action: 'free-trial',
+            storefront: 'AzureMarketplace',
+            fingerprint: 'b'.repeat(64),
+          },
         ],
       }),
     },
@@ -141,7 +165,11 @@ export function leadInEveryStatus(): NamedLead[] {
 
 export const BEN = { id: '29:4d5e6f-ben', aadObjectId: '00000000-0000-0000-0000-0000000000b2', name: 'Ben Okafor' };
 /** A sales manager: can reassign and reopen. */
-export const MAYA = { id: '29:7a8b9c-maya', aadObjectId: '00000000-0000-0000-0000-0000000000c3', name: 'Maya Lindqvist' };
+export const MAYA = {
+  id: '29:7a8b9c-maya',
+  aadObjectId: '00000000-0000-0000-0000-0000000000c3',
+  name: 'Maya Lindqvist',
+};
 /** The channel's roster as TeamsInfo returns it (id + name). */
 export const TEAM = [ANA, BEN, MAYA, { id: '29:0d0e0f-chen', name: 'Chen Wei' }].map(({ id, name }) => ({ id, name }));
 
@@ -173,29 +201,81 @@ export function nurturingWithTouches(): Lead {
 export function qualifiedLead(): Lead {
   return claimedByAna({
     status: 'qualified',
-    qualification: { budget: '40k EUR a year', need: 'Margin reporting per warehouse', timeframe: 'Go-live in Q1', authority: 'yes', rating: 'hot', notes: 'CFO joins the demo on Tuesday' },
+    qualification: {
+      budget: '40k EUR a year',
+      need: 'Margin reporting per warehouse',
+      timeframe: 'Go-live in Q1',
+      authority: 'yes',
+      rating: 'hot',
+      notes: 'CFO joins the demo on Tuesday',
+    },
     rev: 4,
   });
 }
 
 export function rejectedLead(): Lead {
-  return claimedByAna({ status: 'rejected', rating: 'cold', rejection: { reason: 'no-budget', notes: 'Frozen until next fiscal year' }, rev: 4 });
+  return claimedByAna({
+    status: 'rejected',
+    rating: 'cold',
+    rejection: { reason: 'no-budget', notes: 'Frozen until next fiscal year' },
+    rev: 4,
+  });
 }
 
 /** The audit trail of `nurturingWithTouches()`, oldest first (the store returns newest first; views must not care). */
 export function nurtureEvents(leadId = makeLead().id): LeadEvent[] {
   return [
     { leadId, at: CLAIMED_AT, verb: 'claim', actor: ANA, from: 'new', to: 'claimed', data: {} },
-    { leadId, at: '2026-11-24T15:00:00.000Z', verb: 'touch', actor: ANA, from: 'claimed', to: 'claimed', data: { note: 'Intro call, sent pricing', nextTouchAt: '2026-11-26T09:00:00.000Z' } },
-    { leadId, at: '2026-11-24T15:02:00.000Z', verb: 'nurture', actor: ANA, from: 'claimed', to: 'nurturing', data: { nextTouchAt: '2026-11-26T09:00:00.000Z', note: 'Budget decision after their board meeting' } },
-    { leadId, at: '2026-11-26T10:30:00.000Z', verb: 'touch', actor: ANA, from: 'nurturing', to: 'nurturing', data: { note: 'Follow-up email', nextTouchAt: '2026-12-01T09:00:00.000Z' } },
+    {
+      leadId,
+      at: '2026-11-24T15:00:00.000Z',
+      verb: 'touch',
+      actor: ANA,
+      from: 'claimed',
+      to: 'claimed',
+      data: { note: 'Intro call, sent pricing', nextTouchAt: '2026-11-26T09:00:00.000Z' },
+    },
+    {
+      leadId,
+      at: '2026-11-24T15:02:00.000Z',
+      verb: 'nurture',
+      actor: ANA,
+      from: 'claimed',
+      to: 'nurturing',
+      data: { nextTouchAt: '2026-11-26T09:00:00.000Z', note: 'Budget decision after their board meeting' },
+    },
+    {
+      leadId,
+      at: '2026-11-26T10:30:00.000Z',
+      verb: 'touch',
+      actor: ANA,
+      from: 'nurturing',
+      to: 'nurturing',
+      data: { note: 'Follow-up email', nextTouchAt: '2026-12-01T09:00:00.000Z' },
+    },
   ];
 }
 
 /** What happened next: a manager handed the lead to Ben, who rejected it (follows `nurtureEvents()`). */
 export function handOverEvents(leadId = makeLead().id): LeadEvent[] {
   return [
-    { leadId, at: '2026-11-27T08:15:00.000Z', verb: 'reassign', actor: MAYA, from: 'nurturing', to: 'claimed', data: { to: BEN } },
-    { leadId, at: '2026-11-27T08:20:00.000Z', verb: 'reject', actor: BEN, from: 'claimed', to: 'rejected', data: { reason: 'no-budget', notes: 'Frozen until next fiscal year' } },
+    {
+      leadId,
+      at: '2026-11-27T08:15:00.000Z',
+      verb: 'reassign',
+      actor: MAYA,
+      from: 'nurturing',
+      to: 'claimed',
+      data: { to: BEN },
+    },
+    {
+      leadId,
+      at: '2026-11-27T08:20:00.000Z',
+      verb: 'reject',
+      actor: BEN,
+      from: 'claimed',
+      to: 'rejected',
+      data: { reason: 'no-budget', notes: 'Frozen until next fiscal year' },
+    },
   ];
 }

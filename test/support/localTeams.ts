@@ -47,7 +47,10 @@ export class LocalTeams {
   private port = 0;
   private faults: Fault[] = [];
   /** Messages as they stand now, by conversation id + activity id. */
-  readonly messages = new Map<string, { conversationId: string; activityId: string; activity: any; versions: number }>();
+  readonly messages = new Map<
+    string,
+    { conversationId: string; activityId: string; activity: any; versions: number }
+  >();
 
   constructor(readonly team: TeamModel = defaultTeam()) {}
 
@@ -88,20 +91,35 @@ export class LocalTeams {
 
   /** Successful new threads (lead cards, welcome cards) in a channel. */
   posts(channelId?: string): Recorded[] {
-    return this.requests.filter((r) => r.op === 'create' && !r.personal && r.status < 300 && (!channelId || r.body?.channelData?.channel?.id === channelId));
+    return this.requests.filter(
+      (r) =>
+        r.op === 'create' &&
+        !r.personal &&
+        r.status < 300 &&
+        (!channelId || r.body?.channelData?.channel?.id === channelId),
+    );
   }
 
   updates(activityId?: string): Recorded[] {
-    return this.requests.filter((r) => r.op === 'update' && r.status < 300 && (!activityId || r.activityId === activityId));
+    return this.requests.filter(
+      (r) => r.op === 'update' && r.status < 300 && (!activityId || r.activityId === activityId),
+    );
   }
 
   /** Messages sent into 1:1 chats (`a:<user id>`), optionally of one user. */
   personal(userId?: string): Recorded[] {
-    return this.replies().filter((r) => r.conversationId?.startsWith('a:') && (!userId || r.conversationId === `a:${userId}`));
+    return this.replies().filter(
+      (r) => r.conversationId?.startsWith('a:') && (!userId || r.conversationId === `a:${userId}`),
+    );
   }
 
   replies(conversationId?: string): Recorded[] {
-    return this.requests.filter((r) => (r.op === 'send' || r.op === 'reply') && r.status < 300 && (!conversationId || r.conversationId === conversationId));
+    return this.requests.filter(
+      (r) =>
+        (r.op === 'send' || r.op === 'reply') &&
+        r.status < 300 &&
+        (!conversationId || r.conversationId === conversationId),
+    );
   }
 
   /** Cards posted as new threads, with the card content. */
@@ -116,7 +134,8 @@ export class LocalTeams {
 
   /** Current card of a message (after updates). */
   currentCard(activityId: string): any {
-    for (const m of this.messages.values()) if (m.activityId === activityId) return m.activity?.attachments?.[0]?.content;
+    for (const m of this.messages.values())
+      if (m.activityId === activityId) return m.activity?.attachments?.[0]?.content;
     return undefined;
   }
 
@@ -124,15 +143,31 @@ export class LocalTeams {
 
   channelData(channelId = this.team.id) {
     const channel = this.team.channels.find((c) => c.id === channelId) ?? { id: channelId, name: 'Channel' };
-    return { team: { id: this.team.id, name: this.team.name, aadGroupId: 'aad-group-1' }, channel, tenant: { id: this.team.tenantId }, teamsTeamId: this.team.id, teamsChannelId: channelId };
+    return {
+      team: { id: this.team.id, name: this.team.name, aadGroupId: 'aad-group-1' },
+      channel,
+      tenant: { id: this.team.tenantId },
+      teamsTeamId: this.team.id,
+      teamsChannelId: channelId,
+    };
   }
 
   /** What Teams sends when the app is added to the team: installationUpdate, then conversationUpdate. */
   installActivities(user = seller('Ana')): any[] {
     const base = this.baseActivity(this.team.id, user);
     return [
-      { ...base, type: 'installationUpdate', action: 'add', channelData: { ...this.channelData(), settings: { selectedChannel: { id: this.team.id } } } },
-      { ...base, type: 'conversationUpdate', membersAdded: [{ id: this.botId }], channelData: { ...this.channelData(), eventType: 'teamMemberAdded' } },
+      {
+        ...base,
+        type: 'installationUpdate',
+        action: 'add',
+        channelData: { ...this.channelData(), settings: { selectedChannel: { id: this.team.id } } },
+      },
+      {
+        ...base,
+        type: 'conversationUpdate',
+        membersAdded: [{ id: this.botId }],
+        channelData: { ...this.channelData(), eventType: 'teamMemberAdded' },
+      },
     ];
   }
 
@@ -140,7 +175,12 @@ export class LocalTeams {
     const base = this.baseActivity(this.team.id, user);
     return [
       { ...base, type: 'installationUpdate', action: 'remove', channelData: this.channelData() },
-      { ...base, type: 'conversationUpdate', membersRemoved: [{ id: this.botId }], channelData: { ...this.channelData(), eventType: 'teamMemberRemoved' } },
+      {
+        ...base,
+        type: 'conversationUpdate',
+        membersRemoved: [{ id: this.botId }],
+        channelData: { ...this.channelData(), eventType: 'teamMemberRemoved' },
+      },
     ];
   }
 
@@ -159,7 +199,15 @@ export class LocalTeams {
   }
 
   /** An Action.Execute click on a card (universal action), as Teams sends it. */
-  invokeActivity(opts: { verb: string; data: Record<string, unknown>; conversationId: string; replyToId: string; user?: ReturnType<typeof seller>; trigger?: 'manual' | 'automatic'; channelId?: string }): any {
+  invokeActivity(opts: {
+    verb: string;
+    data: Record<string, unknown>;
+    conversationId: string;
+    replyToId: string;
+    user?: ReturnType<typeof seller>;
+    trigger?: 'manual' | 'automatic';
+    channelId?: string;
+  }): any {
     const user = opts.user ?? seller('Ana');
     return {
       ...this.baseActivity(opts.conversationId, user),
@@ -167,7 +215,10 @@ export class LocalTeams {
       type: 'invoke',
       name: 'adaptiveCard/action',
       replyToId: opts.replyToId,
-      value: { action: { type: 'Action.Execute', id: nextId('a'), verb: opts.verb, data: opts.data }, trigger: opts.trigger ?? 'manual' },
+      value: {
+        action: { type: 'Action.Execute', id: nextId('a'), verb: opts.verb, data: opts.data },
+        trigger: opts.trigger ?? 'manual',
+      },
       channelData: this.channelData(opts.channelId ?? opts.conversationId.split(';messageid=')[0]),
     };
   }
@@ -209,14 +260,23 @@ export class LocalTeams {
     }
     this.requests.push(rec);
 
-    const fault = this.faults.find((f) => f.times > 0 && (f.ops ? f.ops.includes(rec.op) : ['create', 'send', 'reply', 'update'].includes(rec.op)));
+    const fault = this.faults.find(
+      (f) => f.times > 0 && (f.ops ? f.ops.includes(rec.op) : ['create', 'send', 'reply', 'update'].includes(rec.op)),
+    );
     if (fault) {
       fault.times--;
       rec.status = fault.status;
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
       res.writeHead(fault.status, headers);
-      res.end(JSON.stringify({ error: { code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'ServiceError'), message: 'injected by LocalTeams' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'ServiceError'),
+            message: 'injected by LocalTeams',
+          },
+        }),
+      );
       return;
     }
 
@@ -239,13 +299,23 @@ export class LocalTeams {
         const conversationId = `${channelId};messageid=${activityId}`;
         rec.conversationId = conversationId;
         rec.activityId = activityId;
-        this.messages.set(`${conversationId}|${activityId}`, { conversationId, activityId, activity: body?.activity, versions: 1 });
+        this.messages.set(`${conversationId}|${activityId}`, {
+          conversationId,
+          activityId,
+          activity: body?.activity,
+          versions: 1,
+        });
         return json(201, { id: conversationId, activityId, serviceUrl: this.serviceUrl });
       }
       case 'send':
       case 'reply': {
         const activityId = nextId('2');
-        this.messages.set(`${rec.conversationId}|${activityId}`, { conversationId: rec.conversationId!, activityId, activity: body, versions: 1 });
+        this.messages.set(`${rec.conversationId}|${activityId}`, {
+          conversationId: rec.conversationId!,
+          activityId,
+          activity: body,
+          versions: 1,
+        });
         return json(201, { id: activityId });
       }
       case 'update': {
@@ -257,7 +327,9 @@ export class LocalTeams {
         return json(200, { id: rec.activityId });
       }
       case 'members':
-        return json(200, { members: [seller('Ana'), seller('Ben')].map((u) => ({ id: u.id, name: u.name, aadObjectId: u.aadObjectId })) });
+        return json(200, {
+          members: [seller('Ana'), seller('Ben')].map((u) => ({ id: u.id, name: u.name, aadObjectId: u.aadObjectId })),
+        });
       case 'team':
         return json(200, { id: this.team.id, name: this.team.name, aadGroupId: 'aad-group-1' });
       case 'channels':

@@ -157,7 +157,8 @@ export const testDriveEntityPayload = {
   PartitionKey: '3:2F14:2F2024',
   RowKey: '0f3e6a42-1c1b-4f7e-8d2c-6a0d2b9f7c10',
   ProductId: 'redhat.openshift-container-platform',
-  CustomerInfo: '{"FirstName":"Ira","LastName":"Singh","Email":"ira@tailspin.example","Country":"IN","Company":"Tailspin"}',
+  CustomerInfo:
+    '{"FirstName":"Ira","LastName":"Singh","Email":"ira@tailspin.example","Country":"IN","Company":"Tailspin"}',
   LeadSource: 'TestDrive-StartTestDrive|Red Hat OpenShift',
   ActionCode: 'StartTestDrive',
   OfferDisplayName: 'Red Hat OpenShift Container Platform',

@@ -123,13 +123,26 @@ export interface Playground {
   /** Every WebSocket message so far, oldest first (none with `watch: false`). */
   events(): PlaygroundEvent[];
   /** Resolves with the first WS message (already received or still to come) that matches. */
-  waitForMessage(predicate: (e: PlaygroundEvent) => boolean, timeoutMs?: number, what?: string): Promise<PlaygroundEvent>;
+  waitForMessage(
+    predicate: (e: PlaygroundEvent) => boolean,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<PlaygroundEvent>;
   /** POST /_conversation/v1/conversations/{id}/messages as the current user, @mentioning the bot. */
   mention(conversationId: string, text: string): Promise<{ messageId?: string; postConversationId?: string }>;
   /** POST /_conversation/v1/conversations/{id}/messages as the current user (channel messages without a mention are not delivered). */
-  message(conversationId: string, body: Record<string, unknown>): Promise<{ messageId?: string; postConversationId?: string }>;
+  message(
+    conversationId: string,
+    body: Record<string, unknown>,
+  ): Promise<{ messageId?: string; postConversationId?: string }>;
   /** POST /_conversation/v1/invoke (e.g. `adaptiveCard/action`); resolves with the bot's invoke response body. */
-  invoke(body: { name: string; conversationId: string; replyToId?: string; value: unknown; from?: string }): Promise<any>;
+  invoke(body: {
+    name: string;
+    conversationId: string;
+    replyToId?: string;
+    value: unknown;
+    from?: string;
+  }): Promise<any>;
   /** Text the Playground printed (stdout + stderr), for diagnostics. */
   output(): string;
   /** Settles when the child exits, whether stop() ended it or it died on its own. */
@@ -217,21 +230,25 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
 
   const requested = opts.port === undefined ? DEFAULT_PLAYGROUND_PORT : opts.port === 0 ? await freePort() : opts.port;
   const nodeOptions = [process.env.NODE_OPTIONS ?? '', `-r ${JSON.stringify(FORCE_LOOPBACK)}`].join(' ').trim();
-  const child: ChildProcess = spawn(process.execPath, [cli, '-e', opts.botEndpoint, '-c', 'msteams', '-p', String(requested), '--dt'], {
-    cwd: dir,
-    detached: true, // its own process group, so stop() can kill it and anything it spawned
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TEAMSAPPTESTER_BROWSER: 'none',
-      TEAMSAPPTESTER_PORT: String(requested),
-      M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
-      M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
-      M365_AGENTS_PLAYGROUND_RECORDING_FILE: recordingFile,
-      NODE_OPTIONS: nodeOptions,
-      ...opts.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, '-e', opts.botEndpoint, '-c', 'msteams', '-p', String(requested), '--dt'],
+    {
+      cwd: dir,
+      detached: true, // its own process group, so stop() can kill it and anything it spawned
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        TEAMSAPPTESTER_PORT: String(requested),
+        M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+        M365_AGENTS_PLAYGROUND_RECORDING_FILE: recordingFile,
+        NODE_OPTIONS: nodeOptions,
+        ...opts.env,
+      },
     },
-  });
+  );
   const pid = child.pid!;
   live.add(pid);
   if (ownDir) ownedDirs.add(dir);
@@ -318,7 +335,10 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
     const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
     let port: number | undefined;
     while (Date.now() < deadline) {
-      if (exited) throw new Error(`the Playground exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${out.slice(-2000)}`);
+      if (exited)
+        throw new Error(
+          `the Playground exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${out.slice(-2000)}`,
+        );
       const candidate = listening;
       if (candidate !== undefined) {
         try {
@@ -333,7 +353,10 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
       }
       await sleep(50);
     }
-    if (port === undefined) throw new Error(`the Playground did not answer /_debug/ping within ${opts.startTimeoutMs ?? 15_000} ms:\n${out.slice(-2000)}`);
+    if (port === undefined)
+      throw new Error(
+        `the Playground did not answer /_debug/ping within ${opts.startTimeoutMs ?? 15_000} ms:\n${out.slice(-2000)}`,
+      );
 
     const url = `http://127.0.0.1:${port}`;
     if (opts.watch !== false) await connect(port);
@@ -359,7 +382,9 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
     const config = async (): Promise<PlaygroundConfig> => {
       // The answer is `{ config: {...}, internalConfig: {...} }`.
       if (!cachedConfig) {
-        const body = (await api('GET', '/_internal/v1/config')) as { config?: PlaygroundConfig } & Partial<PlaygroundConfig>;
+        const body = (await api('GET', '/_internal/v1/config')) as {
+          config?: PlaygroundConfig;
+        } & Partial<PlaygroundConfig>;
         cachedConfig = (body.config ?? body) as PlaygroundConfig;
       }
       return cachedConfig;
@@ -393,8 +418,14 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
           const waiter = { predicate, resolve: (e: PlaygroundEvent) => (clearTimeout(timer), resolve(e)) };
           const timer = setTimeout(() => {
             waiters.delete(waiter);
-            const seen = received.map((e) => `${e.action} ${e.actionConversationId ?? ''} ${(e.message?.text ?? '').slice(0, 60)}`).join('\n  ');
-            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the WebSocket carried ${received.length} message(s):\n  ${seen}`));
+            const seen = received
+              .map((e) => `${e.action} ${e.actionConversationId ?? ''} ${(e.message?.text ?? '').slice(0, 60)}`)
+              .join('\n  ');
+            reject(
+              new Error(
+                `timed out after ${timeoutMs} ms waiting for ${what}; the WebSocket carried ${received.length} message(s):\n  ${seen}`,
+              ),
+            );
           }, timeoutMs);
           waiters.add(waiter);
         });
@@ -402,12 +433,21 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
       mention: async (conversationId, text) => {
         const cfg = await config();
         const at = `<at>${cfg.bot.name}</at>`;
-        return message(conversationId, { text: `${at} ${text}`, mentions: [{ mentioned: { id: cfg.bot.id, name: cfg.bot.name }, text: at }] });
+        return message(conversationId, {
+          text: `${at} ${text}`,
+          mentions: [{ mentioned: { id: cfg.bot.id, name: cfg.bot.name }, text: at }],
+        });
       },
       message,
       invoke: async ({ name, conversationId, replyToId, value, from }) => {
         const cfg = await config();
-        return api('POST', '/_conversation/v1/invoke', { name, conversation: { id: conversationId }, from: { id: from ?? cfg.currentUser.id }, replyToId, value });
+        return api('POST', '/_conversation/v1/invoke', {
+          name,
+          conversation: { id: conversationId },
+          from: { id: from ?? cfg.currentUser.id },
+          replyToId,
+          value,
+        });
       },
       output: () => out,
       exited: exitedPromise,

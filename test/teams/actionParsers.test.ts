@@ -3,18 +3,36 @@ import assert from 'node:assert/strict';
 import { commandFor, parseExecuteValue, parseSubmitValue, MAX_INPUT } from '../../src/teams/actionParsers';
 import { FORM_INPUTS } from '../../src/teams/leadViews';
 
-const execute = (verb: unknown, data: Record<string, unknown>, trigger = 'manual') => parseExecuteValue({ action: { type: 'Action.Execute', verb, data }, trigger });
+const execute = (verb: unknown, data: Record<string, unknown>, trigger = 'manual') =>
+  parseExecuteValue({ action: { type: 'Action.Execute', verb, data }, trigger });
 
 describe('teams/actionParsers', () => {
   it('every input id of every card form is read by the parser and lands in the command', () => {
     for (const [verb, fields] of Object.entries(FORM_INPUTS)) {
       const data: Record<string, string> = { leadId: 'L1' };
-      for (const f of fields) data[f] = f.toLowerCase().includes('date') ? '2099-03-04' : f === 'assignee' ? '29:ben|Ben' : f === 'rating' ? 'warm' : f === 'reason' ? 'no-budget' : f === 'nextTouchTime' ? '14:30' : `value of ${f}`;
+      for (const f of fields)
+        data[f] = f.toLowerCase().includes('date')
+          ? '2099-03-04'
+          : f === 'assignee'
+            ? '29:ben|Ben'
+            : f === 'rating'
+              ? 'warm'
+              : f === 'reason'
+                ? 'no-budget'
+                : f === 'nextTouchTime'
+                  ? '14:30'
+                  : `value of ${f}`;
       const parsed = execute(verb, data);
       assert.ok(parsed.ok, verb);
       const command = JSON.stringify(commandFor(parsed.value));
       for (const f of fields) {
-        const expected = f.toLowerCase().includes('date') ? '2099-03-04' : f === 'assignee' ? '29:ben' : f === 'nextTouchTime' ? '14:30' : data[f];
+        const expected = f.toLowerCase().includes('date')
+          ? '2099-03-04'
+          : f === 'assignee'
+            ? '29:ben'
+            : f === 'nextTouchTime'
+              ? '14:30'
+              : data[f];
         assert.ok(command.includes(expected), `${verb}: ${f} reaches the command (${command})`);
       }
     }
@@ -23,7 +41,11 @@ describe('teams/actionParsers', () => {
   it('a snooze date from the Log touch form becomes the next touch at 09:00 UTC', () => {
     const parsed = execute('touch', { leadId: 'L1', touchNote: 'voicemail', snoozeDate: '2099-05-06' });
     assert.ok(parsed.ok);
-    assert.deepEqual(commandFor(parsed.value), { verb: 'touch', note: 'voicemail', nextTouchAt: '2099-05-06T09:00:00.000Z' });
+    assert.deepEqual(commandFor(parsed.value), {
+      verb: 'touch',
+      note: 'voicemail',
+      nextTouchAt: '2099-05-06T09:00:00.000Z',
+    });
   });
 
   it('an automatic refresh is recognised as such', () => {

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { leadCard } from '../../src/teams/cards';
 import { ownerView } from '../../src/teams/leadViews';
-import { cardViews, chromiumAvailable, CHROMIUM_PATH, startCardRenderer, type CardRenderer } from '../support/cardRenderer';
+import {
+  cardViews,
+  chromiumAvailable,
+  CHROMIUM_PATH,
+  startCardRenderer,
+  type CardRenderer,
+} from '../support/cardRenderer';
 import { FIXTURE_NOW, MAYA, TEAM, claimedByAna, makeLead } from '../support/leadFixtures';
 
 interface Layout {
@@ -34,7 +40,9 @@ describe('teams/cards rendered in Chromium', function () {
 
   before(async function () {
     if (!chromiumAvailable()) {
-      process.stderr.write(`    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the card rendering tests\n`);
+      process.stderr.write(
+        `    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the card rendering tests\n`,
+      );
       this.skip();
     }
     renderer = await startCardRenderer();
@@ -47,11 +55,20 @@ describe('teams/cards rendered in Chromium', function () {
   it('shows a new lead on a 360 px phone without horizontal scrolling and with Claim inside the screen', async () => {
     const page = await renderer!.open(leadCard(makeLead(), FIXTURE_NOW), 360);
     const layout = await page.evaluate(measure);
-    assert.ok(layout.scrollWidth <= layout.clientWidth, `page scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`);
+    assert.ok(
+      layout.scrollWidth <= layout.clientWidth,
+      `page scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`,
+    );
     const claim = layout.buttons.find((b) => b.text === 'Claim');
     assert.ok(claim, `no Claim button among ${JSON.stringify(layout.buttons)}`);
-    assert.ok(claim.left >= 0 && claim.right <= layout.innerWidth, `Claim is off screen horizontally: ${JSON.stringify(claim)}`);
-    assert.ok(claim.top >= 0 && claim.bottom <= layout.innerHeight, `Claim is below the first screen: ${JSON.stringify(claim)}`);
+    assert.ok(
+      claim.left >= 0 && claim.right <= layout.innerWidth,
+      `Claim is off screen horizontally: ${JSON.stringify(claim)}`,
+    );
+    assert.ok(
+      claim.top >= 0 && claim.bottom <= layout.innerHeight,
+      `Claim is below the first screen: ${JSON.stringify(claim)}`,
+    );
     await page.close();
   });
 
@@ -69,15 +86,21 @@ describe('teams/cards rendered in Chromium', function () {
       const page = await renderer!.open(view.card, 360);
       if (view.click) await page.getByRole('button', { name: view.click, exact: true }).click();
       const layout = await page.evaluate(measure);
-      assert.ok(layout.scrollWidth <= layout.clientWidth, `${view.name} scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`);
+      assert.ok(
+        layout.scrollWidth <= layout.clientWidth,
+        `${view.name} scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`,
+      );
       for (const b of layout.buttons.filter((x) => x.right > x.left)) {
-        assert.ok(b.left >= 0 && b.right <= layout.innerWidth, `${view.name}: ${b.text} is off screen: ${JSON.stringify(b)}`);
+        assert.ok(
+          b.left >= 0 && b.right <= layout.innerWidth,
+          `${view.name}: ${b.text} is off screen: ${JSON.stringify(b)}`,
+        );
       }
       await page.close();
     }
   });
 
-  it('shows the owner every button in full (nothing cut off or dropped past Teams\' 6 per row) on a 360 px phone', async () => {
+  it("shows the owner every button in full (nothing cut off or dropped past Teams' 6 per row) on a 360 px phone", async () => {
     const cards = [
       ownerView(claimedByAna(), { now: FIXTURE_NOW, role: 'owner' }),
       ownerView(claimedByAna({ owner: MAYA }), { now: FIXTURE_NOW, role: 'manager', members: TEAM, viewerId: MAYA.id }),
@@ -87,7 +110,11 @@ describe('teams/cards rendered in Chromium', function () {
       const seen = await page.evaluate(() =>
         Array.from(document.querySelectorAll('button'))
           .filter((b) => b.getBoundingClientRect().width > 0)
-          .map((b) => ({ text: (b.textContent ?? '').trim(), full: b.scrollWidth <= b.clientWidth + 1, top: Math.round(b.getBoundingClientRect().top) })),
+          .map((b) => ({
+            text: (b.textContent ?? '').trim(),
+            full: b.scrollWidth <= b.clientWidth + 1,
+            top: Math.round(b.getBoundingClientRect().top),
+          })),
       );
       for (const title of ['Qualify', 'Reject', 'Nurture', 'Log touch', 'Release', 'History']) {
         const b = seen.find((x) => x.text === title);
@@ -96,7 +123,10 @@ describe('teams/cards rendered in Chromium', function () {
       }
       const perRow = new Map<number, number>();
       for (const b of seen) perRow.set(b.top, (perRow.get(b.top) ?? 0) + 1);
-      assert.ok([...perRow.values()].every((n) => n <= 3), `more than 3 buttons in a row: ${JSON.stringify(seen)}`);
+      assert.ok(
+        [...perRow.values()].every((n) => n <= 3),
+        `more than 3 buttons in a row: ${JSON.stringify(seen)}`,
+      );
       await page.close();
     }
   });
@@ -108,7 +138,9 @@ describe('teams/cards rendered in Chromium', function () {
     await page.getByRole('textbox', { name: 'Budget' }).fill('40k EUR');
     await page.getByRole('radio', { name: 'Warm' }).check();
     await page.getByRole('button', { name: 'Save qualification' }).click();
-    const actions = await page.evaluate(() => (window as unknown as { __actions: { verb: string; data: Record<string, unknown> }[] }).__actions);
+    const actions = await page.evaluate(
+      () => (window as unknown as { __actions: { verb: string; data: Record<string, unknown> }[] }).__actions,
+    );
     assert.equal(actions.length, 1);
     assert.equal(actions[0].verb, 'qualify');
     assert.equal(actions[0].data.leadId, lead.id);

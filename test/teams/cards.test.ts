@@ -4,7 +4,15 @@
  * can be claimed, and missing contact fields disappear instead of showing "undefined".
  */
 import assert from 'node:assert/strict';
-import { expandTemplate, leadCard, leadCardData, subscriptionCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
+import {
+  expandTemplate,
+  leadCard,
+  leadCardData,
+  subscriptionCard,
+  testLeadCard,
+  welcomeCard,
+  type AdaptiveCard,
+} from '../../src/teams/cards';
 import { lintCard } from '../support/cardLint';
 import { pipelineFixtureCard, reminderViews } from '../support/cardRenderer';
 import { ANA, FIXTURE_NOW, leadInEveryStatus, makeLead } from '../support/leadFixtures';
@@ -35,7 +43,9 @@ function allActions(card: AdaptiveCard) {
 }
 
 function facts(card: AdaptiveCard): Record<string, string> {
-  const list = objects(card).filter((o) => o.type === 'FactSet').flatMap((o) => o.facts as { title: string; value: string }[]);
+  const list = objects(card)
+    .filter((o) => o.type === 'FactSet')
+    .flatMap((o) => o.facts as { title: string; value: string }[]);
   return Object.fromEntries(list.map((f) => [f.title, f.value]));
 }
 
@@ -53,7 +63,10 @@ describe('teams/cards: templates', () => {
 
   it('expands the welcome and subscription cards with zero lint problems', () => {
     assert.deepEqual(lintCard(welcomeCard({ channelName: 'General', filterText: 'all leads' })), []);
-    assert.deepEqual(lintCard(subscriptionCard({ title: 'Subscribed', text: 'This channel now receives AppSource leads.' })), []);
+    assert.deepEqual(
+      lintCard(subscriptionCard({ title: 'Subscribed', text: 'This channel now receives AppSource leads.' })),
+      [],
+    );
   });
 
   it('expands the reminder card, one lead or a digest, with zero lint problems and no unresolved time', () => {
@@ -63,10 +76,23 @@ describe('teams/cards: templates', () => {
     }
     const [single, , digest] = reminderViews();
     assert.equal(executeActions(single.card).filter((a) => a.verb === 'snooze').length, 2, 'Snooze 1 day and 1 week');
-    assert.deepEqual([...new Set(executeActions(single.card).map((a) => a.verb))].sort(), ['qualify', 'reject', 'snooze', 'touch']);
-    assert.equal(executeActions(digest.card).filter((a) => a.verb === 'qualify').length, 0, 'a digest line has no forms (input ids are per card)');
+    assert.deepEqual([...new Set(executeActions(single.card).map((a) => a.verb))].sort(), [
+      'qualify',
+      'reject',
+      'snooze',
+      'touch',
+    ]);
+    assert.equal(
+      executeActions(digest.card).filter((a) => a.verb === 'qualify').length,
+      0,
+      'a digest line has no forms (input ids are per card)',
+    );
     assert.equal(objects(digest.card).filter((o) => o.type === 'Action.OpenUrl').length, 3, 'a link to each lead');
-    assert.match(text(single.card), /\{\{DATE\(2026-[0-9-]+T[0-9:]+Z, SHORT\)\}\} \{\{TIME\(/, 'times in the reader’s own zone');
+    assert.match(
+      text(single.card),
+      /\{\{DATE\(2026-[0-9-]+T[0-9:]+Z, SHORT\)\}\} \{\{TIME\(/,
+      'times in the reader’s own zone',
+    );
   });
 
   it('expands the pipeline summary card with zero lint problems, its numbers and a link to each hot unowned lead', () => {
@@ -75,12 +101,21 @@ describe('teams/cards: templates', () => {
     assert.match(text(card), /Pipeline · This week/);
     assert.equal(facts(card)['Qualified'], '1');
     assert.match(facts(card)['Time to claim'], /^median/);
-    assert.equal(objects(card).filter((o) => o.type === 'Action.OpenUrl').length, 0, 'fixture leads were never posted: no links to invent');
+    assert.equal(
+      objects(card).filter((o) => o.type === 'Action.OpenUrl').length,
+      0,
+      'fixture leads were never posted: no links to invent',
+    );
   });
 
   it('expands every template through expandTemplate with card version 1.5 and a fallback text', () => {
     const data = leadCardData(makeLead(), FIXTURE_NOW);
-    for (const [name, d] of [['lead', data], ['testLead', data], ['welcome', { channelName: 'Sales', filterText: 'all leads' }], ['subscription', { title: 'Subscribed', text: 'This channel now receives all leads.' }]] as const) {
+    for (const [name, d] of [
+      ['lead', data],
+      ['testLead', data],
+      ['welcome', { channelName: 'Sales', filterText: 'all leads' }],
+      ['subscription', { title: 'Subscribed', text: 'This channel now receives all leads.' }],
+    ] as const) {
       const card = expandTemplate(name, d);
       assert.equal(card.version, '1.5', name);
       assert.equal(typeof card.fallbackText, 'string', name);
@@ -95,9 +130,18 @@ describe('teams/cards: templates', () => {
       body: [{ type: 'TextBlock', text: 'Hi ${nobody}' }],
       actions: [{ type: 'Action.Execute', title: 'Claim' }],
     });
-    assert.ok(problems.some((p) => p.includes('${nobody}')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.includes('1.6')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.includes('has no verb')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.includes('${nobody}')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('1.6')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('has no verb')),
+      problems.join('\n'),
+    );
   });
 });
 
@@ -123,12 +167,18 @@ describe('teams/cards: Claim button', () => {
   ];
   for (const [name, who] of noClaim) {
     it(`shows no Claim button for ${who}`, () => {
-      assert.deepEqual(executeActions(leadCard(lead(name), FIXTURE_NOW)).filter((a) => a.verb === 'claim'), []);
+      assert.deepEqual(
+        executeActions(leadCard(lead(name), FIXTURE_NOW)).filter((a) => a.verb === 'claim'),
+        [],
+      );
     });
   }
 
   it('tells the seller not to contact a cross-listed lead', () => {
-    assert.match(text(leadCard(lead('do not contact'), FIXTURE_NOW)), /Do not contact: cross-listed notice, no action needed/);
+    assert.match(
+      text(leadCard(lead('do not contact'), FIXTURE_NOW)),
+      /Do not contact: cross-listed notice, no action needed/,
+    );
   });
 
   it('puts no actions at all on the test-lead note', () => {
@@ -144,18 +194,34 @@ describe('teams/cards: Claim button', () => {
 describe('teams/cards: lead card content', () => {
   it('shows who the lead is and how to reach them, since the card is for sellers', () => {
     const card = leadCard(makeLead(), FIXTURE_NOW);
-    for (const s of ['Jamie Müller-Lindqvist', 'Head of Finance Operations', 'Fabrikam Logistics GmbH', 'Contoso Analytics for Dynamics 365', 'AppSource', 'Contact me', '🔥 Hot']) {
+    for (const s of [
+      'Jamie Müller-Lindqvist',
+      'Head of Finance Operations',
+      'Fabrikam Logistics GmbH',
+      'Contoso Analytics for Dynamics 365',
+      'AppSource',
+      'Contact me',
+      '🔥 Hot',
+    ]) {
       assert.ok(text(card).includes(s), `missing ${s}`);
     }
     const f = facts(card);
     assert.equal(f.Email, '[jamie.mueller@fabrikam.example](mailto:jamie.mueller@fabrikam.example)');
     assert.equal(f.Phone, '+49 30 1234 5678');
     assert.equal(f.Country, 'DE');
-    assert.equal(f.Received, '{{DATE(2026-11-24T14:05:00Z, SHORT)}} {{TIME(2026-11-24T14:05:00Z)}}', 'in the reader’s own time zone');
+    assert.equal(
+      f.Received,
+      '{{DATE(2026-11-24T14:05:00Z, SHORT)}} {{TIME(2026-11-24T14:05:00Z)}}',
+      'in the reader’s own time zone',
+    );
   });
 
   it('never shows the text undefined or null, whatever contact fields are missing', () => {
-    const empty = makeLead({ contact: {}, description: undefined, source: { ...makeLead().source, offer: '', offerTitle: undefined } });
+    const empty = makeLead({
+      contact: {},
+      description: undefined,
+      source: { ...makeLead().source, offer: '', offerTitle: undefined },
+    });
     for (const { name, lead: l } of [...leadInEveryStatus(), { name: 'empty contact', lead: empty }]) {
       for (const card of [leadCard(l, FIXTURE_NOW), testLeadCard(l, FIXTURE_NOW)]) {
         assert.doesNotMatch(text(card), /\bundefined\b|\bnull\b/, name);
@@ -169,11 +235,17 @@ describe('teams/cards: lead card content', () => {
   });
 
   it('uses the offer id when the offer has no title', () => {
-    assert.match(text(leadCard(lead('minimal contact (email only) with merged signals'), FIXTURE_NOW)), /contoso\.vm-offer/);
+    assert.match(
+      text(leadCard(lead('minimal contact (email only) with merged signals'), FIXTURE_NOW)),
+      /contoso\.vm-offer/,
+    );
   });
 
   it('lists the merged signals only when there is more than one', () => {
-    assert.match(text(leadCard(lead('minimal contact (email only) with merged signals'), FIXTURE_NOW)), /Contact me → Free trial/);
+    assert.match(
+      text(leadCard(lead('minimal contact (email only) with merged signals'), FIXTURE_NOW)),
+      /Contact me → Free trial/,
+    );
     assert.doesNotMatch(text(leadCard(makeLead(), FIXTURE_NOW)), /Signals:/);
   });
 
@@ -201,7 +273,11 @@ describe('teams/cards: welcome and subscription', () => {
     const card = text(welcomeCard({ channelName: 'Sales leads', filterText: 'AppSource leads for offer "analytics"' }));
     assert.match(card, /Sales leads/);
     assert.ok(card.includes('AppSource leads for offer \\"analytics\\"'));
-    for (const cmd of ['@Lead Desk subscribe [appsource|azure|all] [offer TEXT] [country CODE]', '@Lead Desk unsubscribe', '@Lead Desk help']) {
+    for (const cmd of [
+      '@Lead Desk subscribe [appsource|azure|all] [offer TEXT] [country CODE]',
+      '@Lead Desk unsubscribe',
+      '@Lead Desk help',
+    ]) {
       assert.ok(card.includes(cmd), `missing ${cmd}`);
     }
     assert.deepEqual(allActions(welcomeCard({ channelName: 'x', filterText: 'y' })), []);
@@ -218,7 +294,10 @@ describe('teams/cards: customer text cannot plant links', () => {
   it('a markdown link in the note or name is broken apart, and an odd email is not made a mailto link', () => {
     const { makeLead } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
     const { leadCard } = require('../../src/teams/cards') as typeof import('../../src/teams/cards');
-    const lead = makeLead({ description: 'See [your invoice](https://evil.example/pay)', contact: { firstName: '[Click](https://evil.example)', email: 'a)b@x.com' } });
+    const lead = makeLead({
+      description: 'See [your invoice](https://evil.example/pay)',
+      contact: { firstName: '[Click](https://evil.example)', email: 'a)b@x.com' },
+    });
     const text = JSON.stringify(leadCard(lead, new Date()));
     assert.equal(text.includes('](https://evil.example'), false);
     assert.equal(text.includes('mailto:a)b'), false);
@@ -236,7 +315,16 @@ describe('teams/cards: templates are compiled once', () => {
       for (const entry of leadInEveryStatus() as unknown[]) {
         const lead = ((entry as { lead?: unknown }).lead ?? entry) as Parameters<typeof leadCard>[0];
         const fresh = new ACData.Template(template).expand({ $root: leadCardData(lead, now) });
-        const dropNull = (v: unknown): unknown => Array.isArray(v) ? v.map(dropNull) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNull(x)])) : v;
+        const dropNull = (v: unknown): unknown =>
+          Array.isArray(v)
+            ? v.map(dropNull)
+            : v && typeof v === 'object'
+              ? Object.fromEntries(
+                  Object.entries(v)
+                    .filter(([, x]) => x !== null)
+                    .map(([k, x]) => [k, dropNull(x)]),
+                )
+              : v;
         assert.deepEqual(leadCard(lead, now), dropNull(fresh));
       }
     }

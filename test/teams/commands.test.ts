@@ -21,7 +21,13 @@ describe('teams/commands', () => {
 
   it('reads "pipeline for @Ana" with the mentioned seller', () => {
     const c = parseCommand('<at>Lead Desk</at> pipeline for <at>Ana</at> last week', [{ id: '29:ana', name: 'Ana' }]);
-    assert.deepEqual(c, { name: 'pipeline', range: 'last-week', storefront: undefined, offer: undefined, seller: { id: '29:ana', name: 'Ana' } });
+    assert.deepEqual(c, {
+      name: 'pipeline',
+      range: 'last-week',
+      storefront: undefined,
+      offer: undefined,
+      seller: { id: '29:ana', name: 'Ana' },
+    });
   });
 
   it('knows stale and mine, and names the closest command for a typo', () => {

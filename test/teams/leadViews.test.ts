@@ -8,13 +8,32 @@ import assert from 'node:assert/strict';
 import { REJECT_REASONS, type Lead } from '../../src/leads/lead';
 import { MAX_REFRESH_USERS, leadCard, type AdaptiveCard } from '../../src/teams/cards';
 import {
-  FORM_INPUTS, HISTORY_ROWS, errorView, historyView, ownerView, reasonInWords, refusalView,
-  verbInWords, viewFor, type ViewOptions,
+  FORM_INPUTS,
+  HISTORY_ROWS,
+  errorView,
+  historyView,
+  ownerView,
+  reasonInWords,
+  refusalView,
+  verbInWords,
+  viewFor,
+  type ViewOptions,
 } from '../../src/teams/leadViews';
 import { MAX_CARD_BYTES, lintCard } from '../support/cardLint';
 import {
-  ANA, BEN, FIXTURE_NOW, MAYA, TEAM, claimedByAna, handOverEvents, leadInEveryStatus, makeLead, nurtureEvents, nurturingWithTouches,
-  qualifiedLead, rejectedLead,
+  ANA,
+  BEN,
+  FIXTURE_NOW,
+  MAYA,
+  TEAM,
+  claimedByAna,
+  handOverEvents,
+  leadInEveryStatus,
+  makeLead,
+  nurtureEvents,
+  nurturingWithTouches,
+  qualifiedLead,
+  rejectedLead,
 } from '../support/leadFixtures';
 
 // ─── builders ───────────────────────────────────────────────────────────────
@@ -48,10 +67,19 @@ function everyView(lead: Lead): { name: string; card: AdaptiveCard }[] {
     { name: 'error', card: errorView('That lead no longer exists.') },
   ];
   for (const role of ROLES) {
-    views.push({ name: `owner view as ${role}`, card: ownerView(lead, opts(role, { notice: 'You claimed this lead.' })) });
-    views.push({ name: `owner view as ${role}, refusal notice`, card: ownerView(lead, opts(role, { notice: 'Only a manager can reopen a lead.', noticeStyle: 'attention' })) });
+    views.push({
+      name: `owner view as ${role}`,
+      card: ownerView(lead, opts(role, { notice: 'You claimed this lead.' })),
+    });
+    views.push({
+      name: `owner view as ${role}, refusal notice`,
+      card: ownerView(lead, opts(role, { notice: 'Only a manager can reopen a lead.', noticeStyle: 'attention' })),
+    });
     views.push({ name: `view for ${role}`, card: viewFor(lead, opts(role)) });
-    views.push({ name: `view for ${role}, no members`, card: viewFor(lead, opts(role, { members: undefined, viewerId: ANA.id })) });
+    views.push({
+      name: `view for ${role}, no members`,
+      card: viewFor(lead, opts(role, { members: undefined, viewerId: ANA.id })),
+    });
   }
   return views;
 }
@@ -68,7 +96,13 @@ function objects(value: unknown, path = '$'): { path: string; o: Record<string, 
 /** Titles of every button anywhere in the card, inside forms too (fallbacks are not buttons of their own). */
 function buttons(card: AdaptiveCard): string[] {
   return objects(card)
-    .filter(({ path, o }) => typeof o.type === 'string' && o.type.startsWith('Action.') && !path.endsWith('.fallback') && !path.startsWith('$.refresh'))
+    .filter(
+      ({ path, o }) =>
+        typeof o.type === 'string' &&
+        o.type.startsWith('Action.') &&
+        !path.endsWith('.fallback') &&
+        !path.startsWith('$.refresh'),
+    )
     .map(({ o }) => String(o.title));
 }
 
@@ -79,7 +113,9 @@ function showCard(card: AdaptiveCard, title: string): Record<string, unknown> {
 }
 
 function inputs(form: Record<string, unknown>): Record<string, unknown>[] {
-  return objects(form).map(({ o }) => o).filter((o) => typeof o.type === 'string' && o.type.startsWith('Input.'));
+  return objects(form)
+    .map(({ o }) => o)
+    .filter((o) => typeof o.type === 'string' && o.type.startsWith('Input.'));
 }
 
 function input(form: Record<string, unknown>, id: string): Record<string, unknown> {
@@ -89,7 +125,9 @@ function input(form: Record<string, unknown>, id: string): Record<string, unknow
 }
 
 function texts(card: AdaptiveCard): string[] {
-  return objects(card).filter(({ o }) => o.type === 'TextBlock').map(({ o }) => String(o.text));
+  return objects(card)
+    .filter(({ o }) => o.type === 'TextBlock')
+    .map(({ o }) => String(o.text));
 }
 
 const json = (card: AdaptiveCard) => JSON.stringify(card);
@@ -128,8 +166,13 @@ describe('teams/leadViews: every view for every status and role', () => {
   });
 
   it('keeps a fully loaded manager view (30 sellers to pick from, long notes) under 28 KB', () => {
-    const members = Array.from({ length: 30 }, (_, i) => ({ id: `29:seller-${i}-${'x'.repeat(40)}`, name: `Seller Number ${i} With A Long Name` }));
-    const lead = claimedByAna({ qualification: { rating: 'warm', notes: 'n'.repeat(1000), budget: 'b'.repeat(1000), need: 'n'.repeat(1000) } });
+    const members = Array.from({ length: 30 }, (_, i) => ({
+      id: `29:seller-${i}-${'x'.repeat(40)}`,
+      name: `Seller Number ${i} With A Long Name`,
+    }));
+    const lead = claimedByAna({
+      qualification: { rating: 'warm', notes: 'n'.repeat(1000), budget: 'b'.repeat(1000), need: 'n'.repeat(1000) },
+    });
     const card = ownerView(lead, opts('manager', { members, viewerId: ANA.id, notice: 'Reassigned.' }));
     assert.deepEqual(lintCard(card), []);
   });
@@ -148,7 +191,8 @@ describe('teams/leadViews: buttons by role and status', () => {
     for (const { name, lead } of everyLead()) {
       for (const card of [viewFor(lead, opts('seller')), leadCard(lead, FIXTURE_NOW, [ANA.id])]) {
         const seen = buttons(card);
-        for (const b of [...OWNER_BUTTONS, ...MANAGER_BUTTONS]) assert.ok(!seen.includes(b), `${name}: seller sees ${b}`);
+        for (const b of [...OWNER_BUTTONS, ...MANAGER_BUTTONS])
+          assert.ok(!seen.includes(b), `${name}: seller sees ${b}`);
       }
     }
   });
@@ -169,10 +213,14 @@ describe('teams/leadViews: buttons by role and status', () => {
   it('shows a manager Reassign on claimed and nurturing leads, with the team minus the owner as choices', () => {
     for (const lead of [claimedByAna(), nurturingWithTouches()]) {
       const card = viewFor(lead, opts('manager'));
-      for (const b of ['Qualify', 'Reject', 'Reassign']) assert.ok(buttons(card).includes(b), `${lead.status}: missing ${b}`);
+      for (const b of ['Qualify', 'Reject', 'Reassign'])
+        assert.ok(buttons(card).includes(b), `${lead.status}: missing ${b}`);
       const assignee = input(showCard(card, 'Reassign'), 'assignee');
       assert.equal(assignee.isRequired, true);
-      assert.deepEqual(assignee.choices, TEAM.filter((m) => m.id !== ANA.id).map((m) => ({ title: m.name, value: `${m.id}|${m.name}` })));
+      assert.deepEqual(
+        assignee.choices,
+        TEAM.filter((m) => m.id !== ANA.id).map((m) => ({ title: m.name, value: `${m.id}|${m.name}` })),
+      );
     }
   });
 
@@ -185,7 +233,11 @@ describe('teams/leadViews: buttons by role and status', () => {
 
   it('shows Reassign only when there is someone to hand the lead to', () => {
     assert.ok(!buttons(viewFor(claimedByAna(), opts('manager', { members: [] }))).includes('Reassign'));
-    assert.ok(!buttons(viewFor(claimedByAna(), opts('manager', { members: [{ id: ANA.id, name: ANA.name }] }))).includes('Reassign'));
+    assert.ok(
+      !buttons(viewFor(claimedByAna(), opts('manager', { members: [{ id: ANA.id, name: ANA.name }] }))).includes(
+        'Reassign',
+      ),
+    );
   });
 
   it('shows Reopen to a manager only on closed (qualified or rejected) leads', () => {
@@ -211,14 +263,24 @@ describe('teams/leadViews: buttons by role and status', () => {
     const body = good.body as Record<string, unknown>[];
     assert.equal(body[0].style, 'good');
     assert.match(json(body[0]), /You claimed this lead\./);
-    const bad = ownerView(claimedByAna(), opts('owner', { notice: 'Only a manager can reopen a lead.', noticeStyle: 'attention' }));
+    const bad = ownerView(
+      claimedByAna(),
+      opts('owner', { notice: 'Only a manager can reopen a lead.', noticeStyle: 'attention' }),
+    );
     assert.equal((bad.body as Record<string, unknown>[])[0].style, 'attention');
     assert.ok(!json(ownerView(claimedByAna(), opts('owner'))).includes('"style":"good"'));
   });
 
   it('shows what a closed lead ended with: the qualification or the rejection reason in words', () => {
     const q = json(viewFor(qualifiedLead(), opts('manager')));
-    for (const s of ['40k EUR a year', 'Margin reporting per warehouse', 'Go-live in Q1', 'Yes, they decide', 'CFO joins the demo on Tuesday']) assert.ok(q.includes(s), s);
+    for (const s of [
+      '40k EUR a year',
+      'Margin reporting per warehouse',
+      'Go-live in Q1',
+      'Yes, they decide',
+      'CFO joins the demo on Tuesday',
+    ])
+      assert.ok(q.includes(s), s);
     const r = json(viewFor(rejectedLead(), opts('manager')));
     for (const s of ['No budget', 'Frozen until next fiscal year']) assert.ok(r.includes(s), s);
   });
@@ -231,11 +293,23 @@ describe('teams/leadViews: forms', () => {
 
   it('names each form input as FORM_INPUTS says, so the action parser reads the same ids', () => {
     const c = viewFor(claimedByAna({ owner: MAYA }), opts('manager', { viewerId: MAYA.id }));
-    const forms = { qualify: 'Qualify', reject: 'Reject', nurture: 'Nurture', touch: 'Log touch', reassign: 'Reassign' } as const;
+    const forms = {
+      qualify: 'Qualify',
+      reject: 'Reject',
+      nurture: 'Nurture',
+      touch: 'Log touch',
+      reassign: 'Reassign',
+    } as const;
     for (const [verb, title] of Object.entries(forms) as [keyof typeof forms, string][]) {
       const form = showCard(c, title);
-      assert.deepEqual(inputs(form).map((i) => i.id), [...FORM_INPUTS[verb]], title);
-      const submit = objects(form).map(({ o }) => o).find((o) => o.type === 'Action.Execute');
+      assert.deepEqual(
+        inputs(form).map((i) => i.id),
+        [...FORM_INPUTS[verb]],
+        title,
+      );
+      const submit = objects(form)
+        .map(({ o }) => o)
+        .find((o) => o.type === 'Action.Execute');
       assert.equal(submit?.verb, verb, title);
     }
   });
@@ -245,17 +319,26 @@ describe('teams/leadViews: forms', () => {
     assert.equal(reason.isRequired, true);
     assert.equal(reason.errorMessage, 'Pick a reason to reject the lead.');
     const choices = reason.choices as { title: string; value: string }[];
-    assert.deepEqual(choices.map((c) => c.value), [...REJECT_REASONS]);
+    assert.deepEqual(
+      choices.map((c) => c.value),
+      [...REJECT_REASONS],
+    );
     assert.equal(choices.length, 8);
     for (const c of choices) assert.doesNotMatch(c.title, /-/, c.title);
-    assert.deepEqual(choices.map((c) => c.title), REJECT_REASONS.map(reasonInWords));
+    assert.deepEqual(
+      choices.map((c) => c.title),
+      REJECT_REASONS.map(reasonInWords),
+    );
   });
 
   it('asks for BANT, a required hot/warm/cold rating and multiline notes on Qualify', () => {
     const form = showCard(card(), 'Qualify');
     const rating = input(form, 'rating');
     assert.equal(rating.isRequired, true);
-    assert.deepEqual((rating.choices as { value: string }[]).map((c) => c.value), ['hot', 'warm', 'cold']);
+    assert.deepEqual(
+      (rating.choices as { value: string }[]).map((c) => c.value),
+      ['hot', 'warm', 'cold'],
+    );
     assert.equal(input(form, 'notes').isMultiline, true);
     assert.equal(input(form, 'authority').label, 'Decision maker?');
     for (const id of ['budget', 'need', 'timeframe']) assert.equal(input(form, id).type, 'Input.Text');
@@ -280,9 +363,16 @@ describe('teams/leadViews: forms', () => {
   });
 
   it('makes the Log touch date optional: a snooze once the lead has a schedule, the first touch before', () => {
-    assert.equal(input(showCard(viewFor(nurturingWithTouches(), opts('owner')), 'Log touch'), 'snoozeDate').isRequired, false);
+    assert.equal(
+      input(showCard(viewFor(nurturingWithTouches(), opts('owner')), 'Log touch'), 'snoozeDate').isRequired,
+      false,
+    );
     assert.equal(input(showCard(card(), 'Log touch'), 'snoozeDate').isRequired, false);
-    assert.ok(texts(viewFor(nurturingWithTouches(), opts('owner'))).includes('2 touches logged · last {{DATE(2026-11-26T10:30:00Z, SHORT)}} {{TIME(2026-11-26T10:30:00Z)}}'));
+    assert.ok(
+      texts(viewFor(nurturingWithTouches(), opts('owner'))).includes(
+        '2 touches logged · last {{DATE(2026-11-26T10:30:00Z, SHORT)}} {{TIME(2026-11-26T10:30:00Z)}}',
+      ),
+    );
   });
 });
 
@@ -349,16 +439,33 @@ describe('teams/leadViews: refusal, history and error', () => {
   });
 
   it('shows a qualification in the history row and a Back button that refreshes the view', () => {
-    const event = { leadId: 'l', at: '2026-11-25T10:00:00.000Z', verb: 'qualify', actor: BEN, from: 'claimed' as const, to: 'qualified' as const, data: { qualification: qualifiedLead().qualification } };
+    const event = {
+      leadId: 'l',
+      at: '2026-11-25T10:00:00.000Z',
+      verb: 'qualify',
+      actor: BEN,
+      from: 'claimed' as const,
+      to: 'qualified' as const,
+      data: { qualification: qualifiedLead().qualification },
+    };
     const card = historyView(qualifiedLead(), FIXTURE_NOW, [event]);
-    assert.ok(texts(card).includes('Rated hot · Budget: 40k EUR a year · Need: Margin reporting per warehouse · Timeframe: Go-live in Q1 · Decision maker: Yes, they decide · Notes: CFO joins the demo on Tuesday'));
+    assert.ok(
+      texts(card).includes(
+        'Rated hot · Budget: 40k EUR a year · Need: Margin reporting per warehouse · Timeframe: Go-live in Q1 · Decision maker: Yes, they decide · Notes: CFO joins the demo on Tuesday',
+      ),
+    );
     assert.deepEqual(buttons(card), ['Back']);
     const back = objects(card).find(({ o }) => o.title === 'Back' && o.type === 'Action.Execute')!.o;
     assert.equal(back.verb, 'refresh');
   });
 
   it(`lists at most ${HISTORY_ROWS} events and says how many there are`, () => {
-    const many = Array.from({ length: 40 }, (_, i) => ({ leadId: 'l', at: new Date(Date.UTC(2026, 10, 24, 15, i)).toISOString(), verb: 'touch', actor: ANA }));
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      leadId: 'l',
+      at: new Date(Date.UTC(2026, 10, 24, 15, i)).toISOString(),
+      verb: 'touch',
+      actor: ANA,
+    }));
     const card = historyView(nurturingWithTouches(), FIXTURE_NOW, many);
     assert.ok(texts(card).includes(`The latest ${HISTORY_ROWS} of 40 events, newest first.`));
     assert.equal(texts(card).filter((t) => t.includes('Logged a touch')).length, HISTORY_ROWS);

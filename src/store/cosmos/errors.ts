@@ -15,5 +15,9 @@ export function toStoreError(err: unknown): LeadDeskError {
   if (status === 412) return new LeadDeskError('store.conflict', {}, err);
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || status === 503 || status === 429)
     return new LeadDeskError('store.unavailable', {}, err);
-  return new LeadDeskError('store.failed', { detail: status ? `status ${status}` : String((err as Error)?.message ?? err) }, err);
+  return new LeadDeskError(
+    'store.failed',
+    { detail: status ? `status ${status}` : String((err as Error)?.message ?? err) },
+    err,
+  );
 }

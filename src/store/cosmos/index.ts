@@ -10,10 +10,23 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import type { Lead } from '../../leads/lead';
 import type { ChannelRecord } from '../installStore';
-import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc, type StatsDoc, type StoreBackend, type StoredEvent } from '../backend';
+import {
+  CONTAINER_NAMES,
+  withoutSystemFields,
+  type ContainerName,
+  type Doc,
+  type StatsDoc,
+  type StoreBackend,
+  type StoredEvent,
+} from '../backend';
 import { statusOf, toStoreError } from './errors';
 
-export const PARTITION_KEYS: Record<ContainerName, string> = { leads: '/id', events: '/leadId', installs: '/id', stats: '/id' };
+export const PARTITION_KEYS: Record<ContainerName, string> = {
+  leads: '/id',
+  events: '/leadId',
+  installs: '/id',
+  stats: '/id',
+};
 
 export interface CosmosOptions {
   endpoint: string;
@@ -28,7 +41,10 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
   try {
     const { database } = await client.databases.createIfNotExists({ id: opts.database });
     for (const name of CONTAINER_NAMES) {
-      const { container } = await database.containers.createIfNotExists({ id: name, partitionKey: { paths: [PARTITION_KEYS[name]] } });
+      const { container } = await database.containers.createIfNotExists({
+        id: name,
+        partitionKey: { paths: [PARTITION_KEYS[name]] },
+      });
       c[name] = container;
     }
   } catch (err) {
@@ -64,9 +80,15 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
     }
   };
   /** Replace if the stored etag is still `etag` (IfMatch); a 412 (or a 404: nothing to replace) is a conflict, undefined. */
-  const replace = async <T extends { id: string }>(container: Container, doc: T, etag: string): Promise<T | undefined> => {
+  const replace = async <T extends { id: string }>(
+    container: Container,
+    doc: T,
+    etag: string,
+  ): Promise<T | undefined> => {
     try {
-      const { resource } = await container.item(doc.id, doc.id).replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
+      const { resource } = await container
+        .item(doc.id, doc.id)
+        .replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
       return resource as T;
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
@@ -99,9 +121,17 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
           )
         ).map((r) => r.id),
       openOwnedBy: (ownerId, limit) =>
-        query<Lead>(c.leads, "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND c.owner.id = @owner AND (c.status = 'claimed' OR c.status = 'nurturing')", { '@owner': ownerId, '@limit': limit }),
+        query<Lead>(
+          c.leads,
+          "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND c.owner.id = @owner AND (c.status = 'claimed' OR c.status = 'nurturing')",
+          { '@owner': ownerId, '@limit': limit },
+        ),
       overdue: (nowIso, limit) =>
-        query<Lead>(c.leads, "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND (c.followUp.dueAt <= @now OR (c.status = 'new' AND c.sla.claimBy <= @now))", { '@now': nowIso, '@limit': limit }),
+        query<Lead>(
+          c.leads,
+          "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND (c.followUp.dueAt <= @now OR (c.status = 'new' AND c.sla.claimBy <= @now))",
+          { '@now': nowIso, '@limit': limit },
+        ),
       all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
     },
     installs: {
@@ -122,15 +152,23 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
         }
       },
       channels: (teamId) =>
-        query<ChannelRecord>(c.installs, `SELECT * FROM c WHERE c.type = 'channel'${teamId ? ' AND c.teamId = @teamId' : ''}`, teamId ? { '@teamId': teamId } : {}),
+        query<ChannelRecord>(
+          c.installs,
+          `SELECT * FROM c WHERE c.type = 'channel'${teamId ? ' AND c.teamId = @teamId' : ''}`,
+          teamId ? { '@teamId': teamId } : {},
+        ),
     },
     events: {
       append: async (event) => {
-        if (!(await create(c.events, event))) throw toStoreError(Object.assign(new Error('event id exists'), { code: 409 }));
+        if (!(await create(c.events, event)))
+          throw toStoreError(Object.assign(new Error('event id exists'), { code: 409 }));
       },
       forLead: async (leadId, limit) =>
         (
-          await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', { '@leadId': leadId, '@limit': limit })
+          await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', {
+            '@leadId': leadId,
+            '@limit': limit,
+          })
         ).map((e) => withoutSystemFields(e)),
     },
     stats: {
@@ -138,13 +176,19 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
       create: (doc) => create(c.stats, doc),
       replace: (doc, etag) => replace(c.stats, doc, etag),
       range: <T extends StatsDoc>(fromId: string, toId: string) =>
-        query<T>(c.stats, 'SELECT * FROM c WHERE c.id >= @from AND c.id <= @to ORDER BY c.id ASC', { '@from': fromId, '@to': toId }),
+        query<T>(c.stats, 'SELECT * FROM c WHERE c.id >= @from AND c.id <= @to ORDER BY c.id ASC', {
+          '@from': fromId,
+          '@to': toId,
+        }),
     },
     bulk: {
       count: async (name) => (await query<number>(c[name], 'SELECT VALUE COUNT(1) FROM c'))[0] ?? 0,
       page: async (name, afterId, limit) => {
         const where = afterId === undefined ? '' : ' WHERE c.id > @after';
-        const docs = await query<Doc>(c[name], `SELECT TOP @limit * FROM c${where} ORDER BY c.id ASC`, { '@limit': limit, ...(afterId === undefined ? {} : { '@after': afterId }) });
+        const docs = await query<Doc>(c[name], `SELECT TOP @limit * FROM c${where} ORDER BY c.id ASC`, {
+          '@limit': limit,
+          ...(afterId === undefined ? {} : { '@after': afterId }),
+        });
         return docs.map((d) => withoutSystemFields(d));
       },
       put: async (name, docs) => {

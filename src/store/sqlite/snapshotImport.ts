@@ -15,7 +15,11 @@ import { CONTAINER_NAMES, type ContainerName, type Doc } from '../backend';
 
 const log = logger('store:import');
 
-export function importSnapshotOnce(db: BetterSqlite3.Database, dataDir: string, put: (container: ContainerName, docs: Doc[]) => void): Record<string, number> | undefined {
+export function importSnapshotOnce(
+  db: BetterSqlite3.Database,
+  dataDir: string,
+  put: (container: ContainerName, docs: Doc[]) => void,
+): Record<string, number> | undefined {
   const file = path.join(dataDir, 'cosmos-snapshot.json');
   if (!fs.existsSync(file)) return undefined;
   const run = db.transaction(() => {

@@ -6,7 +6,13 @@ import { NOW, leadOf, plain, useStores, type StoreFactory } from './context';
 
 /** Event-shaped documents doc-00 … doc-(n-1), in a scrambled order. */
 function docs(n: number, version = 1): Doc[] {
-  const list = Array.from({ length: n }, (_, i) => ({ id: `doc-${String(i).padStart(2, '0')}`, leadId: 'L-bulk', at: NOW.toISOString(), verb: 'note', data: { version, i } }));
+  const list = Array.from({ length: n }, (_, i) => ({
+    id: `doc-${String(i).padStart(2, '0')}`,
+    leadId: 'L-bulk',
+    at: NOW.toISOString(),
+    verb: 'note',
+    data: { version, i },
+  }));
   return list.sort((a, b) => ((a.data.i * 7) % n) - ((b.data.i * 7) % n));
 }
 
@@ -23,7 +29,10 @@ export function bulkDocuments(factory: StoreFactory): void {
       const page = await s.store.bulk.page(container, after, pageSize);
       sizes.push(page.length);
       if (page.length === 0) break;
-      assert.ok(after === undefined || page.every((d) => d.id > after!), `a page after ${after} starts at ${page[0].id}`);
+      assert.ok(
+        after === undefined || page.every((d) => d.id > after!),
+        `a page after ${after} starts at ${page[0].id}`,
+      );
       all.push(...page);
       after = page[page.length - 1].id;
     }
@@ -34,11 +43,26 @@ export function bulkDocuments(factory: StoreFactory): void {
     it('counts the documents in each container', async () => {
       await s.store.leads.create(leadOf(1));
       await s.store.leads.create(leadOf(2));
-      for (const verb of ['claim', 'touch', 'qualify']) await s.store.events.append({ leadId: leadOf(1).id, at: NOW.toISOString(), verb });
-      await s.store.installs.createTeam({ id: teamKey('t'), type: 'team', teamId: 't', serviceUrl: 'https://x.example/', reference: {}, installedAt: NOW.toISOString() });
-      await s.store.bulk.put('installs', [{ id: channelKey('c1'), type: 'channel', teamId: 't' }, { id: channelKey('c2'), type: 'channel', teamId: 't' }]);
+      for (const verb of ['claim', 'touch', 'qualify'])
+        await s.store.events.append({ leadId: leadOf(1).id, at: NOW.toISOString(), verb });
+      await s.store.installs.createTeam({
+        id: teamKey('t'),
+        type: 'team',
+        teamId: 't',
+        serviceUrl: 'https://x.example/',
+        reference: {},
+        installedAt: NOW.toISOString(),
+      });
+      await s.store.bulk.put('installs', [
+        { id: channelKey('c1'), type: 'channel', teamId: 't' },
+        { id: channelKey('c2'), type: 'channel', teamId: 't' },
+      ]);
       assert.deepEqual(
-        { leads: await s.store.bulk.count('leads'), events: await s.store.bulk.count('events'), installs: await s.store.bulk.count('installs') },
+        {
+          leads: await s.store.bulk.count('leads'),
+          events: await s.store.bulk.count('events'),
+          installs: await s.store.bulk.count('installs'),
+        },
         { leads: 2, events: 3, installs: 3 },
       );
     });
@@ -53,22 +77,37 @@ export function bulkDocuments(factory: StoreFactory): void {
       await s.store.bulk.put('events', docs(25));
       const { all, sizes } = await readAll('events', 10);
       assert.deepEqual(sizes, [10, 10, 5, 0]);
-      assert.deepEqual(all.map((d) => d.id), docs(25).map((d) => d.id).sort());
+      assert.deepEqual(
+        all.map((d) => d.id),
+        docs(25)
+          .map((d) => d.id)
+          .sort(),
+      );
     });
 
     it('resumes after an id that is not stored itself', async () => {
       await s.store.bulk.put('events', docs(10));
-      assert.deepEqual((await s.store.bulk.page('events', 'doc-04~', 3)).map((d) => d.id), ['doc-05', 'doc-06', 'doc-07']);
+      assert.deepEqual(
+        (await s.store.bulk.page('events', 'doc-04~', 3)).map((d) => d.id),
+        ['doc-05', 'doc-06', 'doc-07'],
+      );
     });
 
     it('returns documents without the fields a backend adds', async () => {
       await s.store.leads.create(leadOf(1));
       await s.store.bulk.put('events', docs(3));
-      for (const d of [...(await s.store.bulk.page('leads', undefined, 10)), ...(await s.store.bulk.page('events', undefined, 10))]) {
+      for (const d of [
+        ...(await s.store.bulk.page('leads', undefined, 10)),
+        ...(await s.store.bulk.page('events', undefined, 10)),
+      ]) {
         const extra = SYSTEM_FIELDS.filter((f) => f in d);
         assert.deepEqual(extra, [], `${d.id} has ${extra.join(', ')}`);
       }
-      assert.deepEqual((await s.store.bulk.page('leads', undefined, 10))[0], plain(leadOf(1)), 'a lead pages out as it was created');
+      assert.deepEqual(
+        (await s.store.bulk.page('leads', undefined, 10))[0],
+        plain(leadOf(1)),
+        'a lead pages out as it was created',
+      );
     });
   });
 
@@ -85,7 +124,9 @@ export function bulkDocuments(factory: StoreFactory): void {
       await s.store.bulk.put('events', docs(4, 2).slice(0, 2));
       const { all } = await readAll('events', 10);
       const versions = Object.fromEntries(all.map((d) => [d.id, (d.data as { version: number }).version]));
-      const replaced = docs(4, 2).slice(0, 2).map((d) => d.id);
+      const replaced = docs(4, 2)
+        .slice(0, 2)
+        .map((d) => d.id);
       for (const id of Object.keys(versions)) assert.equal(versions[id], replaced.includes(id) ? 2 : 1, id);
       assert.equal(all.length, 4);
     });

@@ -8,7 +8,11 @@ import { decide } from '../../../src/leads/lifecycle';
 import type { Store } from '../../../src/store';
 import { NOW, at, leadOf, useStores, type StoreFactory } from './context';
 
-const seller = (n: number): Actor => ({ id: `29:seller-${n}`, aadObjectId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`, name: `Seller ${n}` });
+const seller = (n: number): Actor => ({
+  id: `29:seller-${n}`,
+  aadObjectId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+  name: `Seller ${n}`,
+});
 
 /** What a Claim click does to the store: the lifecycle decides on the current lead; a refusal writes nothing. */
 function claim(store: Store, id: string, who: Actor) {
@@ -72,7 +76,11 @@ export function concurrentWrites(factory: StoreFactory): void {
       assert.equal([a?.result, b?.result].filter(Boolean).length, 1, 'one lease holder');
       const holder = a?.result ? 'bot-a' : 'bot-b';
       assert.equal((await s.store.leads.get(lead.id))?.delivery.lease?.owner, holder);
-      assert.equal((await other.leads.get(lead.id))?.delivery.lease?.owner, holder, 'both processes see the same holder');
+      assert.equal(
+        (await other.leads.get(lead.id))?.delivery.lease?.owner,
+        holder,
+        'both processes see the same holder',
+      );
     });
   });
 }

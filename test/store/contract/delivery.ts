@@ -58,7 +58,10 @@ export function deliveryQueue(factory: StoreFactory): void {
     });
 
     it('returns at most limit leads, the ones due longest', async () => {
-      assert.deepEqual(await s.store.leads.dueForDelivery(NOW, 2), [ids.dueThreeMinutesAgo, ids.dueTwoMinutesAgoLeaseEndsNow]);
+      assert.deepEqual(await s.store.leads.dueForDelivery(NOW, 2), [
+        ids.dueThreeMinutesAgo,
+        ids.dueTwoMinutesAgoLeaseEndsNow,
+      ]);
     });
 
     it('never returns a lead whose cards are posted or whose delivery failed for good', async () => {

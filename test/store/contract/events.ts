@@ -10,9 +10,25 @@ const OTHER = 'L-events-of-another-lead';
 
 /** A worked lead's history, appended out of order; one system event has no actor and no status change. */
 const history = (leadId: string): LeadEvent[] => [
-  { leadId, at: at(2 * 60_000), verb: 'touch', actor: ANA, from: 'claimed', to: 'claimed', data: { note: 'Intro call' } },
+  {
+    leadId,
+    at: at(2 * 60_000),
+    verb: 'touch',
+    actor: ANA,
+    from: 'claimed',
+    to: 'claimed',
+    data: { note: 'Intro call' },
+  },
   { leadId, at: at(60_000), verb: 'claim', actor: ANA, from: 'new', to: 'claimed', data: {} },
-  { leadId, at: at(4 * 60_000), verb: 'reassign', actor: BEN, from: 'claimed', to: 'claimed', data: { to: { id: BEN.id, name: BEN.name } } },
+  {
+    leadId,
+    at: at(4 * 60_000),
+    verb: 'reassign',
+    actor: BEN,
+    from: 'claimed',
+    to: 'claimed',
+    data: { to: { id: BEN.id, name: BEN.name } },
+  },
   { leadId, at: at(3 * 60_000), verb: 'escalate' },
 ];
 

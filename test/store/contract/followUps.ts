@@ -61,7 +61,10 @@ export function followUpQueries(factory: StoreFactory): void {
 
   describe('leads.dueForFollowUp', () => {
     it('returns the leads whose follow-up is due and not leased by a live worker, oldest due first', async () => {
-      assert.deepEqual(await s.store.leads.dueForFollowUp(NOW, 50), [ids.reminderDueTenMinutesAgo, ids.reminderDueNowLeaseExpired]);
+      assert.deepEqual(await s.store.leads.dueForFollowUp(NOW, 50), [
+        ids.reminderDueTenMinutesAgo,
+        ids.reminderDueNowLeaseExpired,
+      ]);
     });
 
     it('returns at most limit leads', async () => {
@@ -73,14 +76,22 @@ export function followUpQueries(factory: StoreFactory): void {
     it('lists a seller’s claimed and nurturing leads, next touch first, never closed ones or someone else’s', async () => {
       const mine = (await s.store.leads.openOwnedBy(ANA.id, 10)).map((l) => l.id);
       assert.deepEqual(mine, [ids.reminderDueTenMinutesAgo, ids.reminderDueNowLeaseExpired, ids.reminderTomorrow]);
-      assert.deepEqual((await s.store.leads.openOwnedBy(BEN.id, 10)).map((l) => l.id), [ids.reminderDueButLeasedLive]);
+      assert.deepEqual(
+        (await s.store.leads.openOwnedBy(BEN.id, 10)).map((l) => l.id),
+        [ids.reminderDueButLeasedLive],
+      );
     });
   });
 
   describe('leads.stale', () => {
     it('lists open leads past a deadline, leased or not, oldest deadline first', async () => {
       const stale = (await s.store.leads.stale(NOW, 10)).map((l) => l.id);
-      assert.deepEqual(stale, [ids.unclaimedPastDeadlineLadderDone, ids.reminderDueTenMinutesAgo, ids.reminderDueButLeasedLive, ids.reminderDueNowLeaseExpired]);
+      assert.deepEqual(stale, [
+        ids.unclaimedPastDeadlineLadderDone,
+        ids.reminderDueTenMinutesAgo,
+        ids.reminderDueButLeasedLive,
+        ids.reminderDueNowLeaseExpired,
+      ]);
     });
   });
 }

@@ -6,7 +6,16 @@ import { NOW, plain, useStores, type StoreFactory } from './context';
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 
 function team(teamId: string): TeamRecord {
-  return { id: teamKey(teamId), type: 'team', teamId, teamName: `Team ${teamId}`, serviceUrl: SERVICE_URL, tenantId: 'tenant-1', reference: { conversation: { id: teamId } }, installedAt: NOW.toISOString() };
+  return {
+    id: teamKey(teamId),
+    type: 'team',
+    teamId,
+    teamName: `Team ${teamId}`,
+    serviceUrl: SERVICE_URL,
+    tenantId: 'tenant-1',
+    reference: { conversation: { id: teamId } },
+    installedAt: NOW.toISOString(),
+  };
 }
 
 function channel(teamId: string, channelId: string, changes: Partial<ChannelRecord> = {}): ChannelRecord {
@@ -105,7 +114,10 @@ export function installRecords(factory: StoreFactory): void {
     });
 
     it('answers undefined for a channel that was never saved, and saves nothing', async () => {
-      assert.equal(await s.store.installs.setSubscription('19:nowhere@thread.tacv2', { storefronts: 'all' }), undefined);
+      assert.equal(
+        await s.store.installs.setSubscription('19:nowhere@thread.tacv2', { storefronts: 'all' }),
+        undefined,
+      );
       assert.deepEqual(await s.store.installs.channels(), []);
     });
   });

@@ -56,7 +56,11 @@ export function leadDocuments(factory: StoreFactory): void {
 
     it('answers duplicate when the same payload comes again, and changes nothing', async () => {
       const first = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY);
-      const again = await s.store.leads.receive(draftOf(contactMePayload, new Date(at(60_000))), new Date(at(60_000)), POLICY);
+      const again = await s.store.leads.receive(
+        draftOf(contactMePayload, new Date(at(60_000))),
+        new Date(at(60_000)),
+        POLICY,
+      );
       assert.equal(again.outcome, 'duplicate');
       assert.equal(again.lead.id, first.lead.id);
       const stored = await s.store.leads.get(first.lead.id);
@@ -72,7 +76,10 @@ export function leadDocuments(factory: StoreFactory): void {
       assert.equal(trial.outcome, 'merged');
       assert.equal(trial.lead.id, first.lead.id);
       const stored = await s.store.leads.get(first.lead.id);
-      assert.deepEqual(stored?.signals.map((x) => x.actionCode), ['PLT', 'FreeTrial']);
+      assert.deepEqual(
+        stored?.signals.map((x) => x.actionCode),
+        ['PLT', 'FreeTrial'],
+      );
       assert.equal(stored?.rev, 2);
       assert.equal(stored?._etag, trial.lead._etag);
       assert.equal((await s.store.leads.all()).length, 1);
@@ -134,7 +141,11 @@ export function leadDocuments(factory: StoreFactory): void {
       await s.store.leads.update(stale.id, bumpRev([]));
       const seen: number[] = [];
       const out = await s.store.leads.update(stale.id, bumpRev(seen), stale);
-      assert.deepEqual(seen, [1, 2], 'decide ran on the stale copy, the write conflicted, and decide ran again on the current lead');
+      assert.deepEqual(
+        seen,
+        [1, 2],
+        'decide ran on the stale copy, the write conflicted, and decide ran again on the current lead',
+      );
       assert.equal(out?.result, 2);
       assert.equal((await s.store.leads.get(stale.id))?.rev, 3, 'no change was lost');
     });

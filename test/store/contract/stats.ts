@@ -28,18 +28,35 @@ const leadOn = (n: number, days: number) =>
     l.createdAt = l.updatedAt = at(-days * DAY_MS);
   });
 
-const MANAGERS: Actor[] = [1, 2].map((n) => ({ id: `29:manager-${n}`, aadObjectId: `00000000-0000-0000-0000-00000000010${n}`, name: `Manager ${n}` }));
+const MANAGERS: Actor[] = [1, 2].map((n) => ({
+  id: `29:manager-${n}`,
+  aadObjectId: `00000000-0000-0000-0000-00000000010${n}`,
+  name: `Manager ${n}`,
+}));
 const SELLERS: Actor[] = [1, 2, 3].map((n) => ({ id: `29:seller-${n}`, name: `Seller ${n}` }));
 const MANAGER_IDS = MANAGERS.map((m) => m.aadObjectId!);
 
 /** A seller or manager doing `command` on the lead as it is now; a refusal writes nothing. */
-function act(store: Store, id: string, command: Command | ((lead: Lead) => Command), actorOf: (lead: Lead) => Actor, now: Date) {
+function act(
+  store: Store,
+  id: string,
+  command: Command | ((lead: Lead) => Command),
+  actorOf: (lead: Lead) => Actor,
+  now: Date,
+) {
   let seen: Lead | undefined;
   return store.leads
     .update(id, (lead) => {
       seen = lead;
       const actor = actorOf(lead);
-      const d = decide(lead, typeof command === 'function' ? command(lead) : command, actor, roleOf(lead, actor, MANAGER_IDS), now, POLICY);
+      const d = decide(
+        lead,
+        typeof command === 'function' ? command(lead) : command,
+        actor,
+        roleOf(lead, actor, MANAGER_IDS),
+        now,
+        POLICY,
+      );
       return d.ok ? { lead: d.lead, result: true } : { result: false };
     })
     .then((out) => ({ written: out?.written ? out.lead : undefined, before: seen }));
@@ -75,7 +92,9 @@ export function statsRollups(factory: StoreFactory): void {
       assert.equal(await s.store.stats.record(lead), true);
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), [entryOf(lead)]);
       const hour = bucketOf(lead.createdAt); // a day's rollups are kept by the hour
-      assert.deepEqual((await s.store.bulk.page('stats', undefined, 10)).map(plain), [{ id: `day:${hour}`, type: 'day', day: hour, entries: { [lead.id]: entryOf(lead) } }]);
+      assert.deepEqual((await s.store.bulk.page('stats', undefined, 10)).map(plain), [
+        { id: `day:${hour}`, type: 'day', day: hour, entries: { [lead.id]: entryOf(lead) } },
+      ]);
     });
 
     it('recording the same rev again writes nothing, so a retried write counts once', async () => {
@@ -83,7 +102,11 @@ export function statsRollups(factory: StoreFactory): void {
       await s.store.stats.record(lead);
       const before = await s.store.bulk.page('stats', undefined, 10);
       assert.equal(await s.store.stats.record(lead), false, 'the retry writes nothing');
-      assert.equal(await s.store.stats.record({ ...lead, status: 'rejected' }), false, 'nor does another copy of the same rev');
+      assert.equal(
+        await s.store.stats.record({ ...lead, status: 'rejected' }),
+        false,
+        'nor does another copy of the same rev',
+      );
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), [entryOf(lead)]);
       assert.deepEqual(await s.store.bulk.page('stats', undefined, 10), before);
     });
@@ -112,14 +135,29 @@ export function statsRollups(factory: StoreFactory): void {
     it('a write that leaves what the pipeline shows as it was (a second touch) leaves the day alone', async () => {
       const received = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
       await act(s.store, received.lead.id, { verb: 'claim' }, () => SELLERS[0], new Date(at(60_000)));
-      const first = await act(s.store, received.lead.id, { verb: 'touch', note: 'called' }, () => SELLERS[0], new Date(at(120_000)));
-      const second = await act(s.store, received.lead.id, { verb: 'touch', note: 'again' }, () => SELLERS[0], new Date(at(180_000)));
+      const first = await act(
+        s.store,
+        received.lead.id,
+        { verb: 'touch', note: 'called' },
+        () => SELLERS[0],
+        new Date(at(120_000)),
+      );
+      const second = await act(
+        s.store,
+        received.lead.id,
+        { verb: 'touch', note: 'again' },
+        () => SELLERS[0],
+        new Date(at(180_000)),
+      );
       assert.ok(second.written!.rev > first.written!.rev);
       const [stored] = await s.store.stats.entries(TODAY, TODAY);
-      assert.equal(stored.rev, first.written!.rev, 'the day still holds the entry of the first touch: nothing changed after it');
+      assert.equal(
+        stored.rev,
+        first.written!.rev,
+        'the day still holds the entry of the first touch: nothing changed after it',
+      );
       assert.deepEqual(shown(stored), shown(entryOf(second.written!)));
     });
-
 
     it('a received, claimed and redelivered lead shows in its day as it is now, whichever process wrote it', async () => {
       const received = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
@@ -130,7 +168,10 @@ export function statsRollups(factory: StoreFactory): void {
       const again = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
       assert.equal(again.outcome, 'duplicate');
       const created = (await s.store.leads.create(leadOn(2, 1)))!;
-      assert.deepEqual(sortedEntries(await s.store.stats.entries(dayBefore(1), TODAY)), recount([claimed.written!, created]));
+      assert.deepEqual(
+        sortedEntries(await s.store.stats.entries(dayBefore(1), TODAY)),
+        recount([claimed.written!, created]),
+      );
     });
 
     it('a rollup that cannot be written does not fail the lead write: it is logged, and rebuild adds the entry', async () => {
@@ -143,7 +184,14 @@ export function statsRollups(factory: StoreFactory): void {
       assert.match(line, /"code":"store\.unavailable"/);
       assert.ok(!line.includes('northwind'), 'and no contact field');
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), []);
-      assert.deepEqual(await s.store.stats.rebuild(await s.store.leads.all()), { leads: 1, days: 1, corrected: 1, missing: 1, stale: 0, extra: 0 });
+      assert.deepEqual(await s.store.stats.rebuild(await s.store.leads.all()), {
+        leads: 1,
+        days: 1,
+        corrected: 1,
+        missing: 1,
+        stale: 0,
+        extra: 0,
+      });
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), [entryOf(created)]);
     });
   });
@@ -157,7 +205,11 @@ export function statsRollups(factory: StoreFactory): void {
       const middle = leads.filter((_, n) => n % 4 === 1 || n % 4 === 2);
       assert.deepEqual(sortedEntries(await s.store.stats.entries(dayBefore(2), dayBefore(1))), recount(middle));
       assert.deepEqual(sortedEntries(await s.store.stats.entries(TODAY, TODAY)), recount([leads[0], leads[4]]));
-      assert.deepEqual(await s.store.stats.entries(dayBefore(-1), dayBefore(-30)), [], 'a range after the last lead is empty');
+      assert.deepEqual(
+        await s.store.stats.entries(dayBefore(-1), dayBefore(-30)),
+        [],
+        'a range after the last lead is empty',
+      );
       assert.deepEqual(await s.store.stats.entries(TODAY, dayBefore(3)), [], 'so is a reversed range');
     });
   });
@@ -181,7 +233,12 @@ export function statsRollups(factory: StoreFactory): void {
       // Every choice is drawn up front, so the same seed gives the same actions whatever the interleaving. The verb is
       // one of those the lead's status allows when the action runs (most random verbs would only be refused).
       const actions = Array.from({ length: ACTIONS }, (_, i) => {
-        const [u, rating, reason, nextTouchAt] = [random(), pick(['hot', 'warm', 'cold'] as const), pick(REJECT_REASONS), at((i + 1) * 60_000 + 3 * DAY_MS)];
+        const [u, rating, reason, nextTouchAt] = [
+          random(),
+          pick(['hot', 'warm', 'cold'] as const),
+          pick(REJECT_REASONS),
+          at((i + 1) * 60_000 + 3 * DAY_MS),
+        ];
         const command = (lead: Lead): Command => {
           const verbs = VERBS.filter((v) => TRANSITIONS.find((t) => t.verb === v)!.from.includes(lead.status));
           const verb = verbs[Math.floor(u * verbs.length)];
@@ -194,8 +251,17 @@ export function statsRollups(factory: StoreFactory): void {
         const who = r < 0.5 ? 'owner' : r < 0.8 ? 'manager' : 'seller';
         const manager = pick(MANAGERS);
         const seller = pick(SELLERS);
-        const actorOf = (lead: Lead) => (who === 'owner' && lead.owner ? lead.owner : who === 'manager' ? manager : seller);
-        return { lane: i % 6, id: pick(leads).id, command, actorOf, now: new Date(at((i + 1) * 60_000)), retried: random() < 0.15, replayed: random() < 0.15 };
+        const actorOf = (lead: Lead) =>
+          who === 'owner' && lead.owner ? lead.owner : who === 'manager' ? manager : seller;
+        return {
+          lane: i % 6,
+          id: pick(leads).id,
+          command,
+          actorOf,
+          now: new Date(at((i + 1) * 60_000)),
+          retried: random() < 0.15,
+          replayed: random() < 0.15,
+        };
       });
       let writes = 0;
       // Six lanes on three processes; each lane runs its actions one after the other, the lanes all at once.
@@ -218,7 +284,10 @@ export function statsRollups(factory: StoreFactory): void {
 
       const stored = await s.store.leads.all();
       assert.ok(writes > ACTIONS / 2, `only ${writes} actions wrote (seed ${SEED})`);
-      assert.ok(new Set(stored.map((l) => l.status)).size >= 4, `statuses: ${[...new Set(stored.map((l) => l.status))]} (seed ${SEED})`);
+      assert.ok(
+        new Set(stored.map((l) => l.status)).size >= 4,
+        `statuses: ${[...new Set(stored.map((l) => l.status))]} (seed ${SEED})`,
+      );
       const rollups = sortedEntries(await s.store.stats.entries(dayBefore(DAYS - 1), TODAY));
       assert.deepEqual(rollups, recount(stored), `rollups differ from a recount (seed ${SEED})`);
     });
@@ -232,7 +301,12 @@ export function statsRollups(factory: StoreFactory): void {
       for (const lead of leads) await s.store.leads.create(lead);
       const ghost = { ...entryOf(leadOn(9, 0)), id: 'L-ghost' };
       const [wrong, , kept] = leads.map(entryOf);
-      const corrupt = (day: string, entries: PipelineEntry[]): Doc => ({ id: `day:${day}`, type: 'day', day, entries: Object.fromEntries(entries.map((e) => [e.id, e])) });
+      const corrupt = (day: string, entries: PipelineEntry[]): Doc => ({
+        id: `day:${day}`,
+        type: 'day',
+        day,
+        entries: Object.fromEntries(entries.map((e) => [e.id, e])),
+      });
       await s.store.bulk.put('stats', [
         // Today: lead 1's entry says qualified at the same rev, lead 2's entry is gone, and a lead that is not stored.
         corrupt(bucketOf(leads[0].createdAt), [{ ...wrong, status: 'qualified' }, kept, ghost]),
@@ -243,7 +317,14 @@ export function statsRollups(factory: StoreFactory): void {
       const first = await s.store.stats.rebuild(await s.store.leads.all());
       assert.deepEqual(first, { leads: 5, days: 3, corrected: 2, missing: 1, stale: 1, extra: 2 });
       assert.deepEqual(sortedEntries(await s.store.stats.entries(dayBefore(3), TODAY)), recount(leads));
-      assert.deepEqual(await s.store.stats.rebuild(await s.store.leads.all()), { leads: 5, days: 3, corrected: 0, missing: 0, stale: 0, extra: 0 });
+      assert.deepEqual(await s.store.stats.rebuild(await s.store.leads.all()), {
+        leads: 5,
+        days: 3,
+        corrected: 0,
+        missing: 0,
+        stale: 0,
+        extra: 0,
+      });
     });
 
     it('keeps what the bot wrote during the scan: a newer entry, and the entry of a lead that arrived after it', async () => {
@@ -251,7 +332,14 @@ export function statsRollups(factory: StoreFactory): void {
       const claimed = await act(s.store, lead.id, { verb: 'claim' }, () => SELLERS[0], new Date(at(60_000)));
       const late = (await s.store.leads.create(leadOf(2)))!;
       // The scan read lead 1 before the claim and never saw lead 2.
-      assert.deepEqual(await s.store.stats.rebuild([lead]), { leads: 1, days: 1, corrected: 0, missing: 0, stale: 0, extra: 0 });
+      assert.deepEqual(await s.store.stats.rebuild([lead]), {
+        leads: 1,
+        days: 1,
+        corrected: 0,
+        missing: 0,
+        stale: 0,
+        extra: 0,
+      });
       assert.deepEqual(sortedEntries(await s.store.stats.entries(TODAY, TODAY)), recount([claimed.written!, late]));
     });
   });
