@@ -6,9 +6,7 @@
 
   function timeout(ms) {
     return new Promise(function (_resolve, reject) {
-      setTimeout(function () {
-        reject(new Error('timeout'));
-      }, ms);
+      setTimeout(function () { reject(new Error('timeout')); }, ms);
     });
   }
 
@@ -20,18 +18,9 @@
     .then(function () {
       microsoftTeams.pages.config.registerOnSaveHandler(function (saveEvent) {
         microsoftTeams.pages.config
-          .setConfig({
-            entityId: 'pipeline',
-            contentUrl: origin + '/tab',
-            websiteUrl: origin + '/tab',
-            suggestedDisplayName: 'Pipeline',
-          })
-          .then(function () {
-            saveEvent.notifySuccess();
-          })
-          .catch(function (err) {
-            saveEvent.notifyFailure(String((err && err.message) || err));
-          });
+          .setConfig({ entityId: 'pipeline', contentUrl: origin + '/tab', websiteUrl: origin + '/tab', suggestedDisplayName: 'Pipeline' })
+          .then(function () { saveEvent.notifySuccess(); })
+          .catch(function (err) { saveEvent.notifyFailure(String((err && err.message) || err)); });
       });
       microsoftTeams.pages.config.setValidityState(true);
       status.textContent = 'Select Save to add the Pipeline tab to this channel.';
