@@ -20,11 +20,13 @@ import { channelCardPoster } from './teams/cardPoster';
 import { CardActions } from './teams/cardActions';
 import { Outbox, type OutboxOptions } from './jobs/outbox';
 import { Reminders } from './jobs/reminders';
-import { Pipeline } from './jobs/pipeline';
+import { Pipeline } from './reports/pipeline';
 import { WeeklyDigest } from './jobs/digest';
-import { ReportCommands, teamsDigestSender } from './teams/reportCommands';
+import { ReportCommands } from './teams/reportCommands';
+import { teamsDigestSender } from './teams/digestSender';
 import { teamsReminderSender } from './teams/reminderSender';
 import { leadsWebhook } from './http/leadsWebhook';
+import { Intake } from './intake/receive';
 import { pipelineApi, pipelineAuth } from './http/pipelineApi';
 import { startHttpServer, type HttpServer } from './http/server';
 
@@ -81,6 +83,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now: overrides.now,
     ...overrides.outbox,
   });
+  const intake = new Intake({ leads, policy: config.followUp, delivery: outbox });
   const reminders = new Reminders({
     leads,
     events,
@@ -109,7 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const digest = config.pipelineDigest
     ? new WeeklyDigest({
         installs,
-        sender: teamsDigestSender({ pipeline, leads, installs, messenger }),
+        sender: teamsDigestSender({ pipeline, installs, messenger }),
         schedule: config.pipelineDigest,
         zone: config.followUp.hours.zone,
         instanceId: config.instanceId,
@@ -135,14 +138,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server: HttpServer = await startHttpServer(
     {
       messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      leads: leadsWebhook({
-        secret: config.webhookSecret,
-        leads,
-        policy: config.followUp,
-        deliverSoon: (id, stored) => outbox.deliverSoon(id, stored),
-        deliveryLease: (now) => outbox.leaseFrom(now),
-        now: overrides.now,
-      }),
+      leads: leadsWebhook({ secret: config.webhookSecret, intake, now: overrides.now }),
       pipeline: pipelineApi({ pipeline, auth: pipelineAuth(config.bot, config.managerIds) }),
       health: async () => {
         let answers = true;

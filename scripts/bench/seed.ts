@@ -11,7 +11,7 @@ import { openStore, type Store } from '../../src/store';
 import type { Doc } from '../../src/store/backend';
 import { channelKey } from '../../src/store/installStore';
 import { leadIdFor, parseLeadPayload } from '../../src/leads/intake';
-import { newLead } from '../../src/leads/lifecycle';
+import { newLead } from '../../src/leads/arrival';
 import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
 import type { Lead, LeadStatus, Rating, RejectReason } from '../../src/leads/lead';
 import { entryOf, type PipelineEntry } from '../../src/leads/pipeline';

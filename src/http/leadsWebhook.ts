@@ -1,15 +1,13 @@
 /**
  * POST /api/leads — the Partner Center "HTTPS endpoint" lead destination.
- * auth (?code= or Bearer, constant time) → size limit → JSON → intake (typed LeadDraft) → stored in Cosmos → 202.
+ * auth (?code= or Bearer, constant time) → size limit → JSON → intake (typed LeadDraft) → stored (src/intake) → 202.
  * The same payload again answers 200 with the same id; a new signal for an open lead merges into it.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseLeadPayload } from '../leads/intake';
 import { LeadDeskError, isCoded } from '../leads/errors';
-import type { LeadStore } from '../store/leadStore';
-import type { Lead } from '../leads/lead';
-import type { FollowUpPolicy } from '../leads/followUp';
+import type { Intake } from '../intake/receive';
 import { logger } from '../log';
 
 const log = logger('http:leads');
@@ -18,13 +16,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface LeadsWebhookDeps {
   secret: string;
-  leads: LeadStore;
-  /** Deadlines and business hours a new lead's follow-up is scheduled by. */
-  policy: FollowUpPolicy;
-  /** Deliver the card now (not awaited: the webhook answers as soon as the lead is stored). */
-  deliverSoon(leadId: string, stored?: Lead): void;
-  /** The delivery lease a new lead is created with, so this process can post it without another write. */
-  deliveryLease?(now: Date): { owner: string; until: string };
+  /** The intake use case (src/intake): stores the lead and hands its card to the outbox. */
+  intake: Pick<Intake, 'receive'>;
   now?: () => Date;
 }
 
@@ -48,7 +41,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       const now = deps.now?.() ?? new Date();
       const parsed = parseLeadPayload(body, now.toISOString());
       if (!parsed.ok) throw parsed.error;
-      const { outcome, lead } = await deps.leads.receive(parsed.draft, now, deps.policy, deps.deliveryLease?.(now));
+      const { outcome, lead } = await deps.intake.receive(parsed.draft, now);
       log.info(
         {
           leadId: lead.id,
@@ -59,7 +52,6 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
         },
         'lead received',
       );
-      if (outcome !== 'duplicate') deps.deliverSoon(lead.id, lead);
       const status = outcome === 'duplicate' ? 200 : 202;
       send(res, status, {
         id: lead.id,

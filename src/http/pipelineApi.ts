@@ -15,14 +15,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LeadDeskError } from '../leads/errors';
+import { isManager } from '../leads/roles';
 import { RANGE_NAMES, type RangeName } from '../leads/ranges';
-import type { Lead } from '../leads/lead';
-import type { Pipeline, PipelineQuery } from '../jobs/pipeline';
+import { leadsCsv } from '../reports/csv';
+import type { Pipeline, PipelineQuery } from '../reports/pipeline';
 import { logger } from '../log';
 
 const log = logger('http:pipeline');
 
-/** What the handlers need of jobs/pipeline's Pipeline (tests hand in a small fake). */
+/** What the handlers need of reports/pipeline's Pipeline (tests hand in a small fake). */
 export type PipelineReader = Pick<Pipeline, 'summary' | 'leads'>;
 
 export type PipelineCaller = { kind: 'local' } | { kind: 'sso'; oid: string; tid: string };
@@ -57,41 +58,6 @@ export function parsePipelineQuery(search: URLSearchParams): PipelineQuery {
   if (offer && offer.length > MAX_OFFER_CHARS) throw new LeadDeskError('pipeline.bad-offer', { max: MAX_OFFER_CHARS });
   if (offer) q.offer = offer;
   return q;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// CSV (RFC 4180: CRLF rows, fields with " , CR or LF quoted, quotes doubled)
-
-const COLUMNS: [string, (l: Lead) => string | undefined][] = [
-  ['id', (l) => l.id],
-  ['received', (l) => l.createdAt],
-  ['status', (l) => l.status],
-  ['storefront', (l) => l.source.storefront],
-  ['offer', (l) => l.source.offerTitle || l.source.offer],
-  ['owner', (l) => l.owner?.name],
-  ['rating', (l) => l.rating],
-  ['first name', (l) => l.contact.firstName],
-  ['last name', (l) => l.contact.lastName],
-  ['email', (l) => l.contact.email],
-  ['phone', (l) => l.contact.phone],
-  ['company', (l) => l.contact.company],
-  ['country', (l) => l.contact.country],
-  ['title', (l) => l.contact.title],
-];
-
-/**
- * One CSV field. A value starting with = + - @ (or tab / CR) would run as a formula in Excel or Sheets
- * ("CSV injection"), so it gets a leading apostrophe: a phone "+44 20…" imports as "'+44 20…".
- */
-export function csvCell(value: string | undefined): string {
-  let s = value ?? '';
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function leadsCsv(leads: Lead[]): string {
-  const rows = [COLUMNS.map(([name]) => name), ...leads.map((l) => COLUMNS.map(([, get]) => get(l)))];
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -232,7 +198,7 @@ export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
     const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!auds.some((a) => typeof a === 'string' && audience.test(a)))
       throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is meant for another app' });
-    if (!opts.managerIds.includes(oid)) throw new LeadDeskError('pipeline.forbidden');
+    if (!isManager({ aadObjectId: oid }, opts.managerIds)) throw new LeadDeskError('pipeline.forbidden');
     return { kind: 'sso', oid, tid };
   };
 }

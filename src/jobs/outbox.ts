@@ -1,18 +1,31 @@
 /**
  * Delivers lead cards: posts a new thread per routed channel and updates cards whose lead changed.
  * Runs right after intake and every JOB_INTERVAL for whatever is still pending (after a restart too).
- * Several bot processes may share one Cosmos account: a worker first takes a lease on the lead with an
- * ETag-guarded write, so only one of them posts a given card.
+ * Several bot processes may share one store: a worker first takes a lease on the lead with an etag-guarded write,
+ * so only one of them posts a given card. This file does the I/O only: every change of `lead.delivery` is a pure
+ * step of src/leads/delivery.ts, written through `LeadStore.update`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Lead, DeliveryTarget } from '../leads/lead';
-import { needsDelivery } from '../leads/lifecycle';
-import { routeLead } from '../leads/routing';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  deliveryFinished,
+  deliveryLease,
+  holdsDeliveryLease,
+  routed,
+  takeDeliveryLease,
+  targetGone,
+  targetPosted,
+  type DeliveryOutcome,
+  type DeliveryPolicy,
+  type Lease,
+} from '../leads/delivery';
 import { isCoded, type LeadDeskError } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { InstallStore, ChannelRecord } from '../store/installStore';
 import { logger } from '../log';
 import { PeriodicJob } from './periodicJob';
+import { WorkQueue } from './workQueue';
 
 const log = logger('jobs:outbox');
 
@@ -22,17 +35,12 @@ export interface CardPoster {
   update(target: DeliveryTarget, lead: Lead, now: Date): Promise<void>;
 }
 
-export interface OutboxOptions {
+export interface OutboxOptions extends Partial<DeliveryPolicy> {
   leads: LeadStore;
   installs: InstallStore;
   poster: CardPoster;
   instanceId: string;
-  leaseMs?: number;
   concurrency?: number;
-  baseRetryMs?: number;
-  maxRetryMs?: number;
-  /** How soon a lead with no channel to go to is looked at again. */
-  waitForChannelMs?: number;
   /** How long the channel list may be served from memory. */
   channelCacheMs?: number;
   batch?: number;
@@ -40,16 +48,26 @@ export interface OutboxOptions {
 }
 
 export class Outbox extends PeriodicJob<void> {
-  private readonly inFlight = new Set<string>();
-  private readonly queue: string[] = [];
-  private running = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly work: WorkQueue;
+  private readonly policy: DeliveryPolicy;
   /** Lead documents handed over by the webhook or a card action: their `_etag` saves a read when taking the lease. */
   private readonly known = new Map<string, Lead>();
   private channelCache?: { at: number; channels: Promise<ChannelRecord[]> };
 
   constructor(private readonly o: OutboxOptions) {
     super(log, 'outbox pass', undefined);
+    const given = Object.entries({
+      leaseMs: o.leaseMs,
+      baseRetryMs: o.baseRetryMs,
+      maxRetryMs: o.maxRetryMs,
+      waitForChannelMs: o.waitForChannelMs,
+    }).filter(([, v]) => v !== undefined);
+    this.policy = { ...DEFAULT_DELIVERY_POLICY, ...Object.fromEntries(given) };
+    this.work = new WorkQueue(o.concurrency ?? 32, (id) =>
+      this.deliver(id).catch((err) =>
+        log.error({ leadId: id, code: (err as LeadDeskError).code ?? 'error' }, 'delivery crashed'),
+      ),
+    );
   }
 
   private now(): Date {
@@ -58,10 +76,9 @@ export class Outbox extends PeriodicJob<void> {
 
   /** Queue one lead for delivery now (in this process); `stored` is the document just written, if the caller has it. */
   deliverSoon(leadId: string, stored?: Lead): void {
-    if (this.inFlight.has(leadId) || this.queue.includes(leadId)) return;
+    if (this.work.has(leadId)) return;
     if (stored) this.known.set(leadId, stored);
-    this.queue.push(leadId);
-    this.pump();
+    this.work.push(leadId);
   }
 
   /** One pass over everything due (`tick()`: a pass already running is joined). */
@@ -71,9 +88,9 @@ export class Outbox extends PeriodicJob<void> {
     await this.idle();
   }
 
-  /** A delivery lease held by this process from `now` (also used when intake creates a lead already leased). */
-  leaseFrom(now: Date): { owner: string; until: string } {
-    return { owner: this.o.instanceId, until: new Date(now.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
+  /** A delivery lease held by this process from `now` (intake creates a new lead already leased with it). */
+  leaseFrom(now: Date): Lease {
+    return deliveryLease(this.o.instanceId, now, this.policy.leaseMs);
   }
 
   /** Installs or subscriptions changed: forget the cached channel list and look at what waits for a channel. */
@@ -92,38 +109,22 @@ export class Outbox extends PeriodicJob<void> {
     if (!this.channelCache || now - this.channelCache.at > ttl) {
       const channels = this.o.installs.channels();
       this.channelCache = { at: now, channels };
-      channels.catch(() => (this.channelCache = undefined));
+      channels.catch(() => {
+        this.channelCache = undefined;
+      });
     }
     return this.channelCache.channels;
   }
 
   override async stop(): Promise<void> {
-    this.queue.length = 0;
+    this.work.clear();
     await super.stop();
     await this.idle();
   }
 
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
-  }
-
-  private pump(): void {
-    const limit = this.o.concurrency ?? 32;
-    while (this.running < limit && this.queue.length) {
-      const id = this.queue.shift()!;
-      this.inFlight.add(id);
-      this.running++;
-      void this.deliver(id)
-        .catch((err) => log.error({ leadId: id, code: (err as LeadDeskError).code ?? 'error' }, 'delivery crashed'))
-        .finally(() => {
-          this.inFlight.delete(id);
-          this.running--;
-          this.pump();
-          if (this.running === 0 && this.queue.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
-        });
-    }
+    return this.work.idle();
   }
 
   /** Delivers one lead's cards if it is due and nobody else holds its lease. */
@@ -133,37 +134,29 @@ export class Outbox extends PeriodicJob<void> {
     const known = this.known.get(id);
     this.known.delete(id);
     const channels = await this.channels();
-    const nowIso = start.toISOString();
-    const kd = known?.delivery;
-    if (known && kd && mayDeliver(kd, nowIso, me) && kd.lease?.owner === me && kd.lease.until > nowIso) {
+    if (known && holdsDeliveryLease(known, start, me)) {
       // Created a moment ago by this process with the lease already ours: route in memory and post right away;
       // the targets are written together with the posted activity ids.
-      if (!kd.targets?.length) kd.targets = targetsFor(known, channels);
-      if (kd.targets.length) return this.post(id, known);
+      const lead = routed(known, channels);
+      if (lead.delivery.targets?.length) return this.post(id, lead);
     }
     // One guarded write takes the lease and, for a lead not routed yet, records where it goes.
+    const leaseMs = this.policy.leaseMs;
     const leased = await this.o.leads.update(
       id,
       (lead) => {
-        const d = lead.delivery;
-        if (!mayDeliver(d, nowIso, me)) return { result: false };
-        d.lease = { owner: me, until: new Date(start.getTime() + (this.o.leaseMs ?? 60_000)).toISOString() };
-        if (!d.targets?.length) {
-          const targets = targetsFor(lead, channels);
-          d.targets = targets.length ? targets : undefined;
-        }
-        return { lead, result: true };
+        const next = takeDeliveryLease(lead, { me, now: start, leaseMs, channels });
+        return next ? { lead: next, result: true } : { result: false };
       },
       known,
     );
     if (!leased?.result) return;
-    const lead = leased.lead;
-    if (!lead.delivery.targets?.length) {
+    if (!leased.lead.delivery.targets?.length) {
       log.info({ leadId: id }, 'no channel to post to yet: the lead waits');
-      await this.finish(id, { retryInMs: this.o.waitForChannelMs ?? 10_000 });
+      await this.finish(id, { kind: 'deferred', inMs: this.policy.waitForChannelMs });
       return;
     }
-    await this.post(id, lead);
+    await this.post(id, leased.lead);
   }
 
   /** Posts or updates the card in every target channel of a leased lead, then releases the lease. */
@@ -173,151 +166,77 @@ export class Outbox extends PeriodicJob<void> {
       const now = this.now();
       try {
         if (!target.activityId) {
-          const rendered = lead;
-          const posted = await this.o.poster.post(target, rendered, now);
+          const posted = await this.o.poster.post(target, lead, now);
           // The crash window: a card posted but its activity id not yet on disk would be posted again after a
           // crash. It lasts one conditional write; recordMs is how long it took.
           const answered = performance.now();
-          latest = await this.patchTarget(
-            id,
-            target,
-            { threadId: posted.threadId, activityId: posted.activityId, postedRev: rendered.rev },
-            latest,
-          );
-          log.info(
-            {
-              leadId: id,
-              channel: target.channelKey,
-              recordMs: Math.round((performance.now() - answered) * 100) / 100,
-            },
-            'card posted',
-          );
+          latest = await this.record(id, target, { ...posted, postedRev: lead.rev }, latest);
+          const recordMs = Math.round((performance.now() - answered) * 100) / 100;
+          log.info({ leadId: id, channel: target.channelKey, recordMs }, 'card posted');
         } else if ((target.postedRev ?? 0) < lead.rev) {
-          const rendered = lead;
-          await this.o.poster.update(target, rendered, now);
-          latest = await this.patchTarget(id, target, { postedRev: rendered.rev }, latest);
-          log.info({ leadId: id, channel: target.channelKey, rev: rendered.rev }, 'card updated');
+          await this.o.poster.update(target, lead, now);
+          latest = await this.record(id, target, { postedRev: lead.rev }, latest);
+          log.info({ leadId: id, channel: target.channelKey, rev: lead.rev }, 'card updated');
         }
       } catch (err) {
         const coded = err as LeadDeskError;
         if (isCoded(coded, 'teams.not-in-conversation')) {
-          log.warn(
-            { leadId: id, channel: target.channelKey },
-            'bot is no longer in that channel: forgetting the install; the lead waits for another channel',
-          );
-          const channel = await this.o.installs.getChannel(target.channelId);
-          if (channel) await this.o.installs.removeTeam(channel.teamId);
-          else await this.o.installs.removeChannel(target.channelId);
-          this.channelCache = undefined;
-          await this.o.leads.update(id, (l) => {
-            const rest = (l.delivery.targets ?? []).filter((t) => t.channelKey !== target.channelKey);
-            l.delivery.targets = rest.length ? rest : undefined;
-            return { lead: l, result: true };
-          });
+          await this.forgetChannel(id, target);
           continue;
         }
         if (isCoded(coded, 'teams.rejected')) {
-          log.error(
-            { leadId: id, code: coded.code, status: coded.details.status },
-            'Teams rejected the card: giving up on this lead',
-          );
-          await this.finish(id, { failed: coded.code });
+          const status = coded.details.status;
+          log.error({ leadId: id, code: coded.code, status }, 'Teams rejected the card: giving up on this lead');
+          await this.finish(id, { kind: 'failed', error: coded.code });
           return;
         }
-        await this.finish(id, { error: coded.code ?? 'error' });
+        await this.finish(id, { kind: 'retry', error: coded.code ?? 'error' });
         return;
       }
     }
-    await this.finish(id, {}, latest);
+    await this.finish(id, { kind: 'done' }, latest);
+  }
+
+  /** The bot was removed from the channel: forget the install; the lead goes elsewhere or waits for a channel. */
+  private async forgetChannel(id: string, target: DeliveryTarget): Promise<void> {
+    const { channelKey } = target;
+    log.warn(
+      { leadId: id, channel: channelKey },
+      'bot is no longer in that channel: forgetting the install; the lead waits for another channel',
+    );
+    const channel = await this.o.installs.getChannel(target.channelId);
+    if (channel) await this.o.installs.removeTeam(channel.teamId);
+    else await this.o.installs.removeChannel(target.channelId);
+    this.channelCache = undefined;
+    await this.o.leads.update(id, (l) => ({ lead: targetGone(l, channelKey), result: true }));
   }
 
   /** Records what a channel now shows; returns the written document (its `_etag` saves the next read). */
-  private async patchTarget(
+  private async record(
     id: string,
     target: DeliveryTarget,
     patch: Partial<DeliveryTarget>,
     known?: Lead,
   ): Promise<Lead | undefined> {
-    const channelKey = target.channelKey;
     const out = await this.o.leads.update(
       id,
-      (l) => {
-        let t = l.delivery.targets?.find((x) => x.channelKey === channelKey);
-        if (!t) {
-          // Routed in memory on the fast path: the target is recorded now, with what was posted.
-          if (!target) return { result: undefined };
-          t = { ...target };
-          l.delivery.targets = [...(l.delivery.targets ?? []), t];
-        }
-        Object.assign(t, patch, { postedRev: Math.max(t.postedRev ?? 0, patch.postedRev ?? 0) });
-        return { lead: l, result: undefined };
-      },
+      (l) => ({ lead: targetPosted(l, target, patch), result: undefined }),
       known,
     );
     return out?.lead;
   }
 
-  /** Releases the lease and records the outcome: done, retry later (backoff), or failed for good. */
-  private async finish(
-    id: string,
-    outcome: { error?: string; failed?: string; retryInMs?: number },
-    known?: Lead,
-  ): Promise<void> {
+  /** Releases the lease and records the outcome: done, retry later (backoff), deferred or failed for good. */
+  private async finish(id: string, outcome: DeliveryOutcome, known?: Lead): Promise<void> {
     const now = this.now();
     const done = await this.o.leads.update(
       id,
-      (l) => {
-        const d = l.delivery;
-        delete d.lease;
-        if (outcome.failed) {
-          d.state = 'failed';
-          d.lastError = outcome.failed;
-        } else if (outcome.error) {
-          d.attempts += 1;
-          d.lastError = outcome.error;
-          const base = this.o.baseRetryMs ?? 2_000;
-          const wait = Math.min(base * 2 ** (d.attempts - 1), this.o.maxRetryMs ?? 300_000);
-          d.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
-        } else if (outcome.retryInMs !== undefined) {
-          d.nextAttemptAt = new Date(now.getTime() + outcome.retryInMs).toISOString();
-        } else if (needsDelivery(l)) {
-          d.nextAttemptAt = now.toISOString(); // changed while we were posting: go again
-          d.state = 'pending';
-        } else {
-          d.state = 'posted';
-          d.attempts = 0;
-          delete d.lastError;
-        }
-        return { lead: l, result: undefined };
-      },
+      (l) => ({ lead: deliveryFinished(l, outcome, now, this.policy), result: undefined }),
       known,
     );
-    if (
-      !outcome.error &&
-      !outcome.failed &&
-      outcome.retryInMs === undefined &&
-      done?.lead.delivery.state === 'pending'
-    ) {
+    if (outcome.kind === 'done' && done?.lead.delivery.state === 'pending') {
       // Changed while we were posting: go again once this run has ended.
       setImmediate(() => this.deliverSoon(id));
     }
   }
-}
-
-/** Due, pending, and not leased by another live worker. */
-function mayDeliver(d: Lead['delivery'], nowIso: string, me: string): boolean {
-  if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return false;
-  return !d.lease || d.lease.until <= nowIso || d.lease.owner === me;
-}
-
-/** Where a lead goes: the routed channels as delivery targets (a test lead's note goes to one channel only). */
-function targetsFor(lead: Lead, channels: ChannelRecord[]): DeliveryTarget[] {
-  let chosen = routeLead(lead, channels) as ChannelRecord[];
-  if (lead.isTest) chosen = chosen.slice(0, 1);
-  return chosen.map((c) => ({
-    channelKey: c.channelKey,
-    channelId: c.channelId,
-    serviceUrl: c.serviceUrl,
-    tenantId: c.tenantId,
-  }));
 }

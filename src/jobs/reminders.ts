@@ -10,9 +10,7 @@
  * Outside business hours nothing is sent: the step is moved to the next opening.
  */
 import type { Actor, FollowUpKind, Lead, LeadEvent } from '../leads/lead';
-import { followUpSent } from '../leads/lifecycle';
-import { isOpenAt, nextOpening } from '../leads/businessHours';
-import type { FollowUpPolicy } from '../leads/followUp';
+import { followUpSent, takeFollowUpLease, type FollowUpPolicy } from '../leads/followUp';
 import type { LeadDeskError } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
@@ -69,9 +67,7 @@ export class Reminders extends PeriodicJob<PassResult> {
     const nowIso = now.toISOString();
     const ids = await this.o.leads.dueForFollowUp(now, this.o.batch ?? 1_000);
     if (!ids.length) return { due: 0, sent: 0, deferred: 0 };
-    const open = isOpenAt(now, this.o.policy.hours);
-    const until = new Date(now.getTime() + (this.o.leaseMs ?? 60_000)).toISOString();
-    const me = this.o.instanceId;
+    const at = { me: this.o.instanceId, now, leaseMs: this.o.leaseMs ?? 60_000, policy: this.o.policy };
 
     // Lease every due follow-up (or, out of hours, move it to the next opening).
     const leased: DueReminder[] = [];
@@ -80,23 +76,16 @@ export class Reminders extends PeriodicJob<PassResult> {
     // loop (webhooks, clicks) for a few hundred ms.
     for (let i = 0; i < ids.length; i += LEASE_SLICE) {
       if (i) await new Promise((r) => setImmediate(r));
-      await Promise.all(
-        ids.slice(i, i + LEASE_SLICE).map(async (id) => {
-          const out = await this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
-            const f = lead.followUp;
-            if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== me))
-              return { result: undefined };
-            if (!open) {
-              f.dueAt = nextOpening(now, this.o.policy.hours).toISOString();
-              return { lead, result: 'deferred' };
-            }
-            f.lease = { owner: me, until };
-            return { lead, result: f.kind };
-          });
-          if (out?.result === 'deferred') deferred++;
-          else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
+      const slice = ids.slice(i, i + LEASE_SLICE).map((id) =>
+        this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
+          const taken = takeFollowUpLease(lead, at);
+          return taken ? { lead: taken.lead, result: taken.kind } : { result: undefined };
         }),
       );
+      for (const out of await Promise.all(slice)) {
+        if (out?.result === 'deferred') deferred++;
+        else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
+      }
     }
 
     // Thread replies one by one; owner reminders grouped by owner (a digest for several).

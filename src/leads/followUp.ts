@@ -13,9 +13,11 @@
  * once: what was sent is recorded on the lead (`sla.remindedAt`, `sla.escalatedAt`, `firstTouchRemindedAt`), so a
  * restart, a second bot process or a late job pass cannot send it again; a release starts the ladder afresh.
  * The lifecycle calls `withFollowUp` after every change, so the stored `followUp` is never out of step with the lead.
+ * The reminder job (src/jobs/reminders.ts) does the I/O around the two steps at the end: `takeFollowUpLease` and
+ * `followUpSent`.
  */
-import { nextOpening, type BusinessHours } from './businessHours';
-import type { FollowUp, FollowUpKind, Lead } from './lead';
+import { isOpenAt, nextOpening, type BusinessHours } from './businessHours';
+import { LEAD_DESK, type FollowUp, type FollowUpKind, type Lead, type LeadEvent } from './lead';
 
 export interface FollowUpPolicy {
   claimSlaMs: number;
@@ -106,4 +108,57 @@ export function followUpText(kind: FollowUpKind, lead: Lead, now: Date): string 
     case 'nurture':
       return 'A nurture touch is due.';
   }
+}
+
+// ─── the reminder job's steps ───────────────────────────────────────────────
+
+/**
+ * A reminder pass takes a due follow-up: `me` holds it until `now + leaseMs` (two bot processes send it once), and
+ * the result is the kind to send. Out of business hours the step moves to the next opening instead ('deferred').
+ * Undefined when it is not due or another live worker holds it: nothing to write.
+ */
+export function takeFollowUpLease(
+  lead: Lead,
+  at: { me: string; now: Date; leaseMs: number; policy: FollowUpPolicy },
+): { lead: Lead; kind: FollowUpKind | 'deferred' } | undefined {
+  const f = lead.followUp;
+  const nowIso = at.now.toISOString();
+  if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== at.me)) return undefined;
+  if (!isOpenAt(at.now, at.policy.hours)) {
+    const dueAt = nextOpening(at.now, at.policy.hours).toISOString();
+    return { lead: { ...lead, followUp: { ...f, dueAt } }, kind: 'deferred' };
+  }
+  const lease = { owner: at.me, until: new Date(at.now.getTime() + at.leaseMs).toISOString() };
+  return { lead: { ...lead, followUp: { ...f, lease } }, kind: f.kind };
+}
+
+/**
+ * The reminder job sent the lead's follow-up of `kind`: record that stage (each is sent once), release the job's
+ * lease and derive the next step. A nurture reminder moves the lead along its cadence (missed steps are not replayed:
+ * the next touch is the first cadence point after now). Undefined when the lead's step is no longer `kind` (it was
+ * claimed, touched or closed meanwhile): nothing to record. The card does not change (`rev` stays).
+ */
+export function followUpSent(
+  lead: Lead,
+  kind: FollowUpKind,
+  now: Date,
+  policy: FollowUpPolicy = DEFAULT_POLICY,
+): { lead: Lead; event: LeadEvent } | undefined {
+  if (lead.followUp?.kind !== kind) return undefined;
+  const next = structuredClone(lead);
+  const at = now.toISOString();
+  if (kind === 'unclaimed') next.sla.remindedAt = at;
+  if (kind === 'escalate') next.sla.escalatedAt = at;
+  if (kind === 'first-touch') next.firstTouchRemindedAt = at;
+  if (kind === 'nurture' && next.nurture)
+    next.nurture.nextTouchAt = nextCadenceTouch(next.nurture.startedAt ?? at, now, policy.cadenceMs);
+  if (next.snoozedUntil && next.snoozedUntil <= at) delete next.snoozedUntil;
+  delete next.followUp;
+  next.updatedAt = at;
+  withFollowUp(next, policy);
+  const verb = kind === 'escalate' ? 'escalate' : 'remind';
+  return {
+    lead: next,
+    event: { leadId: lead.id, at, verb, actor: LEAD_DESK, from: lead.status, to: lead.status, data: { kind } },
+  };
 }

@@ -1,5 +1,6 @@
 /**
- * The transitions table of DESIGN.md §3 as data, and the checks of command inputs. Pure; lifecycle.ts decides with it.
+ * Refusals and the checks of command inputs (free text, rating, reason, dates, the new owner). Pure; lifecycle.ts
+ * and actions.ts decide with them. The transitions table itself is in verbs.ts.
  */
 import { formatMessage, type ErrorCode } from './errors';
 import {
@@ -10,82 +11,6 @@ import {
   type Rating,
   type RejectReason,
 } from './lead';
-
-export type Verb =
-  | 'claim'
-  | 'release'
-  | 'qualify'
-  | 'reject'
-  | 'nurture'
-  | 'touch'
-  | 'snooze'
-  | 'reassign'
-  | 'reopen'
-  | 'erase';
-
-/** Who the actor is for this lead. Manager wins over owner when both (lifecycle still lets a manager-owner do owner-only verbs). */
-export type Role = 'owner' | 'manager' | 'seller';
-
-export interface Transition {
-  verb: Verb;
-  from: readonly LeadStatus[];
-  /** 'same': the status does not change. */
-  to: LeadStatus | 'same';
-  /** 'seller' means anyone in the channel. */
-  who: readonly Role[];
-}
-
-const ALL_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing', 'qualified', 'rejected'];
-
-/**
- * DESIGN.md §3, one row per verb. Refusals, checked in this order:
- * 1. status not in `from` → 'lead.wrong-status' (claim on a claimed or nurturing lead: 'lead.already-claimed' naming
- *    the owner, or 'lead.already-yours' for the owner);
- * 2. role not in `who` → 'lead.managers-only' (only managers listed), 'lead.owner-only' (only the owner listed),
- *    else 'lead.not-owner' (owner or manager);
- * 3. claim of a do-not-contact notice or a test lead → 'lead.do-not-contact' / 'lead.test-lead';
- * 4. invalid inputs → 'lead.reason-required', 'action.invalid-input', 'action.input-too-long'.
- * The status comes first: on a stale card "this lead is qualified" is the news, whoever clicked.
- */
-export const TRANSITIONS: readonly Transition[] = [
-  { verb: 'claim', from: ['new'], to: 'claimed', who: ['owner', 'manager', 'seller'] },
-  { verb: 'release', from: ['claimed'], to: 'new', who: ['owner', 'manager'] },
-  { verb: 'reassign', from: ['claimed', 'nurturing'], to: 'claimed', who: ['manager'] },
-  { verb: 'qualify', from: ['claimed', 'nurturing'], to: 'qualified', who: ['owner', 'manager'] },
-  { verb: 'reject', from: ['claimed', 'nurturing'], to: 'rejected', who: ['owner', 'manager'] },
-  { verb: 'nurture', from: ['claimed'], to: 'nurturing', who: ['owner'] },
-  { verb: 'touch', from: ['claimed', 'nurturing'], to: 'same', who: ['owner'] },
-  { verb: 'snooze', from: ['claimed', 'nurturing'], to: 'same', who: ['owner', 'manager'] },
-  { verb: 'reopen', from: ['qualified', 'rejected'], to: 'claimed', who: ['manager'] },
-  { verb: 'erase', from: ALL_STATUSES, to: 'same', who: ['manager'] },
-];
-
-/** The verb as it reads in "you cannot {verb} it now" and "Only a manager can {verb} a lead". */
-export const VERB_PHRASES: Readonly<Record<Verb, string>> = {
-  claim: 'claim',
-  release: 'release',
-  qualify: 'qualify',
-  reject: 'reject',
-  nurture: 'nurture',
-  touch: 'log a touch on',
-  snooze: 'snooze',
-  reassign: 'reassign',
-  reopen: 'reopen',
-  erase: 'erase the personal data of',
-};
-
-/** The status as it reads in "This lead is {status}". */
-export const STATUS_WORDS: Readonly<Record<LeadStatus, string>> = {
-  new: 'new',
-  claimed: 'claimed',
-  nurturing: 'being nurtured',
-  qualified: 'qualified',
-  rejected: 'rejected',
-};
-
-export function transitionOf(verb: string): Transition | undefined {
-  return TRANSITIONS.find((t) => t.verb === verb);
-}
 
 // ─── refusals ───────────────────────────────────────────────────────────────
 

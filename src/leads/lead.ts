@@ -197,6 +197,9 @@ export interface Lead {
   _etag?: string;
 }
 
+/** Lead Desk itself, as the actor of the steps it takes (reminders, escalations). */
+export const LEAD_DESK: Actor = { id: 'lead-desk', name: 'Lead Desk' };
+
 export function isOpen(status: LeadStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }

@@ -1,6 +1,7 @@
 /**
  * The pipeline as managers ask for it (card command, weekly digest, tab API): a range and filters → the summary of
- * the rollups of those days. Reads the per-day rollups only (store.stats), never every lead.
+ * the rollups of those days. Reads the per-day rollups only (store.stats), never every lead; the card and the digest
+ * also list the hot unowned leads (`report`), the tab's CSV the leads behind the summary (`leads`, csv.ts).
  */
 import { dayOf, matches, summarize, type PipelineFilter, type PipelineSummary } from '../leads/pipeline';
 import { rangeOf, type DateRange, type RangeName } from '../leads/ranges';
@@ -38,6 +39,13 @@ export class Pipeline {
   async summary(q: PipelineQuery): Promise<PipelineAnswer> {
     const { now, range, filter, entries } = await this.entriesFor(q);
     return { range, filter, summary: summarize(entries, filter, now, this.d.claimSlaMs) };
+  }
+
+  /** The summary and its hot unowned leads, read in full: what the pipeline card shows (the command, the digest). */
+  async report(q: PipelineQuery): Promise<{ answer: PipelineAnswer; hot: Lead[] }> {
+    const answer = await this.summary(q);
+    const hot = await Promise.all(answer.summary.hotUnowned.map((h) => this.d.leads.get(h.id)));
+    return { answer, hot: hot.filter((l): l is Lead => Boolean(l)) };
   }
 
   /** The leads behind a summary (for the CSV download), oldest first. */

@@ -4,18 +4,13 @@
  * After every write the lead goes to `onWritten` (the pipeline rollups, statsStore.ts); its failure is logged and
  * never fails the lead write, which has happened already (`npm run store -- rebuild-stats` repairs the rollups).
  */
-import type { Lead, LeadDraft } from '../leads/lead';
+import type { Lead } from '../leads/lead';
 import { isOpen } from '../leads/lead';
-import { leadIdFor } from '../leads/intake';
-import { mergeSignal, newLead } from '../leads/lifecycle';
-import type { FollowUpPolicy } from '../leads/followUp';
 import { LeadDeskError } from '../leads/errors';
 import { logger } from '../log';
 import type { LeadDocuments } from './backend';
 
 const log = logger('store:leads');
-
-export type ReceiveOutcome = 'created' | 'merged' | 'duplicate';
 
 /** What an update function returns: a new lead to write (or undefined: write nothing) and a result for the caller. */
 export interface Decision<T> {
@@ -24,7 +19,6 @@ export interface Decision<T> {
 }
 
 const MAX_CONFLICT_RETRIES = 25;
-const MAX_GENERATIONS = 100;
 
 export class LeadStore {
   constructor(
@@ -65,45 +59,6 @@ export class LeadStore {
         await this.written(written, current);
         return { lead: written, result, written: true };
       }
-    }
-    throw new LeadDeskError('store.conflict');
-  }
-
-  /**
-   * Stores a webhook lead: a new lead, a new signal merged into the person's open lead for that offer,
-   * or — when the very same payload was stored before — nothing (a retried delivery).
-   * `lease`: a new lead is created already leased for delivery by the caller's process.
-   */
-  async receive(
-    draft: LeadDraft,
-    now: Date,
-    policy: FollowUpPolicy,
-    lease?: { owner: string; until: string },
-  ): Promise<{ outcome: ReceiveOutcome; lead: Lead }> {
-    let generation = 0;
-    for (let guard = 0; guard < MAX_GENERATIONS + MAX_CONFLICT_RETRIES; guard++) {
-      const id = leadIdFor(draft.dedupeKey, generation);
-      // Create first (most leads are new): one round trip; "exists" means the person is known for this offer.
-      const fresh = newLead(draft, id, generation, now, policy);
-      // The process that stores a new lead holds its delivery lease from the start (taken by the create itself).
-      if (lease) fresh.delivery.lease = lease;
-      const created = await this.create(fresh);
-      if (created) return { outcome: 'created', lead: created };
-      const existing = await this.get(id);
-      if (!existing) continue; // deleted in between: try again
-      if (existing.signals.some((s) => s.fingerprint === draft.fingerprint))
-        return { outcome: 'duplicate', lead: existing };
-      if (!isOpen(existing.status)) {
-        generation++;
-        continue;
-      }
-      const merged = await this.update<ReceiveOutcome | 'closed'>(id, (lead) => {
-        if (lead.signals.some((s) => s.fingerprint === draft.fingerprint)) return { result: 'duplicate' };
-        if (!isOpen(lead.status)) return { result: 'closed' };
-        return { lead: mergeSignal(lead, draft, now), result: 'merged' };
-      });
-      if (!merged || merged.result === 'closed') continue;
-      return { outcome: merged.result, lead: merged.lead };
     }
     throw new LeadDeskError('store.conflict');
   }

@@ -5,21 +5,12 @@
  */
 import { LeadDeskError } from '../leads/errors';
 import type { Command } from '../leads/lifecycle';
+import { CARD_LIFECYCLE_VERBS, type CardLifecycleVerb } from '../leads/verbs';
 
-export const CARD_VERBS = [
-  'claim',
-  'release',
-  'qualify',
-  'reject',
-  'nurture',
-  'touch',
-  'snooze',
-  'reassign',
-  'reopen',
-  'history',
-  'refresh',
-] as const;
-export type CardVerb = (typeof CARD_VERBS)[number];
+/** What a card button may send: the registry's card verbs (src/leads/verbs.ts) and two views that change nothing. */
+export const VIEW_VERBS = ['history', 'refresh'] as const;
+export const CARD_VERBS = [...CARD_LIFECYCLE_VERBS, ...VIEW_VERBS] as const;
+export type CardVerb = CardLifecycleVerb | (typeof VIEW_VERBS)[number];
 
 /** Longest text a card input may carry; longer is refused with a sentence, nothing is written. */
 export const MAX_INPUT = 1000;

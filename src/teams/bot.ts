@@ -20,6 +20,7 @@ import { COMMANDS } from './commandList';
 import { subscriptionCard, welcomeCard } from './cards';
 import { cardActivity } from './activities';
 import type { Messenger } from './messenger';
+import { replyCard, replyText } from './replies';
 
 const log = logger('teams:bot');
 
@@ -177,17 +178,19 @@ export class LeadBot extends TeamsActivityHandler {
     switch (command.name) {
       case 'subscribe': {
         if (!channelId || !cd.team?.id)
-          return this.reply(
+          return replyText(
+            this.deps.messenger,
             ctx,
             'Subscriptions belong to team channels: @mention me in the channel that should receive leads.',
           );
         const parsed = parseSubscription(command.args);
-        if (!parsed.ok) return this.reply(ctx, parsed.message);
+        if (!parsed.ok) return replyText(this.deps.messenger, ctx, parsed.message);
         if (!(await this.deps.installs.getChannel(channelId)))
           await this.deps.installs.saveChannel(this.channelRecord(activity, cd.team.id, channelId, undefined, false));
         await this.deps.installs.setSubscription(channelId, parsed.filter);
         this.deps.onChannelsChanged?.();
-        return this.replyCard(
+        return replyCard(
+          this.deps.messenger,
           ctx,
           subscriptionCard({
             title: 'This channel is subscribed',
@@ -197,9 +200,15 @@ export class LeadBot extends TeamsActivityHandler {
         );
       }
       case 'unsubscribe': {
-        if (!channelId) return this.reply(ctx, 'Run unsubscribe in the team channel that should stop receiving leads.');
+        if (!channelId)
+          return replyText(
+            this.deps.messenger,
+            ctx,
+            'Run unsubscribe in the team channel that should stop receiving leads.',
+          );
         const updated = await this.deps.installs.setSubscription(channelId, undefined);
-        return this.replyCard(
+        return replyCard(
+          this.deps.messenger,
           ctx,
           subscriptionCard({
             title: 'This channel is unsubscribed',
@@ -213,35 +222,26 @@ export class LeadBot extends TeamsActivityHandler {
       case 'pipeline':
         return this.deps.reports
           ? this.deps.reports.pipeline(ctx, command)
-          : this.reply(ctx, 'Pipeline summaries are not available here.');
+          : replyText(this.deps.messenger, ctx, 'Pipeline summaries are not available here.');
       case 'mine':
-        return this.deps.reports ? this.deps.reports.mine(ctx) : this.reply(ctx, 'Not available here.');
+        return this.deps.reports
+          ? this.deps.reports.mine(ctx)
+          : replyText(this.deps.messenger, ctx, 'Not available here.');
       case 'stale':
-        return this.deps.reports ? this.deps.reports.stale(ctx) : this.reply(ctx, 'Not available here.');
+        return this.deps.reports
+          ? this.deps.reports.stale(ctx)
+          : replyText(this.deps.messenger, ctx, 'Not available here.');
       case 'help':
-        return this.reply(ctx, helpText());
+        return replyText(this.deps.messenger, ctx, helpText());
       case 'unknown':
-        return this.reply(
+        return replyText(
+          this.deps.messenger,
           ctx,
           command.closest
             ? `I don't know "${command.word}". Did you mean **${command.closest}**? Type **help** for every command.`
             : `I don't know "${command.word}". ${helpText()}`,
         );
     }
-  }
-
-  private async reply(ctx: TurnContext, text: string): Promise<void> {
-    await this.deps.messenger.send(
-      { serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id },
-      { type: 'message', text, textFormat: 'markdown', replyToId: ctx.activity.id },
-    );
-  }
-
-  private async replyCard(ctx: TurnContext, card: Record<string, unknown>, summary: string): Promise<void> {
-    await this.deps.messenger.send(
-      { serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id },
-      { ...cardActivity(card, summary), replyToId: ctx.activity.id },
-    );
   }
 }
 

@@ -12,7 +12,9 @@
  */
 import { TeamsInfo, type TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import type { Actor, Lead } from '../leads/lead';
-import { decide, roleOf, type Decision, type Role } from '../leads/lifecycle';
+import { decide, type Decision } from '../leads/lifecycle';
+import { roleOf } from '../leads/roles';
+import { VERBS, type Role } from '../leads/verbs';
 import { formatMessage } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
@@ -31,20 +33,9 @@ import { errorView, historyView, refusalView, viewFor } from './leadViews';
 import { ADAPTIVE_CARD } from './activities';
 import type { CardActionHandler } from './bot';
 import type { Messenger } from './messenger';
+import { reply } from './replies';
 
 const log = logger('teams:card-actions');
-
-const NOTICES: Record<string, string> = {
-  claim: 'You claimed this lead. It is yours: qualify, nurture or reject it.',
-  release: 'You released the lead; it is open for anyone to claim.',
-  qualify: 'Qualified. Nice work.',
-  reject: 'Rejected. The reason is on record.',
-  nurture: 'Nurturing: you will get a reminder at the next touch.',
-  touch: 'Touch logged.',
-  snooze: 'Snoozed: no reminder about it until then.',
-  reassign: 'Reassigned.',
-  reopen: 'Reopened.',
-};
 
 export interface CardActionsDeps {
   leads: LeadStore;
@@ -72,10 +63,8 @@ export class CardActions implements CardActionHandler {
   async onSubmit(ctx: TurnContext): Promise<void> {
     const outcome = await this.handle(ctx, parseSubmitValue(ctx.activity.value));
     if (outcome.refused) {
-      await this.deps.messenger.send(
-        { serviceUrl: ctx.activity.serviceUrl, conversationId: ctx.activity.conversation.id },
-        { type: 'message', text: outcome.refused, replyToId: ctx.activity.replyToId ?? ctx.activity.id },
-      );
+      const replyToId = ctx.activity.replyToId ?? ctx.activity.id;
+      await reply(this.deps.messenger, ctx, { type: 'message', text: outcome.refused, replyToId });
     }
   }
 
@@ -96,12 +85,21 @@ export class CardActions implements CardActionHandler {
     if (action.verb === 'refresh') return { card: await this.view(ctx, lead, actor, now) };
     if (action.verb === 'history') return { card: historyView(lead, now, await this.deps.events.forLead(lead.id, 10)) };
 
+    return this.act(ctx, action, lead, actor, now);
+  }
+
+  /** A lifecycle verb: decide on the lead already read (re-read only on a conflict), write, answer with a view. */
+  private async act(ctx: TurnContext, action: CardAction, lead: Lead, actor: Actor, now: Date): Promise<Outcome> {
     const command = commandFor(action)!;
-    const result = await this.deps.leads.update<{ decision: Decision; role: Role }>(lead.id, (current) => {
-      const role = roleOf(current, actor, this.deps.managerIds);
-      const decision = decide(current, command, actor, role, now, this.deps.policy);
-      return decision.ok ? { lead: decision.lead, result: { decision, role } } : { result: { decision, role } };
-    });
+    const result = await this.deps.leads.update<{ decision: Decision; role: Role }>(
+      lead.id,
+      (current) => {
+        const role = roleOf(current, actor, this.deps.managerIds);
+        const decision = decide(current, command, actor, role, now, this.deps.policy);
+        return decision.ok ? { lead: decision.lead, result: { decision, role } } : { result: { decision, role } };
+      },
+      lead,
+    );
     if (!result) {
       const message = formatMessage('action.lead-not-found');
       return { card: errorView(message), refused: message };
@@ -117,8 +115,9 @@ export class CardActions implements CardActionHandler {
     log.info({ leadId: lead.id, verb: action.verb, from: decision.event.from, to: decision.event.to }, 'lead action');
     this.deps.updateCardSoon(lead.id, result.lead);
     const reminder = reminderIdsOf(action);
-    if (reminder) return { card: await this.reminderView(reminder, result.lead, now, NOTICES[action.verb]) };
-    return { card: await this.view(ctx, result.lead, actor, now, NOTICES[action.verb]) };
+    const notice = VERBS[command.verb].notice;
+    if (reminder) return { card: await this.reminderView(reminder, result.lead, now, notice) };
+    return { card: await this.view(ctx, result.lead, actor, now, notice) };
   }
 
   /** A click on a reminder card answers with that card, every lead on it re-read (the clicked one as just written). */

@@ -5,7 +5,7 @@
  * a broken click cards/error.json. Like cards.ts, this file only prepares flat data; the layout and the verbs live
  * in the JSON templates.
  *
- * Buttons follow the lifecycle's TRANSITIONS table (status × role), so a button never leads to a certain refusal:
+ * Buttons follow the verb registry (src/leads/verbs.ts: status × role), so a button never leads to a certain refusal:
  * | verb     | shown on            | to                                      |
  * |----------|---------------------|-----------------------------------------|
  * | qualify  | claimed, nurturing  | owner, manager                          |
@@ -18,7 +18,7 @@
  */
 import type { Actor, Lead, LeadEvent, RejectReason } from '../leads/lead';
 import { REJECT_REASONS } from '../leads/lead';
-import { TRANSITIONS, type Role, type Verb } from '../leads/transitions';
+import { VERBS, type Role, type Verb } from '../leads/verbs';
 import { expandTemplate, leadCardData, localTimeText, type AdaptiveCard, type Fact, type LeadCardData } from './cards';
 
 export interface ViewOptions {
@@ -93,17 +93,9 @@ export const REASON_WORDS: Record<RejectReason, string> = {
   other: 'Other',
 };
 
+/** What a History row says: each lifecycle verb's words from the registry, and the steps Lead Desk takes itself. */
 const VERB_WORDS: Record<string, string> = {
-  claim: 'Claimed',
-  release: 'Released',
-  qualify: 'Qualified',
-  reject: 'Rejected',
-  nurture: 'Started nurturing',
-  touch: 'Logged a touch',
-  snooze: 'Snoozed',
-  reassign: 'Reassigned',
-  reopen: 'Reopened',
-  erase: 'Erased personal data',
+  ...Object.fromEntries((Object.keys(VERBS) as Verb[]).map((v) => [v, VERBS[v].done])),
   remind: 'Sent a reminder',
   escalate: 'Escalated to the managers',
   history: 'Viewed the history',
@@ -169,8 +161,8 @@ function notice(opts: ViewOptions): Pick<LeadCardData, 'notice' | 'noticeStyle'>
 }
 
 function allowed(verb: Verb, lead: Lead, opts: ViewOptions): boolean {
-  const t = TRANSITIONS.find((x) => x.verb === verb);
-  if (!t || !t.from.includes(lead.status)) return false;
+  const t: { from: readonly string[]; who: readonly Role[] } = VERBS[verb];
+  if (!t.from.includes(lead.status)) return false;
   const ownsIt = opts.role === 'owner' || (opts.viewerId !== undefined && lead.owner?.id === opts.viewerId);
   return t.who.includes(opts.role) || (ownsIt && t.who.includes('owner'));
 }

@@ -3,7 +3,7 @@
  * phone. Hot leads nobody owns link to their cards; times are durations ("4 min"), shares are percentages.
  */
 import type { Lead } from '../leads/lead';
-import type { PipelineAnswer } from '../jobs/pipeline';
+import type { PipelineAnswer } from '../reports/pipeline';
 import { storefrontInWords } from '../leads/intake';
 import { durationText, expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
 import { REASON_WORDS } from './leadViews';

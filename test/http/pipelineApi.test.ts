@@ -14,9 +14,8 @@ import {
   type JWTVerifyGetKey,
   type KeyLike,
 } from 'jose';
+import { csvCell, leadsCsv } from '../../src/reports/csv';
 import {
-  csvCell,
-  leadsCsv,
   loopbackOnly,
   parsePipelineQuery,
   pipelineApi,
@@ -25,7 +24,7 @@ import {
   type PipelineAuth,
   type PipelineReader,
 } from '../../src/http/pipelineApi';
-import type { PipelineQuery } from '../../src/jobs/pipeline';
+import type { PipelineQuery } from '../../src/reports/pipeline';
 import type { Lead } from '../../src/leads/lead';
 import { ANA, makeLead } from '../support/leadFixtures';
 import { startBot } from '../support/harness';

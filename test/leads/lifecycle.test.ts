@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
-import {
-  TRANSITIONS,
-  decide,
-  roleOf,
-  timeToClaimMs,
-  type Command,
-  type Decision,
-  type Role,
-  type Verb,
-} from '../../src/leads/lifecycle';
+import { decide, timeToClaimMs, type Command, type Decision } from '../../src/leads/lifecycle';
+import { TRANSITIONS, type Role, type Verb } from '../../src/leads/verbs';
+import { roleOf } from '../../src/leads/roles';
 import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
 import type { ErrorCode } from '../../src/leads/errors';
 import { REJECT_REASONS, type Actor, type Lead, type LeadStatus, type Rating } from '../../src/leads/lead';

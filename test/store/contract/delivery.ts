@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Lead } from '../../../src/leads/lead';
 import { contactMePayload } from '../../support/payloads';
 import { POLICY, NOW, at, draftOf, leadOf, useStores, type StoreFactory } from './context';
+import { receiveLead } from '../../../src/intake/receive';
 
 const MIN = 60_000;
 
@@ -85,7 +86,7 @@ export function deliveryQueue(factory: StoreFactory): void {
 
     it('leaves out a lead stored already leased by the webhook until that lease runs out', async () => {
       const lease = { owner: 'bot-a', until: at(MIN) };
-      const { lead } = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY, lease);
+      const { lead } = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY, lease);
       assert.ok(!(await s.store.leads.dueForDelivery(NOW, 50)).includes(lead.id));
       assert.ok((await s.store.leads.dueForDelivery(new Date(lease.until), 50)).includes(lead.id));
     });

@@ -4,6 +4,7 @@ import type { Lead } from '../../../src/leads/lead';
 import { leadIdFor } from '../../../src/leads/intake';
 import { contactMePayload, freeTrialPayload } from '../../support/payloads';
 import { POLICY, NOW, at, draftOf, leadOf, plain, useStores, type StoreFactory } from './context';
+import { receiveLead } from '../../../src/intake/receive';
 
 export function leadDocuments(factory: StoreFactory): void {
   const s = useStores(factory);
@@ -45,7 +46,7 @@ export function leadDocuments(factory: StoreFactory): void {
 
     it('stores a first payload from a person as a new lead of generation 0', async () => {
       const draft = draftOf(contactMePayload);
-      const { outcome, lead } = await s.store.leads.receive(draft, NOW, POLICY);
+      const { outcome, lead } = await receiveLead(s.store.leads, draft, NOW, POLICY);
       assert.equal(outcome, 'created');
       assert.equal(lead.id, leadIdFor(draft.dedupeKey, 0));
       assert.equal(lead.generation, 0);
@@ -55,8 +56,9 @@ export function leadDocuments(factory: StoreFactory): void {
     });
 
     it('answers duplicate when the same payload comes again, and changes nothing', async () => {
-      const first = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY);
-      const again = await s.store.leads.receive(
+      const first = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY);
+      const again = await receiveLead(
+        s.store.leads,
         draftOf(contactMePayload, new Date(at(60_000))),
         new Date(at(60_000)),
         POLICY,
@@ -70,9 +72,9 @@ export function leadDocuments(factory: StoreFactory): void {
     });
 
     it('merges a new signal from the same person about the same offer into the open lead', async () => {
-      const first = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY);
+      const first = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY);
       const later = new Date(at(60_000));
-      const trial = await s.store.leads.receive(draftOf(freeTrialPayload, later), later, POLICY);
+      const trial = await receiveLead(s.store.leads, draftOf(freeTrialPayload, later), later, POLICY);
       assert.equal(trial.outcome, 'merged');
       assert.equal(trial.lead.id, first.lead.id);
       const stored = await s.store.leads.get(first.lead.id);
@@ -87,10 +89,10 @@ export function leadDocuments(factory: StoreFactory): void {
 
     for (const status of ['qualified', 'rejected'] as const) {
       it(`starts a new lead (generation 1, its own id) when the person's lead was ${status} and they come back`, async () => {
-        const first = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY);
+        const first = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY);
         await s.store.leads.update(first.lead.id, close(status));
         const later = new Date(at(60_000));
-        const next = await s.store.leads.receive(draftOf(freeTrialPayload, later), later, POLICY);
+        const next = await receiveLead(s.store.leads, draftOf(freeTrialPayload, later), later, POLICY);
         assert.equal(next.outcome, 'created');
         assert.equal(next.lead.generation, 1);
         assert.notEqual(next.lead.id, first.lead.id);
@@ -102,9 +104,9 @@ export function leadDocuments(factory: StoreFactory): void {
     }
 
     it('answers duplicate to a retried payload of a lead that has been closed since', async () => {
-      const first = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY);
+      const first = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY);
       await s.store.leads.update(first.lead.id, close('qualified'));
-      const again = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY);
+      const again = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY);
       assert.equal(again.outcome, 'duplicate');
       assert.equal(again.lead.id, first.lead.id);
       assert.equal((await s.store.leads.all()).length, 1);
@@ -112,7 +114,7 @@ export function leadDocuments(factory: StoreFactory): void {
 
     it('stores a new lead already leased for delivery by the process that received it', async () => {
       const lease = { owner: 'bot-a', until: at(60_000) };
-      const { lead } = await s.store.leads.receive(draftOf(contactMePayload), NOW, POLICY, lease);
+      const { lead } = await receiveLead(s.store.leads, draftOf(contactMePayload), NOW, POLICY, lease);
       assert.deepEqual((await s.store.leads.get(lead.id))?.delivery.lease, lease);
     });
   });

@@ -7,13 +7,16 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { LeadDeskError } from '../../../src/leads/errors';
 import { REJECT_REASONS, type Actor, type Lead } from '../../../src/leads/lead';
-import { TRANSITIONS, decide, roleOf, type Command } from '../../../src/leads/lifecycle';
+import { decide, type Command } from '../../../src/leads/lifecycle';
+import { TRANSITIONS } from '../../../src/leads/verbs';
+import { roleOf } from '../../../src/leads/roles';
 import { dayOf, entryOf, type PipelineEntry } from '../../../src/leads/pipeline';
 import { bucketOf } from '../../../src/store/statsStore';
 import type { Doc } from '../../../src/store/backend';
 import type { Store } from '../../../src/store';
 import { logLines } from '../../support/harness';
 import { NOW, POLICY, at, draftOf, leadOf, payloadOf, plain, useStores, type StoreFactory } from './context';
+import { receiveLead } from '../../../src/intake/receive';
 
 // ─── builders ───────────────────────────────────────────────────────────────
 
@@ -133,7 +136,7 @@ export function statsRollups(factory: StoreFactory): void {
 
   describe('every lead write records its lead', () => {
     it('a write that leaves what the pipeline shows as it was (a second touch) leaves the day alone', async () => {
-      const received = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
+      const received = await receiveLead(s.store.leads, draftOf(payloadOf(1)), NOW, POLICY);
       await act(s.store, received.lead.id, { verb: 'claim' }, () => SELLERS[0], new Date(at(60_000)));
       const first = await act(
         s.store,
@@ -160,12 +163,12 @@ export function statsRollups(factory: StoreFactory): void {
     });
 
     it('a received, claimed and redelivered lead shows in its day as it is now, whichever process wrote it', async () => {
-      const received = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
+      const received = await receiveLead(s.store.leads, draftOf(payloadOf(1)), NOW, POLICY);
       assert.deepEqual(await s.store.stats.entries(TODAY, TODAY), [entryOf(received.lead)]);
       const other = await s.another();
       const claimed = await act(other, received.lead.id, { verb: 'claim' }, () => SELLERS[0], new Date(at(60_000)));
       assert.equal(claimed.written?.status, 'claimed');
-      const again = await s.store.leads.receive(draftOf(payloadOf(1)), NOW, POLICY);
+      const again = await receiveLead(s.store.leads, draftOf(payloadOf(1)), NOW, POLICY);
       assert.equal(again.outcome, 'duplicate');
       const created = (await s.store.leads.create(leadOn(2, 1)))!;
       assert.deepEqual(

@@ -1,0 +1,50 @@
+/**
+ * A queue of ids worked on by at most `concurrency` workers at once, each id at most once at a time (queued or
+ * running), with a promise for "nothing queued or running". The outbox runs its deliveries on it.
+ */
+export class WorkQueue {
+  private readonly inFlight = new Set<string>();
+  private readonly queue: string[] = [];
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly work: (id: string) => Promise<void>,
+  ) {}
+
+  /** Queued or running. */
+  has(id: string): boolean {
+    return this.inFlight.has(id) || this.queue.includes(id);
+  }
+
+  push(id: string): void {
+    this.queue.push(id);
+    this.pump();
+  }
+
+  /** Drops what is queued (what runs finishes). */
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length) {
+      const id = this.queue.shift() as string;
+      this.inFlight.add(id);
+      this.running++;
+      void this.work(id).finally(() => {
+        this.inFlight.delete(id);
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) for (const r of this.idleWaiters.splice(0)) r();
+      });
+    }
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The verb registry: every action a seller or a manager can take on a lead, one entry each, and the single source
+ * of what derives from a verb: the transitions table (status × role), the phrase a refusal uses, the notice the
+ * clicking user gets, the History row's words, and whether a card button can send it. Pure data.
+ * docs/ARCHITECTURE.md ("Add a card verb") shows how an entry travels to the card, the parser and the handler.
+ */
+import type { LeadStatus } from './lead';
+
+/** Who the actor is for this lead. Manager wins over owner when both (lifecycle still lets a manager-owner do owner-only verbs). */
+export type Role = 'owner' | 'manager' | 'seller';
+
+interface VerbInfo {
+  readonly from: readonly LeadStatus[];
+  /** 'same': the status does not change. */
+  readonly to: LeadStatus | 'same';
+  /** 'seller' means anyone in the channel. */
+  readonly who: readonly Role[];
+  /** The verb as it reads in "you cannot {verb} it now" and "Only a manager can {verb} a lead". */
+  readonly phrase: string;
+  /** What a History row says someone did. */
+  readonly done: string;
+  /** The sentence on top of the clicking user's view once it is done. */
+  readonly notice: string;
+  /** A card button sends it (Action.Execute / Action.Submit verb). */
+  readonly onCard: boolean;
+}
+
+const ALL_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing', 'qualified', 'rejected'];
+
+/**
+ * DESIGN.md §3, one entry per verb, in the order of the table. Refusals (lifecycle `decide`), checked in this order:
+ * 1. status not in `from` → 'lead.wrong-status' (claim on a claimed or nurturing lead: 'lead.already-claimed' naming
+ *    the owner, or 'lead.already-yours' for the owner);
+ * 2. role not in `who` → 'lead.managers-only' (only managers listed), 'lead.owner-only' (only the owner listed),
+ *    else 'lead.not-owner' (owner or manager);
+ * 3. claim of a do-not-contact notice or a test lead → 'lead.do-not-contact' / 'lead.test-lead';
+ * 4. invalid inputs → 'lead.reason-required', 'action.invalid-input', 'action.input-too-long'.
+ * The status comes first: on a stale card "this lead is qualified" is the news, whoever clicked.
+ */
+export const VERBS = {
+  claim: {
+    from: ['new'],
+    to: 'claimed',
+    who: ['owner', 'manager', 'seller'],
+    phrase: 'claim',
+    done: 'Claimed',
+    notice: 'You claimed this lead. It is yours: qualify, nurture or reject it.',
+    onCard: true,
+  },
+  release: {
+    from: ['claimed'],
+    to: 'new',
+    who: ['owner', 'manager'],
+    phrase: 'release',
+    done: 'Released',
+    notice: 'You released the lead; it is open for anyone to claim.',
+    onCard: true,
+  },
+  reassign: {
+    from: ['claimed', 'nurturing'],
+    to: 'claimed',
+    who: ['manager'],
+    phrase: 'reassign',
+    done: 'Reassigned',
+    notice: 'Reassigned.',
+    onCard: true,
+  },
+  qualify: {
+    from: ['claimed', 'nurturing'],
+    to: 'qualified',
+    who: ['owner', 'manager'],
+    phrase: 'qualify',
+    done: 'Qualified',
+    notice: 'Qualified. Nice work.',
+    onCard: true,
+  },
+  reject: {
+    from: ['claimed', 'nurturing'],
+    to: 'rejected',
+    who: ['owner', 'manager'],
+    phrase: 'reject',
+    done: 'Rejected',
+    notice: 'Rejected. The reason is on record.',
+    onCard: true,
+  },
+  nurture: {
+    from: ['claimed'],
+    to: 'nurturing',
+    who: ['owner'],
+    phrase: 'nurture',
+    done: 'Started nurturing',
+    notice: 'Nurturing: you will get a reminder at the next touch.',
+    onCard: true,
+  },
+  touch: {
+    from: ['claimed', 'nurturing'],
+    to: 'same',
+    who: ['owner'],
+    phrase: 'log a touch on',
+    done: 'Logged a touch',
+    notice: 'Touch logged.',
+    onCard: true,
+  },
+  snooze: {
+    from: ['claimed', 'nurturing'],
+    to: 'same',
+    who: ['owner', 'manager'],
+    phrase: 'snooze',
+    done: 'Snoozed',
+    notice: 'Snoozed: no reminder about it until then.',
+    onCard: true,
+  },
+  reopen: {
+    from: ['qualified', 'rejected'],
+    to: 'claimed',
+    who: ['manager'],
+    phrase: 'reopen',
+    done: 'Reopened',
+    notice: 'Reopened.',
+    onCard: true,
+  },
+  // Not on any card yet: the privacy work gives it a way in (issue 14).
+  erase: {
+    from: ALL_STATUSES,
+    to: 'same',
+    who: ['manager'],
+    phrase: 'erase the personal data of',
+    done: 'Erased personal data',
+    notice: 'Personal data erased.',
+    onCard: false,
+  },
+} as const satisfies Record<string, VerbInfo>;
+
+export type Verb = keyof typeof VERBS;
+
+/** The verbs a card button can send (every verb whose entry says `onCard`). */
+export type CardLifecycleVerb = { [V in Verb]: (typeof VERBS)[V]['onCard'] extends true ? V : never }[Verb];
+
+export const CARD_LIFECYCLE_VERBS = (Object.keys(VERBS) as Verb[]).filter(
+  (v) => VERBS[v].onCard,
+) as readonly CardLifecycleVerb[];
+
+export interface Transition {
+  verb: Verb;
+  from: readonly LeadStatus[];
+  to: LeadStatus | 'same';
+  who: readonly Role[];
+}
+
+/** The transitions table of DESIGN.md §3, one row per verb, derived from VERBS. */
+export const TRANSITIONS: readonly Transition[] = (Object.keys(VERBS) as Verb[]).map((verb) => ({
+  verb,
+  from: VERBS[verb].from,
+  to: VERBS[verb].to,
+  who: VERBS[verb].who,
+}));
+
+export function transitionOf(verb: string): Transition | undefined {
+  return TRANSITIONS.find((t) => t.verb === verb);
+}
+
+export function isVerb(verb: string): verb is Verb {
+  return Object.hasOwn(VERBS, verb);
+}
+
+/** The status as it reads in "This lead is {status}". */
+export const STATUS_WORDS: Readonly<Record<LeadStatus, string>> = {
+  new: 'new',
+  claimed: 'claimed',
+  nurturing: 'being nurtured',
+  qualified: 'qualified',
+  rejected: 'rejected',
+};
