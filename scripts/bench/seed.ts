@@ -10,7 +10,8 @@
 import { openStore, type Store } from '../../src/store';
 import type { Doc } from '../../src/store/backend';
 import { channelKey } from '../../src/store/installStore';
-import { leadIdFor, parseLeadPayload } from '../../src/leads/intake';
+import { parseLeadPayload } from '../../src/leads/intake';
+import { leadIdFor } from '../../src/leads/identity';
 import { newLead } from '../../src/leads/arrival';
 import { DEFAULT_POLICY, withFollowUp } from '../../src/leads/followUp';
 import type { Lead, LeadStatus, Rating, RejectReason } from '../../src/leads/lead';

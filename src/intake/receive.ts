@@ -8,7 +8,7 @@
  * closed, the first signal of the next generation (a new lead with the next id).
  */
 import type { Lead, LeadDraft } from '../leads/lead';
-import { leadIdFor } from '../leads/intake';
+import { leadIdFor } from '../leads/identity';
 import { newLead, signalArrived } from '../leads/arrival';
 import { withDeliveryLease, type Lease } from '../leads/delivery';
 import type { FollowUpPolicy } from '../leads/followUp';

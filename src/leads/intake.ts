@@ -10,9 +10,11 @@
  * Keys match case-insensitively at every level (`UserDetails` = `userDetails`), every field is optional, strings are
  * trimmed (empty → absent) and unknown fields stay in `raw`. Pure: no I/O, nothing from outside `src/leads`.
  */
-import { createHash } from 'node:crypto';
 import { LeadDeskError } from './errors';
-import type { ActionKind, Contact, LeadDraft, LeadSource, Storefront } from './lead';
+import type { Contact, LeadDraft, LeadSource } from './lead';
+import { actionKindOf, splitLeadSource, storefrontOf } from './source';
+import { dedupeKeyFor, fingerprintOf } from './identity';
+import { blankToUndefined, isPlainObject } from './values';
 
 export type IntakeResult = { ok: true; draft: LeadDraft } | { ok: false; error: LeadDeskError };
 
@@ -154,160 +156,7 @@ function customerInfo(value: unknown): Record<string, unknown> {
   return parsed;
 }
 
-// ─── LeadSource and action codes ────────────────────────────────────────────
-
-/**
- * `Source-Action|Offer`, parsed defensively: split on the first `|`, then the part before it on the first `-`.
- * `"AppSource (SPZA)-PLT|x.y"` → AppSource (SPZA) / PLT / x.y; `"AzureMarketplace"` → source only;
- * free text (`"Test run through MS Flow"`) → source only, which maps to the 'Other' storefront.
- */
-export function splitLeadSource(raw: string): { source?: string; actionCode?: string; offer?: string } {
-  const bar = raw.indexOf('|');
-  const head = bar < 0 ? raw : raw.slice(0, bar);
-  const dash = head.indexOf('-');
-  return {
-    source: blankToUndefined(dash < 0 ? head : head.slice(0, dash)),
-    actionCode: dash < 0 ? undefined : blankToUndefined(head.slice(dash + 1)),
-    offer: bar < 0 ? undefined : blankToUndefined(raw.slice(bar + 1)),
-  };
-}
-
-/** The source part of LeadSource → our storefront; spaces, case and punctuation do not matter. */
-export function storefrontOf(source: string | undefined): Storefront {
-  switch ((source ?? '').toLowerCase().replace(/[^a-z]/g, '')) {
-    case 'azuremarketplace':
-      return 'AzureMarketplace';
-    case 'appsource':
-    case 'spza':
-    case 'appsourcespza':
-      return 'AppSource';
-    case 'azureportal':
-      return 'AzurePortal';
-    case 'testdrive':
-      return 'TestDrive';
-    default:
-      return 'Other';
-  }
-}
-
-const ACTION_CODES = new Map<string, ActionKind>([
-  ['ins', 'installed'],
-  ['plt', 'contact-me'],
-  ['dnc', 'do-not-contact'],
-  ['create', 'purchased'],
-  ['starttestdrive', 'test-drive'],
-  ['str', 'free-trial'],
-]);
-
-/** A Partner Center action code (case-insensitive, open-ended) → what the customer did; unknown or none → 'other'. */
-export function actionKindOf(code: string): ActionKind {
-  const c = code.trim().toLowerCase();
-  return ACTION_CODES.get(c) ?? (c.includes('trial') ? 'free-trial' : 'other');
-}
-
-const ACTION_WORDS: Record<ActionKind, string> = {
-  'contact-me': 'Contact me',
-  'free-trial': 'Free trial',
-  installed: 'Installed',
-  purchased: 'Purchased (Azure portal)',
-  'test-drive': 'Started a test drive',
-  'do-not-contact': 'Do not contact (cross-listed)',
-  other: 'Other',
-};
-
-export function actionInWords(kind: ActionKind): string {
-  return ACTION_WORDS[kind];
-}
-
-const STOREFRONT_WORDS: Record<Storefront, string> = {
-  AppSource: 'AppSource',
-  AzureMarketplace: 'Azure Marketplace',
-  AzurePortal: 'Azure portal',
-  TestDrive: 'Test Drive',
-  Other: 'Other',
-};
-
-export function storefrontInWords(s: Storefront): string {
-  return STOREFRONT_WORDS[s];
-}
-
-// ─── identity: dedupe key, fingerprint, lead id ─────────────────────────────
-
-/**
- * Who and which offer: `e:<email>` (lower-cased), else `p:<phone digits>`, else `n:<first last>|<company>`
- * (lower-cased), then `|<offer lower-cased>`. Several signals of one person about one offer share the key.
- */
-export function dedupeKeyFor(contact: Contact, offer: string): string {
-  const digits = (contact.phone ?? '').replace(/\D/g, '');
-  const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
-  const who = contact.email
-    ? `e:${contact.email.trim().toLowerCase()}`
-    : digits
-      ? `p:${digits}`
-      : `n:${`${name}|${contact.company ?? ''}`.toLowerCase()}`;
-  return `${who}|${offer.trim().toLowerCase()}`;
-}
-
-/**
- * sha256 (hex) of the payload in canonical form: object keys lower-cased and sorted at every level, string values
- * trimmed, a CustomerInfo string read as the object it holds. The same delivery re-sent with other key casing or
- * order has the same fingerprint; any changed value gives another.
- */
-export function fingerprintOf(body: Record<string, unknown>): string {
-  const normalized: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    normalized[key] = key.toLowerCase() === 'customerinfo' && typeof value === 'string' ? parsedOrSelf(value) : value;
-  }
-  return sha256(canonicalJson(normalized));
-}
-
-function parsedOrSelf(value: string): unknown {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isPlainObject(parsed) ? parsed : value;
-  } catch {
-    return value;
-  }
-}
-
-function canonicalJson(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.trim());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${JSON.stringify(k.toLowerCase())}:${canonicalJson(v)}`)
-      .sort();
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** `L` + 24 hex chars of sha256(dedupeKey); later generations (a closed lead's successor) add `-<generation>`. */
-export function leadIdFor(dedupeKey: string, generation: number): string {
-  if (!Number.isInteger(generation) || generation < 0) {
-    throw new RangeError(`generation must be a whole number ≥ 0, got ${generation}`);
-  }
-  const base = `L${sha256(dedupeKey).slice(0, 24)}`;
-  return generation === 0 ? base : `${base}-${generation}`;
-}
-
 // ─── small helpers ──────────────────────────────────────────────────────────
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-function blankToUndefined(s: string): string | undefined {
-  const t = s.trim();
-  return t === '' ? undefined : t;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /** What a wrong value is, for error messages: 'array', 'null', 'string', 'number', a class name… */
 function kindOf(v: unknown): string {

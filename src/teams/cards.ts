@@ -8,7 +8,7 @@
 import * as ACData from 'adaptivecards-templating';
 import type { Lead, Rating } from '../leads/lead';
 import { displayName } from '../leads/lead';
-import { actionInWords, storefrontInWords } from '../leads/intake';
+import { actionInWords, storefrontInWords } from '../leads/source';
 import leadTemplate from '../../cards/lead.json';
 import testLeadTemplate from '../../cards/testLead.json';
 import welcomeTemplate from '../../cards/welcome.json';

@@ -4,7 +4,7 @@
  */
 import type { Lead } from '../leads/lead';
 import type { PipelineAnswer } from '../reports/pipeline';
-import { storefrontInWords } from '../leads/intake';
+import { storefrontInWords } from '../leads/source';
 import { durationText, expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
 import { REASON_WORDS } from './leadViews';
 import { leadLink } from './reminderViews';

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { actionInWords, leadIdFor, parseLeadPayload, storefrontInWords } from '../../src/leads/intake';
+import { parseLeadPayload } from '../../src/leads/intake';
+import { actionInWords, storefrontInWords } from '../../src/leads/source';
+import { leadIdFor } from '../../src/leads/identity';
 import type { ActionKind, LeadDraft, Storefront } from '../../src/leads/lead';
 import type { ErrorCode } from '../../src/leads/errors';
 import {

@@ -5,7 +5,8 @@
 import { withoutSystemFields } from '../../../src/store/backend';
 import type { Store } from '../../../src/store';
 import type { Lead, LeadDraft } from '../../../src/leads/lead';
-import { leadIdFor, parseLeadPayload } from '../../../src/leads/intake';
+import { parseLeadPayload } from '../../../src/leads/intake';
+import { leadIdFor } from '../../../src/leads/identity';
 import { newLead } from '../../../src/leads/arrival';
 import { contactMePayload } from '../../support/payloads';
 import { DEFAULT_POLICY, type FollowUpPolicy } from '../../../src/leads/followUp';

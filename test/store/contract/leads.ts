@@ -1,7 +1,7 @@
 /** Leads: create and read, intake's create-or-merge (`receive`), and read-decide-write (`update`). */
 import assert from 'node:assert/strict';
 import type { Lead } from '../../../src/leads/lead';
-import { leadIdFor } from '../../../src/leads/intake';
+import { leadIdFor } from '../../../src/leads/identity';
 import { contactMePayload, freeTrialPayload } from '../../support/payloads';
 import { POLICY, NOW, at, draftOf, leadOf, plain, useStores, type StoreFactory } from './context';
 import { receiveLead } from '../../../src/intake/receive';
