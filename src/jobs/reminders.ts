@@ -64,7 +64,6 @@ export class Reminders extends PeriodicJob<PassResult> {
 
   protected async pass(): Promise<PassResult> {
     const now = this.now();
-    const nowIso = now.toISOString();
     const ids = await this.o.leads.dueForFollowUp(now, this.o.batch ?? 1_000);
     if (!ids.length) return { due: 0, sent: 0, deferred: 0 };
     const at = { me: this.o.instanceId, now, leaseMs: this.o.leaseMs ?? 60_000, policy: this.o.policy };

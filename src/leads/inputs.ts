@@ -6,7 +6,6 @@ import { formatMessage, type ErrorCode } from './errors';
 import {
   REJECT_REASONS,
   type Actor,
-  type LeadStatus,
   type Qualification,
   type Rating,
   type RejectReason,

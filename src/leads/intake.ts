@@ -14,7 +14,7 @@ import { LeadDeskError } from './errors';
 import type { Contact, LeadDraft, LeadSource } from './lead';
 import { actionKindOf, splitLeadSource, storefrontOf } from './source';
 import { dedupeKeyFor, fingerprintOf } from './identity';
-import { blankToUndefined, isPlainObject } from './values';
+import { isPlainObject } from './values';
 
 export type IntakeResult = { ok: true; draft: LeadDraft } | { ok: false; error: LeadDeskError };
 

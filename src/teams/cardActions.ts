@@ -116,7 +116,7 @@ export class CardActions implements CardActionHandler {
     this.deps.updateCardSoon(lead.id, result.lead);
     const reminder = reminderIdsOf(action);
     const notice = VERBS[command.verb].notice;
-    if (reminder) return { card: await this.reminderView(reminder, result.lead, now, notice) };
+    if (reminder) return { card: await this.reminderView(reminder, result.lead, notice) };
     return { card: await this.view(ctx, result.lead, actor, now, notice) };
   }
 
@@ -124,14 +124,13 @@ export class CardActions implements CardActionHandler {
   private async reminderView(
     ids: string[],
     written: Lead,
-    now: Date,
     notice?: string,
   ): Promise<Record<string, unknown>> {
     const leads = await Promise.all(ids.map((id) => (id === written.id ? written : this.deps.leads.get(id))));
     const lines = leads
       .filter((l): l is Lead => Boolean(l))
       .map((lead) => ({ lead, kind: lead.id === written.id ? undefined : lead.followUp?.kind }));
-    return reminderCard(lines, now, notice);
+    return reminderCard(lines, notice);
   }
 
   /** The clicking user's view: owner and managers get their buttons; a manager's view lists the team to reassign to. */

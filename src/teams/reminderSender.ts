@@ -123,7 +123,7 @@ export function teamsReminderSender(deps: {
     async toOwner(owner, reminders, now) {
       const chat = await personalChat(owner, reminders[0].lead);
       if (chat) {
-        const card = reminderCard(reminders, now);
+        const card = reminderCard(reminders);
         const summary =
           reminders.length === 1
             ? `Reminder: ${displayName(reminders[0].lead.contact)}`

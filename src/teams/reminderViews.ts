@@ -34,7 +34,6 @@ export function leadLink(lead: Lead): string | undefined {
 
 export function reminderCard(
   lines: ReminderLine[],
-  now: Date,
   notice?: string,
   heading?: { title: string; subtitle?: string },
 ): AdaptiveCard {

@@ -50,10 +50,8 @@ export class ReportCommands {
   async mine(ctx: TurnContext): Promise<void> {
     const leads = await this.d.leads.openOwnedBy(ctx.activity.from.id, LIST_LIMIT);
     if (!leads.length) return replyText(this.d.messenger, ctx, 'You have no open leads. Claim one from a lead card.');
-    const now = this.d.now?.() ?? new Date();
     const card = reminderCard(
       leads.map((lead) => ({ lead, kind: lead.followUp?.kind })),
-      now,
       undefined,
       {
         title: `Your open leads (${leads.length}${leads.length === LIST_LIMIT ? '+' : ''})`,
@@ -69,7 +67,6 @@ export class ReportCommands {
     if (!leads.length) return replyText(this.d.messenger, ctx, 'Nothing is past a deadline. 🎉');
     const card = reminderCard(
       leads.map((lead) => ({ lead, kind: lead.followUp?.kind ?? (lead.status === 'new' ? 'escalate' : undefined) })),
-      now,
       undefined,
       {
         title: `${leads.length}${leads.length === LIST_LIMIT ? '+' : ''} leads past a deadline`,

@@ -228,7 +228,7 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
     { name: 'manager-qualified', card: ownerView(qualifiedLead(), { now, role: 'manager', members: TEAM }) },
     { name: 'refusal', card: refusalView(claimed, now, 'Already claimed by Ana Souza.') },
     { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
-    ...reminderViews(now),
+    ...reminderViews(),
     { name: 'pipeline', card: pipelineFixtureCard(now) },
   ];
 }
@@ -255,7 +255,7 @@ export function pipelineFixtureCard(now: Date = FIXTURE_NOW): AdaptiveCard {
 }
 
 /** The owner's reminder in her personal chat: one lead (with its forms), and a digest of three. */
-export function reminderViews(now: Date = FIXTURE_NOW): CardView[] {
+export function reminderViews(): CardView[] {
   const posted = (lead: Lead): Lead => ({
     ...lead,
     delivery: {
@@ -283,10 +283,10 @@ export function reminderViews(now: Date = FIXTURE_NOW): CardView[] {
     claimedByAna({ id: 'L-reminder-3', contact: { firstName: 'Priya', lastName: 'Nair', company: 'Kestrel Labs' } }),
   );
   return [
-    { name: 'reminder-nurture', card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now) },
+    { name: 'reminder-nurture', card: reminderCard([{ lead: nurturing, kind: 'nurture' }]) },
     {
       name: 'reminder-nurture-reject-form',
-      card: reminderCard([{ lead: nurturing, kind: 'nurture' }], now),
+      card: reminderCard([{ lead: nurturing, kind: 'nurture' }]),
       click: 'Reject',
     },
     {
@@ -297,14 +297,12 @@ export function reminderViews(now: Date = FIXTURE_NOW): CardView[] {
           { lead: nurturing, kind: 'nurture' },
           { lead: third, kind: 'first-touch' },
         ],
-        now,
       ),
     },
     {
       name: 'reminder-after-done',
       card: reminderCard(
         [{ lead: { ...nurturing, followUp: { kind: 'nurture', dueAt: '2026-12-05T09:00:00.000Z' } } }],
-        now,
         'Touch logged.',
       ),
     },
