@@ -208,7 +208,7 @@ export function copyActor(actor: Actor): Actor {
     : { id: actor.id, name: actor.name };
 }
 
-/** The object without its undefined values (Cosmos drops them anyway; events and tests read cleaner). */
+/** The object without its undefined values (JSON drops them anyway; events and tests read cleaner). */
 export function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,7 +1,7 @@
 /**
  * Intake: one Partner Center lead payload, received as `unknown`, becomes a `LeadDraft` or a coded error.
  *
- * Two wire shapes are accepted (reference notes §1–3):
+ * Two wire shapes are accepted (Partner Center's lead destinations: an HTTPS endpoint, or an Azure Table):
  * - the HTTPS-endpoint body: `UserDetails{FirstName, LastName, Email, Phone, Country, Company, Title}`,
  *   `LeadSource`, `ActionCode`, `OfferTitle`, `Description`;
  * - the Azure Table entity: `CustomerInfo` (a JSON string, or an object, holding the same contact fields),

@@ -1,6 +1,6 @@
 /**
  * The lead and the values around it. Pure types: no I/O, nothing from outside `src/leads`.
- * Dates are ISO-8601 UTC strings so Cosmos can compare them as strings.
+ * Dates are ISO-8601 UTC strings, so both store backends compare and index them as strings.
  */
 
 export type Storefront = 'AppSource' | 'AzureMarketplace' | 'AzurePortal' | 'TestDrive' | 'Other';

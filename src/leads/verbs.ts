@@ -28,7 +28,7 @@ interface VerbInfo {
 const ALL_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing', 'qualified', 'rejected'];
 
 /**
- * DESIGN.md §3, one entry per verb, in the order of the table. Refusals (lifecycle `decide`), checked in this order:
+ * The lead lifecycle (docs/ARCHITECTURE.md), one entry per verb. Refusals (lifecycle `decide`), checked in this order:
  * 1. status not in `from` → 'lead.wrong-status' (claim on a claimed or nurturing lead: 'lead.already-claimed' naming
  *    the owner, or 'lead.already-yours' for the owner);
  * 2. role not in `who` → 'lead.managers-only' (only managers listed), 'lead.owner-only' (only the owner listed),
@@ -147,7 +147,7 @@ export interface Transition {
   who: readonly Role[];
 }
 
-/** The transitions table of DESIGN.md §3, one row per verb, derived from VERBS. */
+/** The transitions table (status × verb × role), one row per verb, derived from VERBS. */
 export const TRANSITIONS: readonly Transition[] = (Object.keys(VERBS) as Verb[]).map((verb) => ({
   verb,
   from: VERBS[verb].from,

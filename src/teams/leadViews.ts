@@ -1,7 +1,7 @@
 /**
  * Who sees what of a lead. The shared card (cards/lead.json) is what the whole channel sees; its `refresh.userIds`
  * lists the owner and the managers, whose Teams clients then ask for their own view (cards/ownerView.json) with the
- * buttons DESIGN.md §3 allows them. A refused or outdated click gets cards/refusal.json, History cards/history.json,
+ * buttons the verb registry (src/leads/verbs.ts) allows them. A refused or outdated click gets cards/refusal.json, History cards/history.json,
  * a broken click cards/error.json. Like cards.ts, this file only prepares flat data; the layout and the verbs live
  * in the JSON templates.
  *

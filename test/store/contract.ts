@@ -1,5 +1,5 @@
 /**
- * The store contract, once for every backend (STYLE.md §13): `sqlite.test.ts` and `cosmos.test.ts` each call
+ * The store contract, once for every backend (docs/ARCHITECTURE.md, "Add a store backend"): `sqlite.test.ts` and `cosmos.test.ts` each call
  * `storeContract` with a factory for a fresh, empty place to keep data. Only `Store` from src/store is used, never a
  * backend's internals, so a backend that behaves differently from the others fails the same test.
  *

@@ -1,7 +1,7 @@
 /**
  * Preload (`node -r ./force-loopback.cjs`) that makes every server in the process listen on 127.0.0.1 unless it
  * names a host itself. The Agents Playground calls `server.listen(port)` with no host (so it would bind 0.0.0.0 /
- * all interfaces) and has no host flag; this keeps it on loopback. See /work/shared/reference/test-clients.md §1.
+ * all interfaces) and has no host flag; this keeps it on loopback.
  */
 'use strict';
 const net = require('net');

@@ -1,5 +1,6 @@
 /**
- * Partner Center lead payloads, as the webhook receives them (see /work/shared/reference/marketplace-leads.md §1–3).
+ * Partner Center lead payloads, as the webhook receives them (Partner Center's HTTPS-endpoint
+ * body and its Azure Table entity; the shapes are described in src/leads/intake.ts).
  * Plain JSON values: spread them to vary a field (`{ ...contactMePayload, Description: 'x' }`), never mutate them.
  */
 

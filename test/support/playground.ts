@@ -1,6 +1,6 @@
 /**
  * The Microsoft 365 Agents Playground (`@microsoft/m365agentsplayground`) as a child process on 127.0.0.1, driven
- * over the HTTP + WebSocket API its own UI uses (see /work/shared/reference/test-clients.md §1).
+ * over the HTTP + WebSocket API its own UI uses (docs/ARCHITECTURE.md, "Tests").
  *
  * It plays Teams for a bot in anonymous mode: it POSTs real Bot Framework activities to the bot's /api/messages and
  * serves the Bot Connector REST API at `http://localhost:<port>/_connector`, so every card the bot sends shows up in
