@@ -103,7 +103,11 @@ const schema = z.object({
   LEAD_WEBHOOK_SECRET: z.string().min(16, 'LEAD_WEBHOOK_SECRET: expected at least 16 characters').optional(),
   MicrosoftAppId: z.string().trim().default(''),
   MicrosoftAppPassword: z.string().default(''),
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      message: 'MicrosoftAppType: expected MultiTenant, SingleTenant or UserAssignedMSI',
+    })
+    .default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
   COSMOS_ENDPOINT: z
     .string()
@@ -116,7 +120,11 @@ const schema = z.object({
     .default('leaddesk'),
   DATA_DIR: z.string().min(1).default('./.data'),
   JOB_INTERVAL: duration('JOB_INTERVAL', 50).default('10s'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'LOG_LEVEL: expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
   MANAGER_IDS: z.string().default(''),
   CLAIM_SLA: duration('CLAIM_SLA', 1000).default('15m'),
   FIRST_TOUCH_SLA: duration('FIRST_TOUCH_SLA', 1000).default('1h'),
@@ -246,7 +254,8 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '');
       const msg = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
-      problems.push(`${msg} (got "${cleaned[name] ?? ''}")`);
+      // A message that already says `got "…"` keeps it; the others get the value appended, so it shows once.
+      problems.push(/\bgot /.test(msg) ? msg : `${msg} (got "${cleaned[name] ?? ''}")`);
     }
     throw new ConfigError(problems);
   }

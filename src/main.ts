@@ -28,7 +28,8 @@ import { teamsReminderSender } from './teams/reminderSender';
 import { leadsWebhook } from './http/leadsWebhook';
 import { Intake } from './intake/receive';
 import { pipelineApi, pipelineAuth } from './http/pipelineApi';
-import { startHttpServer, type HttpServer } from './http/server';
+import { startHttpServer } from './http/server';
+import type { Lead } from './leads/lead';
 
 const log = logger('main');
 
@@ -59,107 +60,26 @@ export interface App {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   if (config.bot.anonymous) {
     log.warn(
-      'MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED activities (anonymous local mode). Never run like this in production.',
+      'MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED activities (anonymous local mode). ' +
+        'Never run like this in production.',
     );
   }
   const store = await openStore({ dataDir: config.dataDir, cosmos: config.cosmos });
-  const { leads, installs, events } = store;
   log.info({ backend: store.backend, location: store.location }, 'store open');
-
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  } as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+  const auth = botAuthentication(config);
   const messenger = new Messenger({ appId: config.bot.appId, auth, ...overrides.messenger });
-  const outbox = new Outbox({
-    leads,
-    installs,
-    poster: channelCardPoster(messenger, config.managerIds),
-    instanceId: config.instanceId,
-    waitForChannelMs: config.jobIntervalMs,
-    now: overrides.now,
-    ...overrides.outbox,
-  });
-  const intake = new Intake({ leads, policy: config.followUp, delivery: outbox });
-  const reminders = new Reminders({
-    leads,
-    events,
-    sender: teamsReminderSender({ messenger, installs, managerIds: config.managerIds }),
-    policy: config.followUp,
-    instanceId: config.instanceId,
-    now: overrides.now,
-  });
-  const cardActions = new CardActions({
-    leads,
-    events,
-    messenger,
-    managerIds: config.managerIds,
-    policy: config.followUp,
-    updateCardSoon: (id, written) => outbox.deliverSoon(id, written),
-    now: overrides.now,
-  });
-  const pipeline = new Pipeline({
-    stats: store.stats,
-    leads,
-    zone: config.followUp.hours.zone,
-    claimSlaMs: config.followUp.claimSlaMs,
-    now: overrides.now,
-  });
-  const reports = new ReportCommands({ pipeline, leads, messenger, managerIds: config.managerIds, now: overrides.now });
-  const digest = config.pipelineDigest
-    ? new WeeklyDigest({
-        installs,
-        sender: teamsDigestSender({ pipeline, installs, messenger }),
-        schedule: config.pipelineDigest,
-        zone: config.followUp.hours.zone,
-        instanceId: config.instanceId,
-        now: overrides.now,
-      })
-    : undefined;
-  const bot = new LeadBot({
-    installs,
-    messenger,
-    cardActions,
-    reports,
-    onChannelsChanged: () => outbox.channelsChanged(),
-    now: overrides.now,
-  });
-
-  adapter.onTurnError = async (ctx, err) => {
-    log.error(
-      { err: (err as { code?: string }).code ?? (err as Error).name, activity: ctx.activity.type },
-      'turn failed',
-    );
-  };
-
-  const server: HttpServer = await startHttpServer(
+  const parts = wire(config, store, messenger, overrides);
+  const server = await startHttpServer(
     {
-      messages: (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      leads: leadsWebhook({ secret: config.webhookSecret, intake, now: overrides.now }),
-      pipeline: pipelineApi({ pipeline, auth: pipelineAuth(config.bot, config.managerIds) }),
-      health: async () => {
-        let answers = true;
-        try {
-          await store.ping();
-        } catch {
-          answers = false;
-        }
-        return {
-          ok: answers,
-          body: {
-            status: answers ? 'ok' : 'degraded',
-            store: { backend: store.backend, status: answers ? 'ok' : 'unavailable' },
-            version: config.version,
-          },
-        };
-      },
+      messages: messagesHandler(auth, parts.bot),
+      leads: leadsWebhook({ secret: config.webhookSecret, intake: parts.intake, now: overrides.now }),
+      pipeline: pipelineApi({ pipeline: parts.pipeline, auth: pipelineAuth(config.bot, config.managerIds) }),
+      health: () => health(store, config),
     },
     config.port,
     config.host,
   );
+  const { outbox, reminders, digest } = parts;
   if (overrides.jobs !== false) {
     outbox.start(config.jobIntervalMs);
     reminders.start(config.jobIntervalMs);
@@ -168,6 +88,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   log.info({ url: server.url }, 'Lead Desk is listening');
 
   let stopped = false;
+  const { leads, installs, events } = store;
   return {
     config,
     url: server.url,
@@ -178,7 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     messenger,
     outbox,
     reminders,
-    pipeline,
+    pipeline: parts.pipeline,
     digest,
     stop: async () => {
       if (stopped) return;
@@ -192,6 +113,73 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 }
 
+/** The bot's Entra app (or anonymous local mode): validates inbound tokens and signs outbound calls. */
+function botAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+  return new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  } as ConfigurationBotFrameworkAuthenticationOptions);
+}
+
+/** The use cases, jobs and the Teams surface, wired to one store and one messenger. */
+function wire(config: Config, store: Store, messenger: Messenger, overrides: AppOverrides) {
+  const { leads, installs, events } = store;
+  const { managerIds, followUp: policy, instanceId } = config;
+  const now = overrides.now;
+  const poster = channelCardPoster(messenger, managerIds);
+  const waitForChannelMs = config.jobIntervalMs;
+  const outbox = new Outbox({ leads, installs, poster, instanceId, waitForChannelMs, now, ...overrides.outbox });
+  const intake = new Intake({ leads, policy, delivery: outbox });
+  const sender = teamsReminderSender({ messenger, installs, managerIds });
+  const reminders = new Reminders({ leads, events, sender, policy, instanceId, now });
+  const updateCardSoon = (id: string, written?: Lead) => outbox.deliverSoon(id, written);
+  const cardActions = new CardActions({ leads, events, messenger, managerIds, policy, updateCardSoon, now });
+  const zone = policy.hours.zone;
+  const pipeline = new Pipeline({ stats: store.stats, leads, zone, claimSlaMs: policy.claimSlaMs, now });
+  const reports = new ReportCommands({ pipeline, leads, messenger, managerIds, now });
+  const digest = config.pipelineDigest
+    ? new WeeklyDigest({
+        installs,
+        sender: teamsDigestSender({ pipeline, installs, messenger }),
+        schedule: config.pipelineDigest,
+        zone,
+        instanceId,
+        now,
+      })
+    : undefined;
+  const onChannelsChanged = () => outbox.channelsChanged();
+  const bot = new LeadBot({ installs, messenger, cardActions, reports, onChannelsChanged, now });
+  return { outbox, intake, reminders, pipeline, digest, bot };
+}
+
+/** POST /api/messages: the Bot Framework adapter validates the token and runs the bot. */
+function messagesHandler(auth: ConfigurationBotFrameworkAuthentication, bot: LeadBot) {
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (ctx, err) => {
+    const code = (err as { code?: string }).code ?? (err as Error).name;
+    log.error({ err: code, activity: ctx.activity.type }, 'turn failed');
+  };
+  return (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx));
+}
+
+/** GET /api/health: alive, and whether the store answers. */
+async function health(store: Store, config: Config): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+  let answers = true;
+  try {
+    await store.ping();
+  } catch {
+    answers = false;
+  }
+  const body = {
+    status: answers ? 'ok' : 'degraded',
+    store: { backend: store.backend, status: answers ? 'ok' : 'unavailable' },
+    version: config.version,
+  };
+  return { ok: answers, body };
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   configureLogging({ level: config.logLevel });
@@ -199,8 +187,10 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) log.warn(warning);
   const app = await createApp(config);
   if (config.webhookSecretSource !== 'env') {
+    const how = config.webhookSecretSource === 'generated' ? 'generated' : 'read from';
     process.stdout.write(
-      `\nLead webhook: POST ${app.url}/api/leads?code=${config.webhookSecret}\n(secret ${config.webhookSecretSource === 'generated' ? 'generated' : 'read from'} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`,
+      `\nLead webhook: POST ${app.url}/api/leads?code=${config.webhookSecret}\n` +
+        `(secret ${how} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`,
     );
   }
   const shutdown = async (signal: string) => {

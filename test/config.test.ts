@@ -47,6 +47,7 @@ describe('config', () => {
         const text = err.message;
         assert.match(text, /PORT/);
         assert.match(text, /JOB_INTERVAL: expected a duration.*got "soon"/);
+        assert.equal(text.split('"soon"').length, 2, 'the value is named once');
         assert.match(text, /COSMOS_ENDPOINT/);
         assert.match(text, /LOG_LEVEL/);
         assert.equal(err.problems.length, 4);

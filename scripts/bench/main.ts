@@ -1,6 +1,7 @@
 /**
- * Lead Desk benchmark: `npm run bench [-- --only <section>[,<section>…]] [--quick] [--verbose] [--list]`.
- * --quick: shorter runs for a smoke test; --verbose: the slowest leads of each measurement; --list: the sections.
+ * Lead Desk benchmark: `npm run bench [-- --only <section>[,<section>…]] [--quick] [--verbose] [--list] [--help]`.
+ * --quick: shorter runs for a smoke test; --verbose: the slowest leads of each measurement; --list: the sections;
+ * --help (-h): the usage. An unknown option prints the usage to stderr and exits 2; nothing runs.
  *
  * Runs, in this process and on 127.0.0.1: the bot (createApp, the embedded SQLite store, real Teams rate limits),
  * a local Bot Connector channel (LocalTeams) with a team of 50 lead channels (plus General, unsubscribed, and a
@@ -48,6 +49,7 @@ import { pipeline } from './pipeline';
 // ───────────────────────────────────────────────────────────────── options
 
 const argv = process.argv.slice(2);
+const OPTIONS = ['--only', '--quick', '--verbose', '--list', '--help', '-h'];
 const QUICK = argv.includes('--quick');
 /** Also print the slowest leads of each measurement (when they left, their ack and card times). */
 const VERBOSE = argv.includes('--verbose');
@@ -59,6 +61,10 @@ const ONLY =
         .map((s) => s.trim())
         .filter(Boolean)
     : undefined;
+/** Arguments that look like options but are none of ours (the value after --only is not one). */
+const UNKNOWN_OPTIONS = argv.filter(
+  (a, i) => a.startsWith('-') && !OPTIONS.includes(a) && !(onlyIdx >= 0 && i === onlyIdx + 1),
+);
 const RUN_LIMIT_MS = 7 * 60_000;
 
 // ───────────────────────────────────────────────────────────────── sections
@@ -82,11 +88,39 @@ const SECTIONS: Section[] = [
   pipeline,
 ];
 
+const sectionLines = (indent = '') => SECTIONS.map((s) => `${indent}${s.name.padEnd(12)} ${s.title}`);
+
+function usage(): string {
+  return [
+    'Usage: npm run bench [-- [--only <section>[,<section>…]] [--quick] [--verbose]]',
+    '       npm run bench -- --list | --help',
+    '',
+    'Options:',
+    '  --only <sections>  run only these sections (comma-separated names, see below), in run order',
+    '  --quick            shorter runs, for a smoke test',
+    '  --verbose          also print the slowest leads of each measurement',
+    '  --list             print the sections and exit',
+    '  -h, --help         print this help and exit',
+    '',
+    'Sections, in run order:',
+    ...sectionLines('  '),
+  ].join('\n');
+}
+
 // ───────────────────────────────────────────────────────────────── run
 
 async function main(): Promise<number> {
+  // Help and bad options are answered before anything starts.
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(usage());
+    return 0;
+  }
+  if (UNKNOWN_OPTIONS.length) {
+    process.stderr.write(`bench: unknown option ${UNKNOWN_OPTIONS.join(', ')}\n\n${usage()}\n`);
+    return 2;
+  }
   if (argv.includes('--list')) {
-    for (const s of SECTIONS) out(`${s.name.padEnd(12)} ${s.title}`);
+    for (const line of sectionLines()) out(line);
     return 0;
   }
   const unknown = (ONLY ?? []).filter((n) => !SECTIONS.some((s) => s.name === n));

@@ -1,10 +1,12 @@
 /**
  * restify: /api/messages (Bot Framework), /api/leads (Partner Center webhook), /api/health, /api/pipeline(.csv)
- * and the Pipeline tab's static files under /tab. The only importer of restify; handlers are plain Node (req, res).
+ * and the Pipeline tab's static files under /tab. The only user of restify (loaded through ./restify, which drops its
+ * DEP0111 warning); handlers are plain Node (req, res).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import restify from 'restify';
+import type { Request, Response } from 'restify';
+import restify from './restify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../log';
@@ -15,7 +17,7 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface ServerDeps {
   /** Bot Framework request handler (CloudAdapter.process wired by main). Receives a parsed body. */
-  messages: (req: restify.Request, res: restify.Response) => Promise<void>;
+  messages: (req: Request, res: Response) => Promise<void>;
   leads: NodeHandler;
   health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
   /** GET /api/pipeline and /api/pipeline.csv (http/pipelineApi.ts). */
@@ -38,29 +40,29 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
   server.post(
     '/api/messages',
     restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }),
-    async (req: restify.Request, res: restify.Response) => {
+    async (req: Request, res: Response) => {
       await deps.messages(req, res);
     },
   );
   // Clients (the Agents Playground among them) probe the bot endpoint with HEAD.
-  server.head('/api/messages', async (_req: restify.Request, res: restify.Response) => {
+  server.head('/api/messages', async (_req: Request, res: Response) => {
     res.send(200);
   });
-  server.post('/api/leads', async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/leads', async (req: Request, res: Response) => {
     await deps.leads(req, res);
   });
-  server.get('/api/pipeline', async (req: restify.Request, res: restify.Response) => {
+  server.get('/api/pipeline', async (req: Request, res: Response) => {
     await deps.pipeline.summary(req, res);
   });
-  server.get('/api/pipeline.csv', async (req: restify.Request, res: restify.Response) => {
+  server.get('/api/pipeline.csv', async (req: Request, res: Response) => {
     await deps.pipeline.csv(req, res);
   });
   for (const [route, asset] of Object.entries(tabAssets())) {
-    server.get(route, async (_req: restify.Request, res: restify.Response) => {
+    server.get(route, async (_req: Request, res: Response) => {
       await sendAsset(res, asset);
     });
   }
-  server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
+  server.get('/api/health', async (_req: Request, res: Response) => {
     const { ok, body } = await deps.health();
     res.json(ok ? 200 : 503, body);
   });

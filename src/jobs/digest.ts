@@ -55,7 +55,12 @@ export class WeeklyDigest extends PeriodicJob<boolean> {
     });
     if (!won) return false;
     const channels = await this.o.sender.sendLastWeek(now);
-    log.info({ slot: slot.toISOString(), channels }, 'weekly pipeline digest sent');
+    if (channels > 0) log.info({ slot: slot.toISOString(), channels }, 'weekly pipeline digest sent');
+    else
+      log.info(
+        { slot: slot.toISOString(), channels },
+        'no weekly pipeline digest posted: no channel receives leads (the week is marked done: not retried this week)',
+      );
     return true;
   }
 }

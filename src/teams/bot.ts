@@ -105,7 +105,7 @@ export class LeadBot extends TeamsActivityHandler {
               cardActivity(
                 welcomeCard({
                   channelName: general.channelName ?? 'General',
-                  filterText: general.subscribed ? describeFilter(general.filter) : 'no leads yet',
+                  filterText: general.subscribed ? describeFilter(general.filter) : 'only the leads no other channel matches',
                 }),
                 'Lead Desk is installed',
               ),
