@@ -1,5 +1,5 @@
 /** Section burst-1ch: a burst into one channel of its own, against the per-conversation limits. */
-import { TEAMS_CONVERSATION_WINDOWS } from '../../src/teams/rateLimiter';
+import { TEAMS_CONVERSATION_WINDOWS } from '../../src/teams/sending/rateLimiter';
 import { maxPerWindow } from '../../test/support/windows';
 import { dot, mark, ms, out, sleep, stats, table, type LatencyResult, type Section } from './support';
 import { BURST, burst, channelId, collect } from './fixtures';

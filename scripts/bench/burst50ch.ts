@@ -1,5 +1,5 @@
 /** Section burst-50ch: a burst spread over 50 channels, paced by the bot-wide 50/s limit. */
-import { TEAMS_GLOBAL_WINDOWS } from '../../src/teams/rateLimiter';
+import { TEAMS_GLOBAL_WINDOWS } from '../../src/teams/sending/rateLimiter';
 import { maxPerWindow } from '../../test/support/windows';
 import { dot, mark, ms, out, sleep, table, type Section } from './support';
 import { burst, CHANNELS, collect } from './fixtures';

@@ -27,7 +27,7 @@ export interface DueReminder {
   kind: FollowUpKind;
 }
 
-/** What the job needs from Teams; src/teams/reminderSender.ts implements it with the messenger and the cards. */
+/** What the job needs from Teams; src/teams/sending/reminderSender.ts implements it with the messenger and the cards. */
 export interface ReminderSender {
   /** A reply in the lead's channel thread: `unclaimed` asks who takes it, `escalate` @mentions the managers. */
   toThread(reminder: DueReminder, now: Date): Promise<void>;

@@ -48,7 +48,7 @@ export const ERRORS = {
   'lead.already-claimed': { status: 409, message: 'Already claimed by {owner}.' },
   'lead.not-owner': { status: 403, message: 'Only {owner} (the owner) or a manager can {verb} this lead.' },
   'lead.managers-only': { status: 403, message: 'Only a manager can {verb} a lead.' },
-  // {verb} in the lead.* sentences is a verb phrase ('claim', 'log a touch on'); see VERB_PHRASES in leads/transitions.ts
+  // {verb} in the lead.* sentences is a verb phrase ('claim', 'log a touch on'); see the phrases of VERBS in leads/verbs.ts
   'lead.wrong-status': { status: 409, message: 'This lead is {status}; you cannot {verb} it now.' },
   'lead.reason-required': { status: 400, message: 'Pick a reason to reject the lead.' },
   'lead.do-not-contact': { status: 409, message: 'This is a do-not-contact notice, not a lead to work.' },

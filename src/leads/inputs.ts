@@ -3,13 +3,7 @@
  * and actions.ts decide with them. The transitions table itself is in verbs.ts.
  */
 import { formatMessage, type ErrorCode } from './errors';
-import {
-  REJECT_REASONS,
-  type Actor,
-  type Qualification,
-  type Rating,
-  type RejectReason,
-} from './lead';
+import { REJECT_REASONS, type Actor, type Qualification, type Rating, type RejectReason } from './lead';
 
 // ─── refusals ───────────────────────────────────────────────────────────────
 

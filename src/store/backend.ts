@@ -1,7 +1,7 @@
 /**
  * The store contract: what a backend (SQLite embedded default, or Azure Cosmos DB) provides. Nothing outside
  * src/store knows which one runs; the shared logic (conflict retries, intake's create-or-merge, installs) sits on
- * top of these primitives in leadStore.ts / installStore.ts, so both backends behave the same by construction, and
+ * top of these primitives (leadStore.ts, installStore.ts; create-or-merge in src/intake), so both backends behave the same by construction, and
  * test/store/contract.ts checks every primitive against both.
  *
  * Optimistic concurrency: every document carries an opaque `_etag`; `replace(doc, etag)` writes only when the stored

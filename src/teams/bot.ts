@@ -13,14 +13,14 @@ import type { InstallStore, ChannelRecord } from '../store/installStore';
 import { channelKey, teamKey } from '../store/installStore';
 import { parseSubscription, describeFilter, type ChannelFilter } from '../leads/routing';
 import { logger } from '../log';
-import { classifyInstallActivity, type InstallEvent } from './installs';
-import { parseCommand, type Mentioned } from './commands';
-import type { ReportCommands } from './reportCommands';
-import { COMMANDS } from './commandList';
-import { subscriptionCard, welcomeCard } from './cards';
-import { cardActivity } from './activities';
-import type { Messenger } from './messenger';
-import { replyCard, replyText } from './replies';
+import { classifyInstallActivity, type InstallEvent } from './installs/classifyInstall';
+import { parseCommand, type Mentioned } from './commands/parseCommand';
+import type { ReportCommands } from './commands/reportCommands';
+import { COMMANDS } from './commands/commandList';
+import { subscriptionCard, welcomeCard } from './views/cards';
+import { cardActivity } from './views/activities';
+import type { Messenger } from './sending/messenger';
+import { replyCard, replyText } from './sending/replies';
 
 const log = logger('teams:bot');
 
@@ -105,7 +105,9 @@ export class LeadBot extends TeamsActivityHandler {
               cardActivity(
                 welcomeCard({
                   channelName: general.channelName ?? 'General',
-                  filterText: general.subscribed ? describeFilter(general.filter) : 'only the leads no other channel matches',
+                  filterText: general.subscribed
+                    ? describeFilter(general.filter)
+                    : 'only the leads no other channel matches',
                 }),
                 'Lead Desk is installed',
               ),

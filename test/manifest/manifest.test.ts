@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { PNG } from 'pngjs';
-import { COMMANDS, manifestCommand } from '../../src/teams/commandList';
+import { COMMANDS, manifestCommand } from '../../src/teams/commands/commandList';
 import { checkManifest, fillManifest } from '../../scripts/manifestCheck';
 import { buildAppPackage, ManifestInvalidError, MANIFEST_DIR, TEMPLATE_PATH, varsFromEnv } from '../../scripts/package';
 
@@ -83,7 +83,7 @@ describe('manifest template', () => {
     assert.equal(bot.supportsFiles, false);
   });
 
-  it('lists exactly the commands of src/teams/commandList.ts for the team and personal scopes', () => {
+  it('lists exactly the commands of src/teams/commands/commandList.ts for the team and personal scopes', () => {
     const lists = makeManifest().bots[0].commandLists;
     assert.deepEqual(
       lists.map((l: Json) => l.scopes),

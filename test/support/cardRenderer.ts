@@ -10,10 +10,10 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/cards';
-import { historyView, ownerView, refusalView } from '../../src/teams/leadViews';
-import { reminderCard } from '../../src/teams/reminderViews';
-import { pipelineCard } from '../../src/teams/pipelineViews';
+import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../src/teams/views/cards';
+import { historyView, ownerView, refusalView } from '../../src/teams/views/leadViews';
+import { reminderCard } from '../../src/teams/views/reminderViews';
+import { pipelineCard } from '../../src/teams/views/pipelineViews';
 import { entryOf, summarize } from '../../src/leads/pipeline';
 import { rangeOf } from '../../src/leads/ranges';
 import type { Lead } from '../../src/leads/lead';
@@ -291,13 +291,11 @@ export function reminderViews(): CardView[] {
     },
     {
       name: 'reminder-digest',
-      card: reminderCard(
-        [
-          { lead: fresh, kind: 'first-touch' },
-          { lead: nurturing, kind: 'nurture' },
-          { lead: third, kind: 'first-touch' },
-        ],
-      ),
+      card: reminderCard([
+        { lead: fresh, kind: 'first-touch' },
+        { lead: nurturing, kind: 'nurture' },
+        { lead: third, kind: 'first-touch' },
+      ]),
     },
     {
       name: 'reminder-after-done',

@@ -4,8 +4,8 @@
  * Skipped (with a note on stderr) where /usr/bin/chromium is not installed.
  */
 import assert from 'node:assert/strict';
-import { leadCard } from '../../src/teams/cards';
-import { ownerView } from '../../src/teams/leadViews';
+import { leadCard } from '../../src/teams/views/cards';
+import { ownerView } from '../../src/teams/views/leadViews';
 import {
   cardViews,
   chromiumAvailable,

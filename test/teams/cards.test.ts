@@ -12,7 +12,7 @@ import {
   testLeadCard,
   welcomeCard,
   type AdaptiveCard,
-} from '../../src/teams/cards';
+} from '../../src/teams/views/cards';
 import { lintCard } from '../support/cardLint';
 import { pipelineFixtureCard, reminderViews } from '../support/cardRenderer';
 import { ANA, FIXTURE_NOW, leadInEveryStatus, makeLead } from '../support/leadFixtures';
@@ -293,7 +293,7 @@ describe('teams/cards: welcome and subscription', () => {
 describe('teams/cards: customer text cannot plant links', () => {
   it('a markdown link in the note or name is broken apart, and an odd email is not made a mailto link', () => {
     const { makeLead } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
-    const { leadCard } = require('../../src/teams/cards') as typeof import('../../src/teams/cards');
+    const { leadCard } = require('../../src/teams/views/cards') as typeof import('../../src/teams/views/cards');
     const lead = makeLead({
       description: 'See [your invoice](https://evil.example/pay)',
       contact: { firstName: '[Click](https://evil.example)', email: 'a)b@x.com' },
@@ -308,7 +308,8 @@ describe('teams/cards: templates are compiled once', () => {
   it('expanding the same template again, for leads in every status, gives the same card as a fresh expansion', () => {
     const ACData = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
     const { leadInEveryStatus } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
-    const { leadCard, leadCardData } = require('../../src/teams/cards') as typeof import('../../src/teams/cards');
+    const { leadCard, leadCardData } =
+      require('../../src/teams/views/cards') as typeof import('../../src/teams/views/cards');
     const template = require('../../cards/lead.json');
     const now = new Date('2026-11-24T12:00:00Z');
     for (let round = 0; round < 2; round++) {

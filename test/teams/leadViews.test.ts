@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { REJECT_REASONS, type Lead } from '../../src/leads/lead';
-import { MAX_REFRESH_USERS, leadCard, type AdaptiveCard } from '../../src/teams/cards';
+import { MAX_REFRESH_USERS, leadCard, type AdaptiveCard } from '../../src/teams/views/cards';
 import {
   FORM_INPUTS,
   HISTORY_ROWS,
@@ -18,7 +18,7 @@ import {
   verbInWords,
   viewFor,
   type ViewOptions,
-} from '../../src/teams/leadViews';
+} from '../../src/teams/views/leadViews';
 import { MAX_CARD_BYTES, lintCard } from '../support/cardLint';
 import {
   ANA,

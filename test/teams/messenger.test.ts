@@ -7,7 +7,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
-import { Messenger } from '../../src/teams/messenger';
+import { Messenger } from '../../src/teams/sending/messenger';
 import { LocalTeams } from '../support/localTeams';
 
 describe('teams/messenger: a 429 pauses the whole conversation', () => {

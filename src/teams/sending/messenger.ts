@@ -12,8 +12,8 @@ import {
   type ConnectorClient,
 } from 'botframework-connector';
 import type { Activity, ConversationParameters } from 'botbuilder';
-import { LeadDeskError, isCoded } from '../leads/errors';
-import { logger } from '../log';
+import { LeadDeskError, isCoded } from '../../leads/errors';
+import { logger } from '../../log';
 import { SlidingWindowLimiter, TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, type Window } from './rateLimiter';
 
 const log = logger('teams:messenger');

@@ -3,15 +3,15 @@
  * first) and `stale` (open leads past a deadline, oldest first). Answers are cards in the conversation asked from.
  */
 import type { TurnContext } from 'botbuilder';
-import type { Pipeline } from '../reports/pipeline';
-import type { LeadStore } from '../store/leadStore';
-import { isManager } from '../leads/roles';
-import { logger } from '../log';
-import type { Command } from './commands';
-import type { Messenger } from './messenger';
-import { pipelineCard } from './pipelineViews';
-import { reminderCard } from './reminderViews';
-import { replyCard, replyText } from './replies';
+import type { Pipeline } from '../../reports/pipeline';
+import type { LeadStore } from '../../store/leadStore';
+import { isManager } from '../../leads/roles';
+import { logger } from '../../log';
+import type { Command } from './parseCommand';
+import type { Messenger } from '../sending/messenger';
+import { pipelineCard } from '../views/pipelineViews';
+import { reminderCard } from '../views/reminderViews';
+import { replyCard, replyText } from '../sending/replies';
 
 const log = logger('teams:reports');
 

@@ -3,9 +3,9 @@
  * an Action.Execute invoke value `{ action: { verb, data }, trigger }` and an Action.Submit fallback message
  * value `{ verb, leadId, ...inputs }`. Inputs typed into the card travel in `data` next to `leadId`.
  */
-import { LeadDeskError } from '../leads/errors';
-import type { Command } from '../leads/lifecycle';
-import { CARD_LIFECYCLE_VERBS, type CardLifecycleVerb } from '../leads/verbs';
+import { LeadDeskError } from '../../leads/errors';
+import type { Command } from '../../leads/lifecycle';
+import { CARD_LIFECYCLE_VERBS, type CardLifecycleVerb } from '../../leads/verbs';
 
 /** What a card button may send: the registry's card verbs (src/leads/verbs.ts) and two views that change nothing. */
 export const VIEW_VERBS = ['history', 'refresh'] as const;

@@ -6,19 +6,19 @@
  * The seller's and owner's views of a lead (owner buttons, refusal, history, error) bind in leadViews.ts.
  */
 import * as ACData from 'adaptivecards-templating';
-import type { Lead, Rating } from '../leads/lead';
-import { displayName } from '../leads/lead';
-import { actionInWords, storefrontInWords } from '../leads/source';
-import leadTemplate from '../../cards/lead.json';
-import testLeadTemplate from '../../cards/testLead.json';
-import welcomeTemplate from '../../cards/welcome.json';
-import subscriptionTemplate from '../../cards/subscription.json';
-import ownerViewTemplate from '../../cards/ownerView.json';
-import refusalTemplate from '../../cards/refusal.json';
-import historyTemplate from '../../cards/history.json';
-import errorTemplate from '../../cards/error.json';
-import reminderTemplate from '../../cards/reminder.json';
-import pipelineTemplate from '../../cards/pipeline.json';
+import type { Lead, Rating } from '../../leads/lead';
+import { displayName } from '../../leads/lead';
+import { actionInWords, storefrontInWords } from '../../leads/source';
+import leadTemplate from '../../../cards/lead.json';
+import testLeadTemplate from '../../../cards/testLead.json';
+import welcomeTemplate from '../../../cards/welcome.json';
+import subscriptionTemplate from '../../../cards/subscription.json';
+import ownerViewTemplate from '../../../cards/ownerView.json';
+import refusalTemplate from '../../../cards/refusal.json';
+import historyTemplate from '../../../cards/history.json';
+import errorTemplate from '../../../cards/error.json';
+import reminderTemplate from '../../../cards/reminder.json';
+import pipelineTemplate from '../../../cards/pipeline.json';
 
 export type AdaptiveCard = Record<string, unknown>;
 

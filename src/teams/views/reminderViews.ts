@@ -5,9 +5,9 @@
  * (`touch`, `snooze`, `qualify`, `reject`), so it goes through the same lifecycle; each carries `reminder` (the lead
  * ids of this card) so the answer is this card again, re-read, rather than a different card.
  */
-import type { FollowUpKind, Lead } from '../leads/lead';
-import { displayName, isOpen } from '../leads/lead';
-import { REJECT_REASONS } from '../leads/lead';
+import type { FollowUpKind, Lead } from '../../leads/lead';
+import { displayName, isOpen } from '../../leads/lead';
+import { REJECT_REASONS } from '../../leads/lead';
 import { expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
 import { REASON_WORDS } from './leadViews';
 

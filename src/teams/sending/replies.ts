@@ -3,7 +3,7 @@
  * the one way the bot replies to a command or a click.
  */
 import type { Activity, TurnContext } from 'botbuilder';
-import { cardActivity } from './activities';
+import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
 
 /** Sends `activity` into the conversation of `ctx`, as a reply to its activity (unless `replyToId` says otherwise). */

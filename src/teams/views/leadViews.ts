@@ -16,9 +16,9 @@
  * | reassign | claimed, nurturing  | manager, when there is someone to pick  |
  * | reopen   | qualified, rejected | manager                                 |
  */
-import type { Actor, Lead, LeadEvent, RejectReason } from '../leads/lead';
-import { REJECT_REASONS } from '../leads/lead';
-import { VERBS, type Role, type Verb } from '../leads/verbs';
+import type { Actor, Lead, LeadEvent, RejectReason } from '../../leads/lead';
+import { REJECT_REASONS } from '../../leads/lead';
+import { VERBS, type Role, type Verb } from '../../leads/verbs';
 import { expandTemplate, leadCardData, localTimeText, type AdaptiveCard, type Fact, type LeadCardData } from './cards';
 
 export interface ViewOptions {

@@ -7,17 +7,17 @@
  *   fails (no personal scope, an unknown user), each lead gets a reply in its thread that @mentions the owner.
  */
 import type { Activity } from 'botbuilder';
-import type { Actor, Lead } from '../leads/lead';
-import { displayName } from '../leads/lead';
-import { followUpText } from '../leads/followUp';
-import { LeadDeskError, isCoded } from '../leads/errors';
-import type { InstallStore } from '../store/installStore';
-import { userKey } from '../store/installStore';
-import type { ReminderSender } from '../jobs/reminders';
-import { logger } from '../log';
-import { cardActivity } from './activities';
+import type { Actor, Lead } from '../../leads/lead';
+import { displayName } from '../../leads/lead';
+import { followUpText } from '../../leads/followUp';
+import { LeadDeskError, isCoded } from '../../leads/errors';
+import type { InstallStore } from '../../store/installStore';
+import { userKey } from '../../store/installStore';
+import type { ReminderSender } from '../../jobs/reminders';
+import { logger } from '../../log';
+import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
-import { reminderCard } from './reminderViews';
+import { reminderCard } from '../views/reminderViews';
 
 const log = logger('teams:reminders');
 

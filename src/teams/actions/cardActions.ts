@@ -11,14 +11,14 @@
  * A refusal ("Already claimed by Ana") is a card for the clicking user, never an error page; nothing is written.
  */
 import { TeamsInfo, type TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
-import type { Actor, Lead } from '../leads/lead';
-import { decide, type Decision } from '../leads/lifecycle';
-import { roleOf } from '../leads/roles';
-import { VERBS, type Role } from '../leads/verbs';
-import { formatMessage } from '../leads/errors';
-import type { LeadStore } from '../store/leadStore';
-import type { EventStore } from '../store/eventStore';
-import { logger } from '../log';
+import type { Actor, Lead } from '../../leads/lead';
+import { decide, type Decision } from '../../leads/lifecycle';
+import { roleOf } from '../../leads/roles';
+import { VERBS, type Role } from '../../leads/verbs';
+import { formatMessage } from '../../leads/errors';
+import type { LeadStore } from '../../store/leadStore';
+import type { EventStore } from '../../store/eventStore';
+import { logger } from '../../log';
 import {
   commandFor,
   parseExecuteValue,
@@ -27,13 +27,13 @@ import {
   type CardAction,
   type Parsed,
 } from './actionParsers';
-import { reminderCard } from './reminderViews';
-import type { FollowUpPolicy } from '../leads/followUp';
-import { errorView, historyView, refusalView, viewFor } from './leadViews';
-import { ADAPTIVE_CARD } from './activities';
-import type { CardActionHandler } from './bot';
-import type { Messenger } from './messenger';
-import { reply } from './replies';
+import { reminderCard } from '../views/reminderViews';
+import type { FollowUpPolicy } from '../../leads/followUp';
+import { errorView, historyView, refusalView, viewFor } from '../views/leadViews';
+import { ADAPTIVE_CARD } from '../views/activities';
+import type { CardActionHandler } from '../bot';
+import type { Messenger } from '../sending/messenger';
+import { reply } from '../sending/replies';
 
 const log = logger('teams:card-actions');
 
@@ -121,11 +121,7 @@ export class CardActions implements CardActionHandler {
   }
 
   /** A click on a reminder card answers with that card, every lead on it re-read (the clicked one as just written). */
-  private async reminderView(
-    ids: string[],
-    written: Lead,
-    notice?: string,
-  ): Promise<Record<string, unknown>> {
+  private async reminderView(ids: string[], written: Lead, notice?: string): Promise<Record<string, unknown>> {
     const leads = await Promise.all(ids.map((id) => (id === written.id ? written : this.deps.leads.get(id))));
     const lines = leads
       .filter((l): l is Lead => Boolean(l))

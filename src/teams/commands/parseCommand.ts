@@ -3,7 +3,7 @@
  * "pipeline last week azure", "Pipeline for @Ana this month", "stale", "mine". Anything not understood names the
  * closest command.
  */
-import type { RangeName } from '../leads/ranges';
+import type { RangeName } from '../../leads/ranges';
 import { COMMANDS } from './commandList';
 
 export interface Mentioned {

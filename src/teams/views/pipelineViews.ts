@@ -2,9 +2,9 @@
  * The pipeline summary card (cards/pipeline.json): the numbers of src/leads/pipeline.ts in words, readable on a
  * phone. Hot leads nobody owns link to their cards; times are durations ("4 min"), shares are percentages.
  */
-import type { Lead } from '../leads/lead';
-import type { PipelineAnswer } from '../reports/pipeline';
-import { storefrontInWords } from '../leads/source';
+import type { Lead } from '../../leads/lead';
+import type { PipelineAnswer } from '../../reports/pipeline';
+import { storefrontInWords } from '../../leads/source';
 import { durationText, expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
 import { REASON_WORDS } from './leadViews';
 import { leadLink } from './reminderViews';

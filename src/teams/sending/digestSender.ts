@@ -1,10 +1,10 @@
 /** The weekly digest (src/jobs/digest.ts): last week's pipeline card as a new post in every channel that receives leads. */
-import type { Pipeline } from '../reports/pipeline';
-import type { InstallStore } from '../store/installStore';
-import type { DigestSender } from '../jobs/digest';
-import { cardActivity } from './activities';
+import type { Pipeline } from '../../reports/pipeline';
+import type { InstallStore } from '../../store/installStore';
+import type { DigestSender } from '../../jobs/digest';
+import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
-import { pipelineCard } from './pipelineViews';
+import { pipelineCard } from '../views/pipelineViews';
 
 export function teamsDigestSender(d: {
   pipeline: Pipeline;

@@ -1,10 +1,10 @@
 /** Lead cards into channels: which card a lead gets, sent through the messenger. */
-import type { Lead, DeliveryTarget } from '../leads/lead';
-import { displayName } from '../leads/lead';
-import { actionInWords } from '../leads/source';
-import type { CardPoster } from '../jobs/outbox';
-import { leadCard, testLeadCard } from './cards';
-import { cardActivity } from './activities';
+import type { Lead, DeliveryTarget } from '../../leads/lead';
+import { displayName } from '../../leads/lead';
+import { actionInWords } from '../../leads/source';
+import type { CardPoster } from '../../jobs/outbox';
+import { leadCard, testLeadCard } from '../views/cards';
+import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
 
 /**
