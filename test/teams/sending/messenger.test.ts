@@ -7,8 +7,8 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
-import { Messenger } from '../../src/teams/sending/messenger';
-import { LocalTeams } from '../support/localTeams';
+import { Messenger } from '../../../src/teams/sending/messenger';
+import { LocalTeams } from '../../support/localTeams';
 
 describe('teams/messenger: a 429 pauses the whole conversation', () => {
   let teams: LocalTeams;

@@ -1,6 +1,6 @@
 /** Managers type the way they talk: any case, any word order; a typo gets the closest command. */
 import assert from 'node:assert/strict';
-import { parseCommand } from '../../src/teams/commands/parseCommand';
+import { parseCommand } from '../../../src/teams/commands/parseCommand';
 
 describe('teams/commands', () => {
   for (const [text, expected] of [

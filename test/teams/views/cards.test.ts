@@ -12,10 +12,10 @@ import {
   testLeadCard,
   welcomeCard,
   type AdaptiveCard,
-} from '../../src/teams/views/cards';
-import { lintCard } from '../support/cardLint';
-import { pipelineFixtureCard, reminderViews } from '../support/cardRenderer';
-import { ANA, FIXTURE_NOW, leadInEveryStatus, makeLead } from '../support/leadFixtures';
+} from '../../../src/teams/views/cards';
+import { lintCard } from '../../support/cardLint';
+import { pipelineFixtureCard, reminderViews } from '../../support/cardRenderer';
+import { ANA, FIXTURE_NOW, leadInEveryStatus, makeLead } from '../../support/leadFixtures';
 
 // ─── builders ───────────────────────────────────────────────────────────────
 
@@ -292,8 +292,8 @@ describe('teams/cards: welcome and subscription', () => {
 
 describe('teams/cards: customer text cannot plant links', () => {
   it('a markdown link in the note or name is broken apart, and an odd email is not made a mailto link', () => {
-    const { makeLead } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
-    const { leadCard } = require('../../src/teams/views/cards') as typeof import('../../src/teams/views/cards');
+    const { makeLead } = require('../../support/leadFixtures') as typeof import('../../support/leadFixtures');
+    const { leadCard } = require('../../../src/teams/views/cards') as typeof import('../../../src/teams/views/cards');
     const lead = makeLead({
       description: 'See [your invoice](https://evil.example/pay)',
       contact: { firstName: '[Click](https://evil.example)', email: 'a)b@x.com' },
@@ -307,10 +307,10 @@ describe('teams/cards: customer text cannot plant links', () => {
 describe('teams/cards: templates are compiled once', () => {
   it('expanding the same template again, for leads in every status, gives the same card as a fresh expansion', () => {
     const ACData = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
-    const { leadInEveryStatus } = require('../support/leadFixtures') as typeof import('../support/leadFixtures');
+    const { leadInEveryStatus } = require('../../support/leadFixtures') as typeof import('../../support/leadFixtures');
     const { leadCard, leadCardData } =
-      require('../../src/teams/views/cards') as typeof import('../../src/teams/views/cards');
-    const template = require('../../cards/lead.json');
+      require('../../../src/teams/views/cards') as typeof import('../../../src/teams/views/cards');
+    const template = require('../../../cards/lead.json');
     const now = new Date('2026-11-24T12:00:00Z');
     for (let round = 0; round < 2; round++) {
       for (const entry of leadInEveryStatus() as unknown[]) {

@@ -1,7 +1,7 @@
 /** Card clicks are parsed once at the boundary; every input a card form sends reaches the lifecycle command. */
 import assert from 'node:assert/strict';
-import { commandFor, parseExecuteValue, parseSubmitValue, MAX_INPUT } from '../../src/teams/actions/actionParsers';
-import { FORM_INPUTS } from '../../src/teams/views/leadViews';
+import { commandFor, parseExecuteValue, parseSubmitValue, MAX_INPUT } from '../../../src/teams/actions/actionParsers';
+import { FORM_INPUTS } from '../../../src/teams/views/leadViews';
 
 const execute = (verb: unknown, data: Record<string, unknown>, trigger = 'manual') =>
   parseExecuteValue({ action: { type: 'Action.Execute', verb, data }, trigger });

@@ -4,16 +4,16 @@
  * Skipped (with a note on stderr) where /usr/bin/chromium is not installed.
  */
 import assert from 'node:assert/strict';
-import { leadCard } from '../../src/teams/views/cards';
-import { ownerView } from '../../src/teams/views/leadViews';
+import { leadCard } from '../../../src/teams/views/cards';
+import { ownerView } from '../../../src/teams/views/leadViews';
 import {
   cardViews,
   chromiumAvailable,
   CHROMIUM_PATH,
   startCardRenderer,
   type CardRenderer,
-} from '../support/cardRenderer';
-import { FIXTURE_NOW, MAYA, TEAM, claimedByAna, makeLead } from '../support/leadFixtures';
+} from '../../support/cardRenderer';
+import { FIXTURE_NOW, MAYA, TEAM, claimedByAna, makeLead } from '../../support/leadFixtures';
 
 interface Layout {
   scrollWidth: number;

@@ -5,8 +5,8 @@
  * shared card asks Teams to refresh only the users it names.
  */
 import assert from 'node:assert/strict';
-import { REJECT_REASONS, type Lead } from '../../src/leads/lead';
-import { MAX_REFRESH_USERS, leadCard, type AdaptiveCard } from '../../src/teams/views/cards';
+import { REJECT_REASONS, type Lead } from '../../../src/leads/lead';
+import { MAX_REFRESH_USERS, leadCard, type AdaptiveCard } from '../../../src/teams/views/cards';
 import {
   FORM_INPUTS,
   HISTORY_ROWS,
@@ -18,8 +18,8 @@ import {
   verbInWords,
   viewFor,
   type ViewOptions,
-} from '../../src/teams/views/leadViews';
-import { MAX_CARD_BYTES, lintCard } from '../support/cardLint';
+} from '../../../src/teams/views/leadViews';
+import { MAX_CARD_BYTES, lintCard } from '../../support/cardLint';
 import {
   ANA,
   BEN,
@@ -34,7 +34,7 @@ import {
   nurturingWithTouches,
   qualifiedLead,
   rejectedLead,
-} from '../support/leadFixtures';
+} from '../../support/leadFixtures';
 
 // ─── builders ───────────────────────────────────────────────────────────────
 
