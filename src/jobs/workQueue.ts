@@ -1,6 +1,7 @@
 /**
  * A queue of ids worked on by at most `concurrency` workers at once, each id at most once at a time (queued or
- * running), with a promise for "nothing queued or running". The outbox runs its deliveries on it.
+ * running), with a promise for "nothing queued or running". The outbox runs its deliveries on it. A worker that
+ * fails is the worker's business (the outbox logs it); the queue carries on.
  */
 export class WorkQueue {
   private readonly inFlight = new Set<string>();
@@ -18,7 +19,9 @@ export class WorkQueue {
     return this.inFlight.has(id) || this.queue.includes(id);
   }
 
+  /** Queues `id` unless it is queued or running already. */
   push(id: string): void {
+    if (this.has(id)) return;
     this.queue.push(id);
     this.pump();
   }
@@ -39,12 +42,14 @@ export class WorkQueue {
       const id = this.queue.shift() as string;
       this.inFlight.add(id);
       this.running++;
-      void this.work(id).finally(() => {
-        this.inFlight.delete(id);
-        this.running--;
-        this.pump();
-        if (this.running === 0 && this.queue.length === 0) for (const r of this.idleWaiters.splice(0)) r();
-      });
+      void this.work(id)
+        .catch(() => undefined)
+        .finally(() => {
+          this.inFlight.delete(id);
+          this.running--;
+          this.pump();
+          if (this.running === 0 && this.queue.length === 0) for (const r of this.idleWaiters.splice(0)) r();
+        });
     }
   }
 }

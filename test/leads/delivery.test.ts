@@ -30,7 +30,7 @@ const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 const TENANT = '72f988bf-0000-0000-0000-000000000001';
 
 /** `ms` after NOW, as an ISO string. */
-const after = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+const later = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 
 function channel(key: string, filter: ChannelFilter, extra: Partial<DeliveryChannel> = {}): DeliveryChannel {
   return {
@@ -129,7 +129,7 @@ describe('leads/delivery', () => {
     });
 
     it('leaves a lead whose next attempt is still ahead alone', () => {
-      assert.equal(mayDeliver({ ...pending, nextAttemptAt: after(1) }, NOW, ME), false);
+      assert.equal(mayDeliver({ ...pending, nextAttemptAt: later(1) }, NOW, ME), false);
     });
 
     it('leaves a posted or failed lead alone', () => {
@@ -138,16 +138,16 @@ describe('leads/delivery', () => {
     });
 
     it('leaves a lead leased by another live worker alone', () => {
-      assert.equal(mayDeliver({ ...pending, lease: { owner: OTHER, until: after(1) } }, NOW, ME), false);
+      assert.equal(mayDeliver({ ...pending, lease: { owner: OTHER, until: later(1) } }, NOW, ME), false);
     });
 
     it('lets a worker take over a lease that expired, including one expiring exactly now', () => {
-      assert.equal(mayDeliver({ ...pending, lease: { owner: OTHER, until: after(-1) } }, NOW, ME), true);
-      assert.equal(mayDeliver({ ...pending, lease: { owner: OTHER, until: after(0) } }, NOW, ME), true);
+      assert.equal(mayDeliver({ ...pending, lease: { owner: OTHER, until: later(-1) } }, NOW, ME), true);
+      assert.equal(mayDeliver({ ...pending, lease: { owner: OTHER, until: later(0) } }, NOW, ME), true);
     });
 
     it('lets a worker go on with a lead it holds itself', () => {
-      assert.equal(mayDeliver({ ...pending, lease: { owner: ME, until: after(30_000) } }, NOW, ME), true);
+      assert.equal(mayDeliver({ ...pending, lease: { owner: ME, until: later(30_000) } }, NOW, ME), true);
     });
   });
 
@@ -162,17 +162,17 @@ describe('leads/delivery', () => {
     });
 
     it("is false for another worker's lease, live or expired", () => {
-      assert.equal(holdsDeliveryLease(leadWith({ lease: { owner: OTHER, until: after(1_000) } }), NOW, ME), false);
-      assert.equal(holdsDeliveryLease(leadWith({ lease: { owner: OTHER, until: after(-1_000) } }), NOW, ME), false);
+      assert.equal(holdsDeliveryLease(leadWith({ lease: { owner: OTHER, until: later(1_000) } }), NOW, ME), false);
+      assert.equal(holdsDeliveryLease(leadWith({ lease: { owner: OTHER, until: later(-1_000) } }), NOW, ME), false);
     });
 
     it('is false once its own lease has expired', () => {
-      assert.equal(holdsDeliveryLease(leadWith({ lease: { owner: ME, until: after(0) } }), NOW, ME), false);
+      assert.equal(holdsDeliveryLease(leadWith({ lease: { owner: ME, until: later(0) } }), NOW, ME), false);
     });
 
     it('is false for its own lease on a lead that is not due or not pending', () => {
-      const lease = { owner: ME, until: after(60_000) };
-      assert.equal(holdsDeliveryLease(leadWith({ lease, nextAttemptAt: after(1) }), NOW, ME), false);
+      const lease = { owner: ME, until: later(60_000) };
+      assert.equal(holdsDeliveryLease(leadWith({ lease, nextAttemptAt: later(1) }), NOW, ME), false);
       assert.equal(holdsDeliveryLease(leadWith({ lease, state: 'posted' }), NOW, ME), false);
     });
   });
@@ -247,7 +247,7 @@ describe('leads/delivery', () => {
     const myLease = { owner: ME, until: '2026-11-24T14:08:00.000Z' };
 
     it('leaves a lead that is not due yet: nothing to write', () => {
-      assert.equal(takeDeliveryLease(leadWith({ nextAttemptAt: after(1_000) }), at), undefined);
+      assert.equal(takeDeliveryLease(leadWith({ nextAttemptAt: later(1_000) }), at), undefined);
     });
 
     it('leaves a lead that is posted or failed: nothing to write', () => {
@@ -256,16 +256,16 @@ describe('leads/delivery', () => {
     });
 
     it('leaves a lead leased by another live worker alone', () => {
-      assert.equal(takeDeliveryLease(leadWith({ lease: { owner: OTHER, until: after(1) } }), at), undefined);
+      assert.equal(takeDeliveryLease(leadWith({ lease: { owner: OTHER, until: later(1) } }), at), undefined);
     });
 
     it("takes over another worker's expired lease until now + leaseMs", () => {
-      const lead = leadWith({ lease: { owner: OTHER, until: after(-1) }, targets: [target('sales')] });
+      const lead = leadWith({ lease: { owner: OTHER, until: later(-1) }, targets: [target('sales')] });
       assert.deepEqual(takeDeliveryLease(lead, at)?.delivery.lease, myLease);
     });
 
     it('retakes its own lease from now', () => {
-      const lead = leadWith({ lease: { owner: ME, until: after(5_000) }, targets: [target('sales')] });
+      const lead = leadWith({ lease: { owner: ME, until: later(5_000) }, targets: [target('sales')] });
       assert.deepEqual(takeDeliveryLease(lead, at)?.delivery.lease, myLease);
     });
 
@@ -292,9 +292,9 @@ describe('leads/delivery', () => {
     it('never changes its input', () => {
       for (const lead of [
         makeLead(),
-        leadWith({ lease: { owner: OTHER, until: after(-1) } }),
-        leadWith({ lease: { owner: ME, until: after(5_000) }, targets: [posted('sales', 1)] }),
-        leadWith({ lease: { owner: OTHER, until: after(5_000) } }),
+        leadWith({ lease: { owner: OTHER, until: later(-1) } }),
+        leadWith({ lease: { owner: ME, until: later(5_000) }, targets: [posted('sales', 1)] }),
+        leadWith({ lease: { owner: OTHER, until: later(5_000) } }),
       ]) {
         untouched(lead, (l) => takeDeliveryLease(l, at));
       }
@@ -357,7 +357,7 @@ describe('leads/delivery', () => {
   });
 
   describe('deliveryFinished', () => {
-    const lease = { owner: ME, until: after(60_000) };
+    const lease = { owner: ME, until: later(60_000) };
 
     it('marks a lead posted once every channel shows it: attempts back to 0, the last error cleared', () => {
       const lead = leadWith({ lease, attempts: 3, lastError: 'teams.throttled', targets: [posted('sales', 1)] });
@@ -415,7 +415,7 @@ describe('leads/delivery', () => {
     it('looks at a lead with no channel again after inMs, its state unchanged', () => {
       const lead = leadWith({ lease, attempts: 1 });
       const out = untouched(lead, (l) => deliveryFinished(l, { kind: 'deferred', inMs: 10_000 }, NOW, POLICY));
-      assert.deepEqual(out.delivery, { state: 'pending', attempts: 1, nextAttemptAt: after(10_000) });
+      assert.deepEqual(out.delivery, { state: 'pending', attempts: 1, nextAttemptAt: later(10_000) });
     });
 
     it('releases the lease whatever the outcome, and changes nothing outside the delivery', () => {
@@ -435,7 +435,12 @@ describe('leads/delivery', () => {
 
   describe('cardChanged', () => {
     it('makes a posted lead pending from now, so every card is updated', () => {
-      const d: Delivery = { state: 'posted', attempts: 0, nextAttemptAt: FIXTURE_CREATED_AT, targets: [posted('s', 1)] };
+      const d: Delivery = {
+        state: 'posted',
+        attempts: 0,
+        nextAttemptAt: FIXTURE_CREATED_AT,
+        targets: [posted('s', 1)],
+      };
       const before = structuredClone(d);
       assert.deepEqual(cardChanged(d, NOW), { ...d, state: 'pending', nextAttemptAt: NOW.toISOString() });
       assert.deepEqual(d, before);
@@ -445,9 +450,9 @@ describe('leads/delivery', () => {
       const d: Delivery = {
         state: 'pending',
         attempts: 3,
-        nextAttemptAt: after(16_000),
+        nextAttemptAt: later(16_000),
         lastError: 'teams.unavailable',
-        lease: { owner: OTHER, until: after(30_000) },
+        lease: { owner: OTHER, until: later(30_000) },
       };
       assert.deepEqual(cardChanged(d, NOW), { ...d, nextAttemptAt: NOW.toISOString() });
     });
