@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: Lead Desk plus a simulated Teams, on this machine, with no Azure or Microsoft 365 account.
  *
- * 1. Starts the bot like `npm start` (settings from src/config.ts: the embedded SQLite store in DATA_DIR=./.data, PORT 3978,
+ * 1. Starts the bot like `npm start` (settings from src/config: the embedded SQLite store in DATA_DIR=./.data, PORT 3978,
  *    HOST 127.0.0.1, no MicrosoftAppId, so /api/messages runs in anonymous local mode).
  * 2. Starts the Microsoft 365 Agents Playground on http://127.0.0.1:56150 (PLAYGROUND_PORT to change) wired to the
  *    bot's /api/messages, and installs the app into its team "Sales", so the welcome card is in General.
@@ -21,7 +21,7 @@ import { freshSampleLead, webhookUrl } from './sendLead';
 
 const log = logger('dev');
 
-/** The one setting of this script that src/config.ts does not know: where the Playground listens. */
+/** The one setting of this script that src/config does not know: where the Playground listens. */
 function playgroundPort(): number {
   const raw = process.env.PLAYGROUND_PORT;
   if (raw === undefined || raw.trim() === '') return DEFAULT_PLAYGROUND_PORT;

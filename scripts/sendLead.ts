@@ -6,7 +6,7 @@
  *   npm run lead            npm run lead -- --same
  *
  * Target: http://127.0.0.1:<PORT, default 3978>/api/leads?code=<LEAD_WEBHOOK_SECRET, or the secret the bot keeps in
- * DATA_DIR/webhook-secret>. Settings come from src/config.ts like the bot's own, so both agree.
+ * DATA_DIR/webhook-secret>. Settings come from src/config like the bot's own, so both agree.
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfigOrExit, type Config } from '../src/config';

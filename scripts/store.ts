@@ -3,7 +3,7 @@
  *
  *   npm run store -- copy --to cosmos        npm run store -- backup backups/leaddesk-2026-11-24.db
  *
- * Settings come from src/config.ts like the bot's own (DATA_DIR, COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE), so
+ * Settings come from src/config like the bot's own (DATA_DIR, COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE), so
  * both agree on where the stores are. stdout gets what the command did (locations, counts); stderr gets progress,
  * log lines and the one-line reason of a failure (exit code 1). Nothing printed contains lead content.
  * Relative paths are relative to the folder npm runs scripts in: the project folder.

@@ -1,6 +1,6 @@
 /**
  * When Lead Desk may nudge people: the team's business hours in its time zone (luxon does the calendar, time zones
- * and DST). src/config.ts parses BUSINESS_HOURS + TIMEZONE into this shape. Pure: `at` is a parameter.
+ * and DST). src/config parses BUSINESS_HOURS + TIMEZONE into this shape. Pure: `at` is a parameter.
  */
 import { DateTime } from 'luxon';
 

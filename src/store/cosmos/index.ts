@@ -15,7 +15,12 @@ import {
   withoutSystemFields,
   type ContainerName,
   type Doc,
+  type BulkDocuments,
+  type EventDocuments,
+  type InstallDocuments,
+  type LeadDocuments,
   type StatsDoc,
+  type StatsDocuments,
   type StoreBackend,
   type StoredEvent,
 } from '../backend';
@@ -52,157 +57,14 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
     throw toStoreError(err);
   }
 
-  const query = async <T>(container: Container, q: string, params: Record<string, unknown> = {}): Promise<T[]> => {
-    try {
-      const parameters = Object.entries(params).map(([name, value]) => ({ name, value: value as string }));
-      const { resources } = await container.items.query<T>({ query: q, parameters }).fetchAll();
-      return resources;
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  };
-  const read = async <T>(container: Container, id: string, pk: string = id): Promise<T | undefined> => {
-    try {
-      const { resource } = await container.item(id, pk).read();
-      return (resource as T | undefined) ?? undefined;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw toStoreError(err);
-    }
-  };
-  const create = async <T extends { id: string }>(container: Container, doc: T): Promise<T | undefined> => {
-    try {
-      const { resource } = await container.items.create<T>(withoutSystemFields(doc));
-      return resource as T;
-    } catch (err) {
-      if (statusOf(err) === 409) return undefined;
-      throw toStoreError(err);
-    }
-  };
-  /** Replace if the stored etag is still `etag` (IfMatch); a 412 (or a 404: nothing to replace) is a conflict, undefined. */
-  const replace = async <T extends { id: string }>(
-    container: Container,
-    doc: T,
-    etag: string,
-  ): Promise<T | undefined> => {
-    try {
-      const { resource } = await container
-        .item(doc.id, doc.id)
-        .replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
-      return resource as T;
-    } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
-      throw toStoreError(err);
-    }
-  };
   return {
     name: 'cosmos',
     location: `${opts.endpoint.replace(/\/+$/, '')} database ${opts.database}`,
-    leads: {
-      get: (id) => read<Lead>(c.leads, id),
-      create: (lead) => create(c.leads, lead),
-      replace: (lead, etag) => replace(c.leads, lead, etag),
-      dueForDelivery: async (nowIso, limit) =>
-        (
-          await query<{ id: string }>(
-            c.leads,
-            "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
-              'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now) ORDER BY c.delivery.nextAttemptAt ASC',
-            { '@limit': limit, '@now': nowIso },
-          )
-        ).map((r) => r.id),
-      dueForFollowUp: async (nowIso, limit) =>
-        (
-          await query<{ id: string }>(
-            c.leads,
-            "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.followUp.dueAt <= @now " +
-              'AND (NOT IS_DEFINED(c.followUp.lease) OR c.followUp.lease.until <= @now) ORDER BY c.followUp.dueAt ASC',
-            { '@limit': limit, '@now': nowIso },
-          )
-        ).map((r) => r.id),
-      openOwnedBy: (ownerId, limit) =>
-        query<Lead>(
-          c.leads,
-          "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND c.owner.id = @owner AND (c.status = 'claimed' OR c.status = 'nurturing')",
-          { '@owner': ownerId, '@limit': limit },
-        ),
-      overdue: (nowIso, limit) =>
-        query<Lead>(
-          c.leads,
-          "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND (c.followUp.dueAt <= @now OR (c.status = 'new' AND c.sla.claimBy <= @now))",
-          { '@now': nowIso, '@limit': limit },
-        ),
-      all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
-    },
-    installs: {
-      get: (id) => read(c.installs, id),
-      create: async (doc) => Boolean(await create(c.installs, doc)),
-      upsert: async (doc) => {
-        try {
-          await c.installs.items.upsert(withoutSystemFields(doc));
-        } catch (err) {
-          throw toStoreError(err);
-        }
-      },
-      remove: async (id) => {
-        try {
-          await c.installs.item(id, id).delete();
-        } catch (err) {
-          if (statusOf(err) !== 404) throw toStoreError(err);
-        }
-      },
-      channels: (teamId) =>
-        query<ChannelRecord>(
-          c.installs,
-          `SELECT * FROM c WHERE c.type = 'channel'${teamId ? ' AND c.teamId = @teamId' : ''}`,
-          teamId ? { '@teamId': teamId } : {},
-        ),
-    },
-    events: {
-      append: async (event) => {
-        if (!(await create(c.events, event)))
-          throw toStoreError(Object.assign(new Error('event id exists'), { code: 409 }));
-      },
-      forLead: async (leadId, limit) =>
-        (
-          await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', {
-            '@leadId': leadId,
-            '@limit': limit,
-          })
-        ).map((e) => withoutSystemFields(e)),
-    },
-    stats: {
-      get: <T extends StatsDoc>(id: string) => read<T>(c.stats, id),
-      create: (doc) => create(c.stats, doc),
-      replace: (doc, etag) => replace(c.stats, doc, etag),
-      range: <T extends StatsDoc>(fromId: string, toId: string) =>
-        query<T>(c.stats, 'SELECT * FROM c WHERE c.id >= @from AND c.id <= @to ORDER BY c.id ASC', {
-          '@from': fromId,
-          '@to': toId,
-        }),
-    },
-    bulk: {
-      count: async (name) => (await query<number>(c[name], 'SELECT VALUE COUNT(1) FROM c'))[0] ?? 0,
-      page: async (name, afterId, limit) => {
-        const where = afterId === undefined ? '' : ' WHERE c.id > @after';
-        const docs = await query<Doc>(c[name], `SELECT TOP @limit * FROM c${where} ORDER BY c.id ASC`, {
-          '@limit': limit,
-          ...(afterId === undefined ? {} : { '@after': afterId }),
-        });
-        return docs.map((d) => withoutSystemFields(d));
-      },
-      put: async (name, docs) => {
-        // Upserts in parallel slices: idempotent, so a copy interrupted half-way can simply be run again.
-        for (let i = 0; i < docs.length; i += 50) {
-          const slice = docs.slice(i, i + 50);
-          try {
-            await Promise.all(slice.map((d) => c[name].items.upsert(withoutSystemFields(d))));
-          } catch (err) {
-            throw toStoreError(err);
-          }
-        }
-      },
-    },
+    leads: cosmosLeads(c),
+    installs: cosmosInstalls(c),
+    events: cosmosEvents(c),
+    stats: cosmosStats(c),
+    bulk: cosmosBulk(c),
     ping: async () => {
       try {
         await c.leads.read();
@@ -212,6 +74,166 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
     },
     close: async () => client.dispose(),
   };
+}
+
+function cosmosLeads(c: Record<ContainerName, Container>): LeadDocuments {
+  return {
+    get: (id) => read<Lead>(c.leads, id),
+    create: (lead) => create(c.leads, lead),
+    replace: (lead, etag) => replace(c.leads, lead, etag),
+    dueForDelivery: async (nowIso, limit) =>
+      (
+        await query<{ id: string }>(
+          c.leads,
+          "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
+            'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now) ORDER BY c.delivery.nextAttemptAt ASC',
+          { '@limit': limit, '@now': nowIso },
+        )
+      ).map((r) => r.id),
+    dueForFollowUp: async (nowIso, limit) =>
+      (
+        await query<{ id: string }>(
+          c.leads,
+          "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.followUp.dueAt <= @now " +
+            'AND (NOT IS_DEFINED(c.followUp.lease) OR c.followUp.lease.until <= @now) ORDER BY c.followUp.dueAt ASC',
+          { '@limit': limit, '@now': nowIso },
+        )
+      ).map((r) => r.id),
+    openOwnedBy: (ownerId, limit) =>
+      query<Lead>(
+        c.leads,
+        "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND c.owner.id = @owner AND (c.status = 'claimed' OR c.status = 'nurturing')",
+        { '@owner': ownerId, '@limit': limit },
+      ),
+    overdue: (nowIso, limit) =>
+      query<Lead>(
+        c.leads,
+        "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND (c.followUp.dueAt <= @now OR (c.status = 'new' AND c.sla.claimBy <= @now))",
+        { '@now': nowIso, '@limit': limit },
+      ),
+    all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
+  };
+}
+
+function cosmosInstalls(c: Record<ContainerName, Container>): InstallDocuments {
+  return {
+    get: (id) => read(c.installs, id),
+    create: async (doc) => Boolean(await create(c.installs, doc)),
+    upsert: async (doc) => {
+      try {
+        await c.installs.items.upsert(withoutSystemFields(doc));
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
+    remove: async (id) => {
+      try {
+        await c.installs.item(id, id).delete();
+      } catch (err) {
+        if (statusOf(err) !== 404) throw toStoreError(err);
+      }
+    },
+    channels: (teamId) =>
+      query<ChannelRecord>(
+        c.installs,
+        `SELECT * FROM c WHERE c.type = 'channel'${teamId ? ' AND c.teamId = @teamId' : ''}`,
+        teamId ? { '@teamId': teamId } : {},
+      ),
+  };
+}
+
+function cosmosEvents(c: Record<ContainerName, Container>): EventDocuments {
+  return {
+    append: async (event) => {
+      if (!(await create(c.events, event)))
+        throw toStoreError(Object.assign(new Error('event id exists'), { code: 409 }));
+    },
+    forLead: async (leadId, limit) =>
+      (
+        await query<StoredEvent>(c.events, 'SELECT TOP @limit * FROM c WHERE c.leadId = @leadId ORDER BY c.at DESC', {
+          '@leadId': leadId,
+          '@limit': limit,
+        })
+      ).map((e) => withoutSystemFields(e)),
+  };
+}
+
+function cosmosStats(c: Record<ContainerName, Container>): StatsDocuments {
+  return {
+    get: <T extends StatsDoc>(id: string) => read<T>(c.stats, id),
+    create: (doc) => create(c.stats, doc),
+    replace: (doc, etag) => replace(c.stats, doc, etag),
+    range: <T extends StatsDoc>(fromId: string, toId: string) =>
+      query<T>(c.stats, 'SELECT * FROM c WHERE c.id >= @from AND c.id <= @to ORDER BY c.id ASC', {
+        '@from': fromId,
+        '@to': toId,
+      }),
+  };
+}
+
+function cosmosBulk(c: Record<ContainerName, Container>): BulkDocuments {
+  return {
+    count: async (name) => (await query<number>(c[name], 'SELECT VALUE COUNT(1) FROM c'))[0] ?? 0,
+    page: async (name, afterId, limit) => {
+      const where = afterId === undefined ? '' : ' WHERE c.id > @after';
+      const docs = await query<Doc>(c[name], `SELECT TOP @limit * FROM c${where} ORDER BY c.id ASC`, {
+        '@limit': limit,
+        ...(afterId === undefined ? {} : { '@after': afterId }),
+      });
+      return docs.map((d) => withoutSystemFields(d));
+    },
+    put: async (name, docs) => {
+      // Upserts in parallel slices: idempotent, so a copy interrupted half-way can simply be run again.
+      for (let i = 0; i < docs.length; i += 50) {
+        const slice = docs.slice(i, i + 50);
+        try {
+          await Promise.all(slice.map((d) => c[name].items.upsert(withoutSystemFields(d))));
+        } catch (err) {
+          throw toStoreError(err);
+        }
+      }
+    },
+  };
+}
+
+async function query<T>(container: Container, q: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  try {
+    const parameters = Object.entries(params).map(([name, value]) => ({ name, value: value as string }));
+    const { resources } = await container.items.query<T>({ query: q, parameters }).fetchAll();
+    return resources;
+  } catch (err) {
+    throw toStoreError(err);
+  }
+}
+async function read<T>(container: Container, id: string, pk: string = id): Promise<T | undefined> {
+  try {
+    const { resource } = await container.item(id, pk).read();
+    return (resource as T | undefined) ?? undefined;
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw toStoreError(err);
+  }
+}
+async function create<T extends { id: string }>(container: Container, doc: T): Promise<T | undefined> {
+  try {
+    const { resource } = await container.items.create<T>(withoutSystemFields(doc));
+    return resource as T;
+  } catch (err) {
+    if (statusOf(err) === 409) return undefined;
+    throw toStoreError(err);
+  }
+}
+/** Replace if the stored etag is still `etag` (IfMatch); a 412 (or a 404: nothing to replace) is a conflict, undefined. */
+async function replace<T extends { id: string }>(container: Container, doc: T, etag: string): Promise<T | undefined> {
+  try {
+    const { resource } = await container
+      .item(doc.id, doc.id)
+      .replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
+    return resource as T;
+  } catch (err) {
+    if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
+    throw toStoreError(err);
+  }
 }
 
 function makeClient(endpoint: string, key: string | undefined): CosmosClient {

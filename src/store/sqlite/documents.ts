@@ -1,0 +1,108 @@
+/**
+ * The store contract (../backend.ts) on SQLite: one builder per part, each preparing the queries it runs. The due
+ * queries read only their partial indexes (schema.ts; tested with EXPLAIN QUERY PLAN).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Lead } from '../../leads/lead';
+import { LeadDeskError } from '../../leads/errors';
+import type { ChannelRecord } from '../installStore';
+import type {
+  BulkDocuments,
+  ContainerName,
+  Doc,
+  EventDocuments,
+  InstallDocuments,
+  LeadDocuments,
+  StatsDoc,
+  StatsDocuments,
+  StoredEvent,
+} from '../backend';
+import { type Tables, wrap } from './tables';
+
+/** The outbox's due query (`@now`, `@limit`); it reads only the partial index `leads_delivery_due` (tested). */
+export const DUE_FOR_DELIVERY_SQL =
+  "SELECT id FROM leads WHERE delivery_state = 'pending' AND delivery_due <= @now " +
+  'AND (lease_until IS NULL OR lease_until <= @now) ORDER BY delivery_due LIMIT @limit';
+
+/** The reminder job's due query (`@now`, `@limit`); it reads only the partial index `leads_follow_up_due` (tested). */
+export const DUE_FOR_FOLLOW_UP_SQL =
+  'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now ' +
+  'AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit';
+
+export function sqliteLeads(t: Tables): LeadDocuments {
+  const due = t.db.prepare(DUE_FOR_DELIVERY_SQL);
+  const dueFollowUps = t.db.prepare(DUE_FOR_FOLLOW_UP_SQL);
+  const ownedOpen = t.db.prepare(
+    "SELECT doc, etag FROM leads WHERE owner_id = ? AND status IN ('claimed', 'nurturing') LIMIT ?",
+  );
+  const overdue = t.db.prepare(
+    "SELECT doc, etag FROM leads WHERE follow_up_due <= @now UNION SELECT doc, etag FROM leads WHERE status = 'new' AND claim_by <= @now LIMIT @limit",
+  );
+  const allLeads = t.db.prepare('SELECT doc, etag FROM leads');
+  return {
+    get: async (id) => wrap(() => t.doc<Lead>(t.stmts.leads.get.get(id) as never)),
+    create: async (lead) => wrap(() => t.created('leads', lead)),
+    replace: async (lead, etag) => wrap(() => t.replaced('leads', lead, etag)),
+    dueForDelivery: async (nowIso, limit) =>
+      wrap(() => (due.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
+    dueForFollowUp: async (nowIso, limit) =>
+      wrap(() => (dueFollowUps.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
+    openOwnedBy: async (ownerId, limit) =>
+      wrap(() => (ownedOpen.all(ownerId, limit) as { doc: string; etag: string }[]).map((r) => t.doc<Lead>(r)!)),
+    overdue: async (nowIso, limit) =>
+      wrap(() => (overdue.all({ now: nowIso, limit }) as { doc: string; etag: string }[]).map((r) => t.doc<Lead>(r)!)),
+    all: async () => wrap(() => (allLeads.all() as { doc: string; etag: string }[]).map((r) => t.doc<Lead>(r)!)),
+  };
+}
+
+export function sqliteInstalls(t: Tables): InstallDocuments {
+  const channels = t.db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel'");
+  const teamChannels = t.db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel' AND team_id = ?");
+  return {
+    get: async (id) => wrap(() => t.doc(t.stmts.installs.get.get(id) as never)),
+    create: async (d) => wrap(() => Boolean(t.create('installs', d))),
+    upsert: async (d) => void wrap(() => t.stmts.installs.upsert.run(d.id, randomUUID(), t.json(d))),
+    remove: async (id) => void wrap(() => t.stmts.installs.remove.run(id)),
+    channels: async (teamId) =>
+      wrap(() =>
+        ((teamId ? teamChannels.all(teamId) : channels.all()) as { doc: string; etag: string }[]).map(
+          (r) => t.doc<ChannelRecord>(r)!,
+        ),
+      ),
+  };
+}
+
+export function sqliteEvents(t: Tables): EventDocuments {
+  const eventsOf = t.db.prepare('SELECT doc FROM events WHERE lead_id = ? ORDER BY at DESC LIMIT ?');
+  return {
+    append: async (event) =>
+      wrap(() => {
+        if (!t.create('events', event)) throw new LeadDeskError('store.failed', { detail: 'event id exists' });
+      }),
+    forLead: async (leadId, limit) =>
+      wrap(() => (eventsOf.all(leadId, limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as StoredEvent)),
+  };
+}
+
+export function sqliteStats(t: Tables): StatsDocuments {
+  const statsRange = t.db.prepare('SELECT doc, etag FROM stats WHERE id BETWEEN ? AND ? ORDER BY id');
+  return {
+    get: async <T extends StatsDoc>(id: string) => wrap(() => t.doc<T>(t.stmts.stats.get.get(id) as never)),
+    create: async (d) => wrap(() => t.created('stats', d)),
+    replace: async (d, etag) => wrap(() => t.replaced('stats', d, etag)),
+    range: async <T extends StatsDoc>(fromId: string, toId: string) =>
+      wrap(() => (statsRange.all(fromId, toId) as { doc: string; etag: string }[]).map((r) => t.doc<T>(r)!)),
+  };
+}
+
+export function sqliteBulk(t: Tables): BulkDocuments {
+  const page = (name: ContainerName, afterId: string | undefined, limit: number) =>
+    (afterId === undefined ? t.stmts[name].pageFirst.all(limit) : t.stmts[name].pageAfter.all(afterId, limit)) as {
+      doc: string;
+    }[];
+  return {
+    count: async (name) => wrap(() => (t.stmts[name].count.get() as { n: number }).n),
+    page: async (name, afterId, limit) => wrap(() => page(name, afterId, limit).map((r) => JSON.parse(r.doc) as Doc)),
+    put: async (name, docs) => wrap(() => t.puts[name](docs)),
+  };
+}
