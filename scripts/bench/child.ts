@@ -16,7 +16,7 @@ import type { LocalTeams } from '../../test/support/localTeams';
 import { sleep } from './support';
 
 const REPO = path.resolve(__dirname, '..', '..');
-export const CHILD_SECRET = 'bench-child-webhook-secret-0123456789';
+const CHILD_SECRET = 'bench-child-webhook-secret-0123456789';
 
 const alive = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -20,7 +20,7 @@ export const RUN = crypto.randomBytes(3).toString('hex');
 
 export const GENERAL = '19:bench-general@thread.tacv2';
 export const CHANNELS = 50;
-export const pad = (n: number) => String(n).padStart(3, '0');
+const pad = (n: number) => String(n).padStart(3, '0');
 /** Channel n (1…50) and its private offer; fixed width, so no offer is a substring of another. */
 export const channelId = (n: number) => `19:bench-${pad(n)}@thread.tacv2`;
 export const offerOf = (n: number) => `bench-o-${pad(n)}`;
@@ -34,9 +34,9 @@ export function benchTeam(): TeamModel {
   return { id: GENERAL, name: 'Bench sales', tenantId: 'tenant-bench', channels };
 }
 
-export let leadSeq = 0;
+let leadSeq = 0;
 /** A Contact-me lead whose offer only channel n subscribes to (every lead matches exactly one channel). */
-export function leadFor(n: number) {
+function leadFor(n: number) {
   const i = ++leadSeq;
   return {
     ...contactMePayload,

@@ -67,10 +67,10 @@ const label = (n: number) => `${n.toLocaleString('en')} stored`;
 /** Resolves with performance.now() when LocalTeams records a send/reply into `conversationId` carrying the card. */
 function answerOf(teams: LocalTeams, conversationId: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => (off(), reject(new Error(`no "${CARD_TITLE}" card within ${ANSWER_LIMIT_MS} ms`))),
-      ANSWER_LIMIT_MS,
-    );
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no "${CARD_TITLE}" card within ${ANSWER_LIMIT_MS} ms`));
+    }, ANSWER_LIMIT_MS);
     const off = teams.onRecord((rec: Recorded) => {
       if ((rec.op !== 'send' && rec.op !== 'reply') || rec.conversationId !== conversationId) return;
       const t = performance.now();

@@ -96,12 +96,19 @@ async function storeOnlyPass(dir: string, policy: FollowUpPolicy): Promise<Store
     let firstSend = 0;
     let lastSend = 0;
     const leads = Object.create(copy.leads) as LeadStore;
-    leads.update = ((id, decide, known) => (
-      counts.leadWrites++, copy.leads.update(id, decide, known)
-    )) as LeadStore['update'];
+    leads.update = ((id, decide, known) => {
+      counts.leadWrites++;
+      return copy.leads.update(id, decide, known);
+    }) as LeadStore['update'];
     const events = Object.create(copy.events) as EventStore;
-    events.append = (e) => (counts.events++, copy.events.append(e));
-    const toOwner = async () => void ((lastSend = performance.now()), (firstSend ||= lastSend));
+    events.append = (e) => {
+      counts.events++;
+      return copy.events.append(e);
+    };
+    const toOwner = async () => {
+      lastSend = performance.now();
+      firstSend ||= lastSend;
+    };
     const bare = new Reminders({
       leads,
       events,

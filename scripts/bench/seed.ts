@@ -209,7 +209,10 @@ function unit(i: number, salt: number): number {
 }
 const pick = <T>(u: number, weighted: [T, number][]): T => {
   let acc = 0;
-  for (const [v, w] of weighted) if (u < (acc += w)) return v;
+  for (const [v, w] of weighted) {
+    acc += w;
+    if (u < acc) return v;
+  }
   return weighted[weighted.length - 1][0];
 };
 const SOURCES: [string, number][] = [

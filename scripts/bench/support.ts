@@ -27,9 +27,9 @@ export function table(headers: string[], rows: (string | number)[][]): void {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? '')].length)));
   const line = (r: string[]) =>
-    '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
   out(line(headers));
-  out('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
+  out(`  ${widths.map((w) => '─'.repeat(w)).join('  ')}`);
   for (const r of cells.slice(1)) out(line(r));
 }
 

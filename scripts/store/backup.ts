@@ -20,7 +20,7 @@ export interface BackupResult {
 }
 
 /** A refusal with a sentence for the user (the file exists, the store is Cosmos DB, …). */
-export class BackupRefused extends Error {
+class BackupRefused extends Error {
   override name = 'BackupRefused';
 }
 

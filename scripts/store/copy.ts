@@ -162,7 +162,7 @@ function readCheckpoint(file: string, fresh: Checkpoint, emit: (e: CopyEvent) =>
 function writeCheckpoint(file: string, cp: Checkpoint): void {
   cp.updatedAt = new Date().toISOString();
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(cp, null, 2) + '\n');
+  fs.writeFileSync(tmp, `${JSON.stringify(cp, null, 2)}\n`);
   fs.renameSync(tmp, file);
 }
 

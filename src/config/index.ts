@@ -169,7 +169,7 @@ function resolveWebhookSecret(
   }
   const secret = require('node:crypto').randomBytes(24).toString('base64url') as string;
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return { secret, source: 'generated' };
 }
 

@@ -183,4 +183,3 @@ export function suspiciousNames(env: Record<string, string | undefined>): string
   }
   return out;
 }
-

@@ -12,7 +12,7 @@ import { logger } from '../log';
 
 const log = logger('http:leads');
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export interface LeadsWebhookDeps {
   secret: string;

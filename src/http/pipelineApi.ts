@@ -30,7 +30,7 @@ export type PipelineCaller = { kind: 'local' } | { kind: 'sso'; oid: string; tid
 /** Resolves to the caller, or rejects with a coded pipeline.* error. */
 export type PipelineAuth = (req: IncomingMessage) => Promise<PipelineCaller>;
 
-export const MAX_OFFER_CHARS = 100;
+const MAX_OFFER_CHARS = 100;
 const PARAMS = ['range', 'storefront', 'offer'];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ export function loopbackOnly(): PipelineAuth {
   };
 }
 
-export const ENTRA_KEYS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+const ENTRA_KEYS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 
 export interface TeamsSsoOptions {
   /** The bot's (and the tab's) Entra app id: the token's audience is this or api://<host>/<appId>. */

@@ -99,7 +99,7 @@ const TAB_DIR = path.join(ROOT, 'tab');
  * Teams, Outlook and microsoft365.com may frame the tab (learn.microsoft.com: tabs/how-to/tab-requirements);
  * scripts and data come from this bot only (the browser bundles are served from node_modules, no CDN).
  */
-export const TAB_CSP = [
+const TAB_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",

@@ -26,7 +26,7 @@ export interface DigestOptions {
 }
 
 /** The latest scheduled time at or before `now` (e.g. this week's Monday 09:00 in the zone). */
-export function lastSlot(now: Date, schedule: DigestOptions['schedule'], zone: string): Date {
+function lastSlot(now: Date, schedule: DigestOptions['schedule'], zone: string): Date {
   const t = DateTime.fromJSDate(now, { zone });
   let slot = t
     .startOf('week')

@@ -36,7 +36,7 @@ export type Command =
   | { verb: 'reassign'; to: Actor };
 
 /** What erase keeps of the contact: the organisation and its country, which are not personal data. */
-export const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
+const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
 
 // ─── one handler per verb: check inputs, change the (cloned) lead, return the event data ───────────────
 

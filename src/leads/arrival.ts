@@ -63,7 +63,7 @@ export function newLead(
  * A new marketplace signal from the same person for the same offer while the lead is open:
  * keep one lead, remember the signal, fill in contact fields we did not have, rescore, and have the card updated.
  */
-export function mergeSignal(lead: Lead, draft: LeadDraft, now: Date): Lead {
+function mergeSignal(lead: Lead, draft: LeadDraft, now: Date): Lead {
   const signals = [...lead.signals, signalOf(draft)];
   const contact = { ...lead.contact };
   for (const [k, v] of Object.entries(draft.contact) as [keyof typeof contact, string | undefined][]) {

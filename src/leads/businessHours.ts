@@ -31,7 +31,7 @@ export function nextOpening(at: Date, hours: BusinessHours): Date {
       const open = wallClock(day, span.start);
       const close = wallClock(day, span.end);
       if (local >= close) continue;
-      const candidate = local >= open ? local : open;
+      const candidate = DateTime.max(local, open);
       if (!best || candidate < best) best = candidate;
     }
   }

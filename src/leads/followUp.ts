@@ -36,7 +36,7 @@ export const DEFAULT_POLICY: FollowUpPolicy = {
 };
 
 /** The step a lead is waiting for, before business hours and snoozes; undefined when none. */
-export function dueStep(lead: Lead, policy: FollowUpPolicy): { kind: FollowUpKind; at: number } | undefined {
+function dueStep(lead: Lead, policy: FollowUpPolicy): { kind: FollowUpKind; at: number } | undefined {
   if (lead.isTest || lead.doNotContact) return undefined;
   switch (lead.status) {
     case 'new': {

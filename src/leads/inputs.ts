@@ -25,7 +25,7 @@ export function isRefusal(value: unknown): value is Refusal {
 // ─── inputs ─────────────────────────────────────────────────────────────────
 
 /** Longest free text we keep in one field (notes, BANT answers, cadence). */
-export const MAX_TEXT = 1000;
+const MAX_TEXT = 1000;
 const RATINGS: readonly Rating[] = ['hot', 'warm', 'cold'];
 const FIELD_NAMES: Readonly<Record<string, string>> = {
   budget: 'Budget',
@@ -50,7 +50,7 @@ export function optionalText(value: unknown, field: string): string | undefined 
   return text === '' ? undefined : text;
 }
 
-export function ratingOf(value: unknown): Rating | Refusal {
+function ratingOf(value: unknown): Rating | Refusal {
   return RATINGS.includes(value as Rating) ? (value as Rating) : invalid('rating', 'Pick a rating: hot, warm or cold.');
 }
 

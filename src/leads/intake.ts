@@ -77,8 +77,8 @@ function toDraft(body: Record<string, unknown>, receivedAt: string): LeadDraft {
   if (offerTitle !== undefined) source.offerTitle = offerTitle;
   if (leadSourceRaw !== undefined) source.leadSourceRaw = leadSourceRaw;
 
-  const isTest = [...Object.values(contact), description, leadSourceRaw].some(
-    (v) => v !== undefined && v.toUpperCase().includes(TEST_MARKER),
+  const isTest = [...Object.values(contact), description, leadSourceRaw].some((v) =>
+    v?.toUpperCase().includes(TEST_MARKER),
   );
   const draft: LeadDraft = {
     dedupeKey: dedupeKeyFor(contact, offer),

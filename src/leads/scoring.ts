@@ -12,7 +12,7 @@ export interface ScoreInput {
 }
 
 /** Points for the strongest thing the customer did. */
-export const ACTION_POINTS: Readonly<Record<ActionKind, number>> = {
+const ACTION_POINTS: Readonly<Record<ActionKind, number>> = {
   purchased: 60,
   installed: 60,
   'test-drive': 45,

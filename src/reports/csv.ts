@@ -33,5 +33,5 @@ export function csvCell(value: string | undefined): string {
 
 export function leadsCsv(leads: Lead[]): string {
   const rows = [COLUMNS.map(([name]) => name), ...leads.map((l) => COLUMNS.map(([, get]) => get(l)))];
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -51,7 +51,7 @@ export async function openStore(
   return fromBackend(backend);
 }
 
-export function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promise<number> }): Store {
+function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promise<number> }): Store {
   const stats = new StatsStore(backend.stats, (id) => backend.leads.get(id));
   return {
     backend: backend.name,

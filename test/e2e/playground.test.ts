@@ -21,11 +21,11 @@ const GENERAL = PLAYGROUND_TEAM.general.id;
 
 /** Every Action.Execute anywhere in a card (actions, ActionSets, ShowCards). */
 function executeActions(node: unknown, out: { verb?: string; data?: any }[] = []): { verb?: string; data?: any }[] {
-  if (Array.isArray(node)) node.forEach((n) => executeActions(n, out));
+  if (Array.isArray(node)) for (const n of node) executeActions(n, out);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
     if (o.type === 'Action.Execute') out.push(o as { verb?: string; data?: any });
-    Object.values(o).forEach((v) => executeActions(v, out));
+    for (const v of Object.values(o)) executeActions(v, out);
   }
   return out;
 }

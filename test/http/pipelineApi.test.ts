@@ -55,13 +55,17 @@ async function call(
   const sent: Sent = { status: 0, headers: {}, body: '', json: () => JSON.parse(sent.body) };
   const res = {
     headersSent: false,
-    setHeader: (k: string, v: string) => void (sent.headers[k.toLowerCase()] = String(v)),
+    setHeader: (k: string, v: string) => {
+      sent.headers[k.toLowerCase()] = String(v);
+    },
     writeHead(status: number, headers: Record<string, string | number>) {
       sent.status = status;
       for (const [k, v] of Object.entries(headers)) sent.headers[k.toLowerCase()] = String(v);
       this.headersSent = true;
     },
-    end: (text: string) => void (sent.body = text),
+    end: (text: string) => {
+      sent.body = text;
+    },
   };
   await handler(req, res as unknown as ServerResponse);
   return sent;
@@ -76,7 +80,11 @@ function fakePipeline(leads: Lead[] = [makeLead()]): PipelineReader & { queries:
       filter: {},
       summary: { total: leads.length },
     }) as never;
-  return { queries, summary: async (q) => (queries.push(q), summary(q)), leads: async (q) => (queries.push(q), leads) };
+  const record = <T>(q: PipelineQuery, answer: T): T => {
+    queries.push(q);
+    return answer;
+  };
+  return { queries, summary: async (q) => record(q, summary(q)), leads: async (q) => record(q, leads) };
 }
 
 const open: PipelineAuth = async () => ({ kind: 'local' });

@@ -143,7 +143,13 @@ const sorted = (data: Record<ContainerName, Doc[]>) =>
 /** stdout/stderr for the CLI run in-process (not a TTY: plain progress lines). */
 function captureIo() {
   const text = { stdout: '', stderr: '' };
-  const sink = (k: keyof typeof text) => new Writable({ write: (chunk, _e, cb) => ((text[k] += String(chunk)), cb()) });
+  const sink = (k: keyof typeof text) =>
+    new Writable({
+      write: (chunk, _e, cb) => {
+        text[k] += String(chunk);
+        cb();
+      },
+    });
   return { io: { stdout: sink('stdout'), stderr: sink('stderr') }, text };
 }
 

@@ -16,7 +16,7 @@ import { bulkDocuments } from './contract/bulk';
 import { statsRollups } from './contract/stats';
 import type { StoreFactory } from './contract/context';
 
-export type { StoreFactory, StorePlace } from './contract/context';
+export type { StoreFactory } from './contract/context';
 
 export function storeContract(backendName: string, factory: StoreFactory): void {
   describe(`the store contract on ${backendName}`, () => {

@@ -66,7 +66,13 @@ describe('the SQLite store file', () => {
     ] as const)
       it(`${what}, never the whole leads table`, async () => {
         const store = await sqlite(dataDir);
-        for (let n = 0; n < 30; n++) await store.leads.create(leadOf(n, (l) => n % 3 && (l.delivery.state = 'posted')));
+        for (let n = 0; n < 30; n++) {
+          await store.leads.create(
+            leadOf(n, (l) => {
+              if (n % 3) l.delivery.state = 'posted';
+            }),
+          );
+        }
         await store.close();
         const db = new Database(sqliteFile(dataDir), { readonly: true });
         try {

@@ -40,7 +40,7 @@ export const CHROMIUM_ARGS = [
 ];
 /** A common phone viewport height; the narrow width is the one the views are checked at. */
 export const PHONE_HEIGHT = 740;
-export const WIDTHS = [360, 600] as const;
+const WIDTHS = [360, 600] as const;
 
 export function chromiumAvailable(): boolean {
   return fs.existsSync(CHROMIUM_PATH);

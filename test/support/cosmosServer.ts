@@ -6,8 +6,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Any base64 string: the local server does not check keys. */
-export const LOCAL_COSMOS_KEY =
-  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 export interface LocalCosmos {
   endpoint: string;

@@ -4,7 +4,7 @@
  * all interfaces) and has no host flag; this keeps it on loopback.
  */
 'use strict';
-const net = require('net');
+const net = require('node:net');
 
 const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenOnLoopback(...args) {

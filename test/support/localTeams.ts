@@ -371,7 +371,7 @@ export class LocalTeams {
   }
 }
 
-export function defaultTeam(): TeamModel {
+function defaultTeam(): TeamModel {
   return {
     id: '19:sales-team@thread.tacv2',
     name: 'Sales',

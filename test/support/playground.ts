@@ -26,8 +26,8 @@ export const PLAYGROUND_TEAM = {
   other: { id: '19:leaddesk-enterprise@thread.tacv2', name: 'Enterprise deals' },
 } as const;
 
-export const PLAYGROUND_BOT = { id: '28:lead-desk-bot', name: 'Lead Desk' } as const;
-export const PLAYGROUND_TENANT_ID = '00000000-0000-4000-8000-000000000001';
+const PLAYGROUND_BOT = { id: '28:lead-desk-bot', name: 'Lead Desk' } as const;
+const PLAYGROUND_TENANT_ID = '00000000-0000-4000-8000-000000000001';
 
 const USERS = [
   ['29:ana', 'Ana Souza', 'ana', 'Ana', 'Souza'],
@@ -39,7 +39,7 @@ const USERS = [
 ] as const;
 
 /** `.m365agentsplayground.yml` (schema 0.1.1: exactly 5 `users` besides `currentUser`, at most one extra channel). */
-export function playgroundConfigYaml(): string {
+function playgroundConfigYaml(): string {
   const user = ([id, name, login, given, surname]: readonly string[], i: number, indent: string) =>
     [
       `id: "${id}"`,
@@ -185,7 +185,7 @@ export function playgroundCli(): string | undefined {
   }
 }
 
-export const FORCE_LOOPBACK = path.resolve(__dirname, 'force-loopback.cjs');
+const FORCE_LOOPBACK = path.resolve(__dirname, 'force-loopback.cjs');
 
 async function freePort(): Promise<number> {
   const net = await import('node:net');
@@ -415,7 +415,13 @@ export async function startPlayground(opts: StartPlaygroundOptions): Promise<Pla
         const hit = received.find(predicate);
         if (hit) return Promise.resolve(hit);
         return new Promise<PlaygroundEvent>((resolve, reject) => {
-          const waiter = { predicate, resolve: (e: PlaygroundEvent) => (clearTimeout(timer), resolve(e)) };
+          const waiter = {
+            predicate,
+            resolve: (e: PlaygroundEvent) => {
+              clearTimeout(timer);
+              resolve(e);
+            },
+          };
           const timer = setTimeout(() => {
             waiters.delete(waiter);
             const seen = received

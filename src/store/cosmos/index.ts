@@ -26,7 +26,7 @@ import {
 } from '../backend';
 import { statusOf, toStoreError } from './errors';
 
-export const PARTITION_KEYS: Record<ContainerName, string> = {
+const PARTITION_KEYS: Record<ContainerName, string> = {
   leads: '/id',
   events: '/leadId',
   installs: '/id',

@@ -9,7 +9,7 @@ import { CARD_LIFECYCLE_VERBS, type CardLifecycleVerb } from '../../leads/verbs'
 
 /** What a card button may send: the registry's card verbs (src/leads/verbs.ts) and two views that change nothing. */
 export const VIEW_VERBS = ['history', 'refresh'] as const;
-export const CARD_VERBS = [...CARD_LIFECYCLE_VERBS, ...VIEW_VERBS] as const;
+const CARD_VERBS = [...CARD_LIFECYCLE_VERBS, ...VIEW_VERBS] as const;
 export type CardVerb = CardLifecycleVerb | (typeof VIEW_VERBS)[number];
 
 /** Longest text a card input may carry; longer is refused with a sentence, nothing is written. */

@@ -46,8 +46,6 @@ export const COMMANDS = [
   },
 ] as const satisfies readonly CommandInfo[];
 
-export type CommandName = (typeof COMMANDS)[number]['name'];
-
 /** The manifest's view of a command: what Teams shows in the command menu. */
 export function manifestCommand(c: CommandInfo): { title: string; description: string } {
   return { title: c.name, description: `${c.usage} — ${c.description}` };

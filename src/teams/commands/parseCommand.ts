@@ -94,7 +94,7 @@ function parsePipeline(args: string, mentions: Mentioned[]): Command {
 }
 
 /** The command whose name is nearest (edit distance ≤ 3) to what was typed. */
-export function closestCommand(word: string): string | undefined {
+function closestCommand(word: string): string | undefined {
   let best: { name: string; d: number } | undefined;
   for (const c of COMMANDS) {
     const d = distance(word.toLowerCase(), c.name);

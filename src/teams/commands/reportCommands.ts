@@ -16,7 +16,7 @@ import { replyCard, replyText } from '../sending/replies';
 const log = logger('teams:reports');
 
 /** At most this many leads listed on a `mine` or `stale` card (the card stays well under Teams' 28 KB). */
-export const LIST_LIMIT = 15;
+const LIST_LIMIT = 15;
 
 export interface ReportDeps {
   pipeline: Pipeline;

@@ -11,11 +11,11 @@ import type { Messenger } from './messenger';
  * Who gets a user-specific view through `refresh.userIds`: the owner and the managers configured by Teams user id
  * (`29:…`); managers configured by AAD object id get their view when they click the card (My actions).
  */
-export function refreshUserIds(lead: Lead, managerIds: readonly string[]): string[] {
+function refreshUserIds(lead: Lead, managerIds: readonly string[]): string[] {
   return [lead.owner?.id ?? '', ...managerIds.filter((m) => m.startsWith('29:'))];
 }
 
-export function leadActivity(lead: Lead, now: Date, managerIds: readonly string[] = []) {
+function leadActivity(lead: Lead, now: Date, managerIds: readonly string[] = []) {
   if (lead.isTest) return cardActivity(testLeadCard(lead, now), 'Partner Center test lead received');
   // The summary is what Teams notifications and the activity feed show.
   return cardActivity(

@@ -207,7 +207,7 @@ export class Messenger {
 }
 
 /** Connector failures → coded errors the callers branch on. */
-export function classify(err: unknown): LeadDeskError {
+function classify(err: unknown): LeadDeskError {
   if (err instanceof LeadDeskError) return err;
   const e = err as {
     statusCode?: number;

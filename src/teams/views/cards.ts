@@ -110,7 +110,7 @@ function dateOnly(iso: string): string {
 }
 
 /** The one-line status under the card: what happened and who owns it. */
-export function statusText(lead: Lead, now: Date): string {
+function statusText(lead: Lead, now: Date): string {
   const owner = lead.owner?.name ?? 'a seller';
   switch (lead.status) {
     case 'new': {

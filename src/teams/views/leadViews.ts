@@ -38,7 +38,7 @@ export interface ViewOptions {
 /** Rows on the History card; older events are counted, not listed (the card stays far below 28 KB). */
 export const HISTORY_ROWS = 15;
 /** At most this many sellers in the Reassign list. */
-export const MAX_MEMBERS = 100;
+const MAX_MEMBERS = 100;
 
 /**
  * The ids of each form's inputs, as they arrive in the action's `data` next to `leadId`. Input ids must be unique
@@ -167,7 +167,7 @@ function allowed(verb: Verb, lead: Lead, opts: ViewOptions): boolean {
   return t.who.includes(opts.role) || (ownsIt && t.who.includes('owner'));
 }
 
-export function ownerViewData(lead: Lead, opts: ViewOptions): OwnerViewData {
+function ownerViewData(lead: Lead, opts: ViewOptions): OwnerViewData {
   const base = leadCardData(lead, opts.now);
   const members = (opts.members ?? [])
     .filter((m) => m.id.trim() && m.name.trim() && m.id !== lead.owner?.id)

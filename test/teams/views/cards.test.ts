@@ -99,7 +99,7 @@ describe('teams/cards: templates', () => {
     const card = pipelineFixtureCard();
     assert.deepEqual(lintCard(card), []);
     assert.match(text(card), /Pipeline · This week/);
-    assert.equal(facts(card)['Qualified'], '1');
+    assert.equal(facts(card).Qualified, '1');
     assert.match(facts(card)['Time to claim'], /^median/);
     assert.equal(
       objects(card).filter((o) => o.type === 'Action.OpenUrl').length,
