@@ -136,7 +136,8 @@ export function takeFollowUpLease(
  * The reminder job sent the lead's follow-up of `kind`: record that stage (each is sent once), release the job's
  * lease and derive the next step. A nurture reminder moves the lead along its cadence (missed steps are not replayed:
  * the next touch is the first cadence point after now). Undefined when the lead's step is no longer `kind` (it was
- * claimed, touched or closed meanwhile): nothing to record. The card does not change (`rev` stays).
+ * claimed or closed meanwhile) or no longer due (the owner picked a later touch or snoozed it meanwhile): nothing to
+ * record, and what the owner chose stays. The card does not change (`rev` stays).
  */
 export function followUpSent(
   lead: Lead,
@@ -144,7 +145,7 @@ export function followUpSent(
   now: Date,
   policy: FollowUpPolicy = DEFAULT_POLICY,
 ): { lead: Lead; event: LeadEvent } | undefined {
-  if (lead.followUp?.kind !== kind) return undefined;
+  if (lead.followUp?.kind !== kind || lead.followUp.dueAt > now.toISOString()) return undefined;
   const next = structuredClone(lead);
   const at = now.toISOString();
   if (kind === 'unclaimed') next.sla.remindedAt = at;
