@@ -2,12 +2,6 @@
  * Composition root: config → store → teams → http → jobs; graceful shutdown.
  * `npm start` runs this file; tests and the bench call createApp() to run bot processes in-process.
  */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-} from 'botbuilder';
-import type { Request, Response } from 'restify';
 import { loadConfigOrExit, summarizeConfig, type Config } from './config';
 import { configureLogging, logger } from './log';
 import { openStore, type Store } from './store';
@@ -16,6 +10,7 @@ import type { InstallStore } from './store/installStore';
 import type { EventStore } from './store/eventStore';
 import { Messenger, type MessengerOptions } from './teams/sending/messenger';
 import { LeadBot } from './teams/bot';
+import { botAuthentication, messagesHandler } from './teams/adapter';
 import { channelCardPoster } from './teams/sending/cardPoster';
 import { CardActions } from './teams/actions/cardActions';
 import { Outbox, type OutboxOptions } from './jobs/outbox';
@@ -66,7 +61,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const store = await openStore({ dataDir: config.dataDir, cosmos: config.cosmos });
   log.info({ backend: store.backend, location: store.location }, 'store open');
-  const auth = botAuthentication(config);
+  const auth = botAuthentication(config.bot);
   const messenger = new Messenger({ appId: config.bot.appId, auth, ...overrides.messenger });
   const parts = wire(config, store, messenger, overrides);
   const server = await startHttpServer(
@@ -113,16 +108,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 }
 
-/** The bot's Entra app (or anonymous local mode): validates inbound tokens and signs outbound calls. */
-function botAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
-  return new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  } as ConfigurationBotFrameworkAuthenticationOptions);
-}
-
 /** The use cases, jobs and the Teams surface, wired to one store and one messenger. */
 function wire(config: Config, store: Store, messenger: Messenger, overrides: AppOverrides) {
   const { leads, installs, events } = store;
@@ -152,16 +137,6 @@ function wire(config: Config, store: Store, messenger: Messenger, overrides: App
   const onChannelsChanged = () => outbox.channelsChanged();
   const bot = new LeadBot({ installs, messenger, cardActions, reports, onChannelsChanged, now });
   return { outbox, intake, reminders, pipeline, digest, bot };
-}
-
-/** POST /api/messages: the Bot Framework adapter validates the token and runs the bot. */
-function messagesHandler(auth: ConfigurationBotFrameworkAuthentication, bot: LeadBot) {
-  const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = async (ctx, err) => {
-    const code = (err as { code?: string }).code ?? (err as Error).name;
-    log.error({ err: code, activity: ctx.activity.type }, 'turn failed');
-  };
-  return (req: Request, res: Response) => adapter.process(req, res, (ctx) => bot.run(ctx));
 }
 
 /** GET /api/health: alive, and whether the store answers. */
