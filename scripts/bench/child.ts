@@ -61,7 +61,13 @@ export interface ChildBot {
   memory(): { rssMiB?: number; peakMiB?: number };
 }
 
-export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() => Promise<void>)[] }): ChildBot {
+export function spawnBot(opts: {
+  dataDir: string;
+  port: number;
+  cleanups: (() => Promise<void>)[];
+  /** More settings for the child (e.g. short SLAs for the soak). */
+  env?: Record<string, string>;
+}): ChildBot {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -71,6 +77,7 @@ export function spawnBot(opts: { dataDir: string; port: number; cleanups: (() =>
     LEAD_WEBHOOK_SECRET: CHILD_SECRET,
     // info: the outbox's 'card posted' lines carry recordMs, the crash window measured in the bot itself.
     LOG_LEVEL: 'info',
+    ...opts.env,
   };
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -45,6 +45,7 @@ import { burst1ch } from './burst1ch';
 import { storeCrash, storeGrowth } from './store';
 import { reminders } from './reminders';
 import { pipeline } from './pipeline';
+import { soak } from './soak';
 
 // ───────────────────────────────────────────────────────────────── options
 
@@ -86,6 +87,7 @@ const SECTIONS: Section[] = [
   storeGrowth,
   reminders,
   pipeline,
+  soak,
 ];
 
 const sectionLines = (indent = '') => SECTIONS.map((s) => `${indent}${s.name.padEnd(12)} ${s.title}`);
@@ -187,12 +189,12 @@ async function main(): Promise<number> {
     out('--- README ---');
     const where = [
       inProcess ? 'everything in one process on 127.0.0.1, embedded SQLite store, real Teams limits' : '',
-      chosen.some((s) => s.name.startsWith('store-'))
-        ? 'store sections: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process'
+      chosen.some((s) => s.name.startsWith('store-') || s.name === 'soak')
+        ? 'store sections and the soak: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process'
         : '',
-      chosen.some((s) => s.standalone && !s.name.startsWith('store-'))
+      chosen.some((s) => s.standalone && !s.name.startsWith('store-') && s.name !== 'soak')
         ? `${chosen
-            .filter((s) => s.standalone && !s.name.startsWith('store-'))
+            .filter((s) => s.standalone && !s.name.startsWith('store-') && s.name !== 'soak')
             .map((s) => s.name)
             .join(', ')}: a bot of their own in the bench process on a seeded store`
         : '',
