@@ -23,7 +23,12 @@ import { teamsReminderSender } from './teams/sending/reminderSender';
 import { leadsWebhook } from './http/leadsWebhook';
 import { Intake } from './intake/receive';
 import { pipelineApi, pipelineAuth } from './http/pipelineApi';
+import { tabKeyEntry } from './http/localAccess';
 import { startHttpServer } from './http/server';
+import { readiness } from './http/readiness';
+import { personalDataApi } from './http/personalDataApi';
+import { PersonalData } from './privacy/personalData';
+import { Retention } from './jobs/retention';
 import type { Lead } from './leads/lead';
 
 const log = logger('main');
@@ -49,6 +54,9 @@ export interface App {
   reminders: Reminders;
   pipeline: Pipeline;
   digest?: WeeklyDigest;
+  /** Erase and export a person's personal data (src/privacy); `retention` erases what RETENTION_DAYS says, daily. */
+  privacy: PersonalData;
+  retention: Retention;
   stop(): Promise<void>;
 }
 
@@ -66,19 +74,31 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const parts = wire(config, store, messenger, overrides);
   const server = await startHttpServer(
     {
-      messages: messagesHandler(auth, parts.bot),
+      messages: messagesHandler(auth, parts.bot, { localOnly: config.bot.anonymous }),
       leads: leadsWebhook({ secret: config.webhookSecret, intake: parts.intake, now: overrides.now }),
-      pipeline: pipelineApi({ pipeline: parts.pipeline, auth: pipelineAuth(config.bot, config.managerIds) }),
+      pipeline: pipelineApi({
+        pipeline: parts.pipeline,
+        auth: pipelineAuth(config.bot, config.managerIds, config.localKey),
+      }),
+      tabEntry: config.localKey ? tabKeyEntry(config.localKey) : undefined,
+      personalData: personalDataApi({
+        privacy: parts.privacy,
+        secret: config.webhookSecret,
+        auth: pipelineAuth(config.bot, config.managerIds, config.localKey),
+        now: overrides.now,
+      }),
       health: () => health(store, config),
+      ready: readiness({ backend: store.backend, check: () => store.ready() }),
     },
     config.port,
     config.host,
   );
-  const { outbox, reminders, digest } = parts;
+  const { outbox, reminders, digest, privacy, retention } = parts;
   if (overrides.jobs !== false) {
     outbox.start(config.jobIntervalMs);
     reminders.start(config.jobIntervalMs);
     digest?.start(config.jobIntervalMs);
+    retention.start(config.jobIntervalMs);
   }
   log.info({ url: server.url }, 'Lead Desk is listening');
 
@@ -96,6 +116,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     reminders,
     pipeline: parts.pipeline,
     digest,
+    privacy,
+    retention,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -103,6 +125,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await outbox.stop();
       await reminders.stop();
       await digest?.stop();
+      await retention.stop();
       await store.close();
     },
   };
@@ -135,8 +158,11 @@ function wire(config: Config, store: Store, messenger: Messenger, overrides: App
       })
     : undefined;
   const onChannelsChanged = () => outbox.channelsChanged();
-  const bot = new LeadBot({ installs, messenger, cardActions, reports, onChannelsChanged, now });
-  return { outbox, intake, reminders, pipeline, digest, bot };
+  const privacy = new PersonalData({ leads, events, purge: () => store.purge(), policy, updateCardSoon, now });
+  const { retentionDays } = config;
+  const retention = new Retention({ leads, installs, eraser: privacy, retentionDays, instanceId, now });
+  const bot = new LeadBot({ installs, messenger, cardActions, reports, privacy, managerIds, onChannelsChanged, now });
+  return { outbox, intake, reminders, pipeline, digest, privacy, retention, bot };
 }
 
 /** GET /api/health: alive, and whether the store answers. */
@@ -168,6 +194,10 @@ async function main(): Promise<void> {
         `(secret ${how} ${config.dataDir}/webhook-secret; set LEAD_WEBHOOK_SECRET to choose your own)\n\n`,
     );
   }
+  if (config.localKey)
+    process.stdout.write(
+      `Pipeline tab: ${app.url}/tab?key=${config.localKey}\n(key kept in ${config.dataDir}/local-key)\n\n`,
+    );
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await app.stop();

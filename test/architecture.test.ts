@@ -18,8 +18,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   reports: ['leads', 'store', 'log'],
   jobs: ['leads', 'store', 'log'],
   // teams implements the jobs' ports (CardPoster, ReminderSender, DigestSender) and reads cards/ templates.
-  teams: ['leads', 'store', 'reports', 'jobs', 'log', '../cards'],
-  http: ['leads', 'intake', 'reports', 'log'],
+  // privacy: find, erase and export a person's personal data (issue 14); the chat command, the API and retention use it.
+  privacy: ['leads', 'store', 'log'],
+  teams: ['leads', 'store', 'reports', 'jobs', 'privacy', 'log', '../cards'],
+  http: ['leads', 'intake', 'reports', 'privacy', 'log'],
   main: ['*'],
 };
 

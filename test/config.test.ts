@@ -27,6 +27,57 @@ describe('config', () => {
     assert.equal(b.webhookSecretSource, 'data-dir');
   });
 
+  it('a generated webhook secret exists only in local mode: with an app id, LEAD_WEBHOOK_SECRET must be set', () => {
+    const dir = tempDir();
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }),
+      /LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters when MicrosoftAppId is set/,
+    );
+    assert.equal(fs.existsSync(path.join(dir, 'webhook-secret')), false, 'nothing generated');
+  });
+
+  it('local mode listens on loopback only: any other HOST without an app id stops startup, saying why and what to do', () => {
+    for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.1.1'])
+      assert.equal(loadConfig({ DATA_DIR: tempDir(), HOST: host }).host, host);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'leaddesk.contoso.com']) {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), HOST: host }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.deepEqual(err.problems, [
+            `HOST: expected a loopback address without MicrosoftAppId (127.0.0.1, ::1 or localhost): set MicrosoftAppId (and MicrosoftAppPassword) to listen on other addresses (got "${host}")`,
+          ]);
+          return true;
+        },
+      );
+    }
+    const signedIn = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) };
+    assert.equal(loadConfig({ DATA_DIR: tempDir(), HOST: '0.0.0.0', ...signedIn }).host, '0.0.0.0');
+  });
+
+  it('local mode has a local access key for the pipeline, generated once and kept in DATA_DIR; an app id has none', () => {
+    const dir = tempDir();
+    const a = loadConfig({ DATA_DIR: dir });
+    assert.ok(a.localKey && a.localKey.length >= 24);
+    assert.equal(fs.readFileSync(path.join(dir, 'local-key'), 'utf8').trim(), a.localKey);
+    assert.equal((fs.statSync(path.join(dir, 'local-key')).mode & 0o777).toString(8), '600');
+    assert.equal(loadConfig({ DATA_DIR: dir }).localKey, a.localKey);
+    assert.notEqual(loadConfig({ DATA_DIR: tempDir() }).localKey, a.localKey);
+    const signedIn = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) };
+    assert.equal(loadConfig({ DATA_DIR: tempDir(), ...signedIn }).localKey, undefined);
+    assert.equal(JSON.stringify(summarizeConfig(a)).includes(a.localKey), false, 'masked in the startup summary');
+  });
+
+  it('BotOpenIdMetadata (the channel tokens’ OpenID metadata) takes an https URL, or http on loopback only', () => {
+    const signedIn = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', LEAD_WEBHOOK_SECRET: 'x'.repeat(20) };
+    const load = (url: string) => loadConfig({ DATA_DIR: tempDir(), ...signedIn, BotOpenIdMetadata: url });
+    assert.equal(loadConfig({ DATA_DIR: tempDir(), ...signedIn }).bot.openIdMetadata, undefined);
+    for (const url of ['https://login.botframework.com/v1/.well-known/openidconfiguration', 'http://127.0.0.1:8080/x'])
+      assert.equal(load(url).bot.openIdMetadata, url);
+    assert.throws(() => load('http://idp.example/x'), /BotOpenIdMetadata: expected an https URL/);
+    assert.throws(() => load('not a url'), /BotOpenIdMetadata: expected the URL of an OpenID metadata document/);
+  });
+
   it('JOB_INTERVAL takes durations such as 500ms and 30s', () => {
     assert.equal(loadConfig({ DATA_DIR: tempDir(), JOB_INTERVAL: '500ms' }).jobIntervalMs, 500);
     assert.equal(loadConfig({ DATA_DIR: tempDir(), JOB_INTERVAL: '30s' }).jobIntervalMs, 30_000);
@@ -155,5 +206,16 @@ describe('config', () => {
       () => loadConfig({ DATA_DIR: tempDir(), FIRST_TOUCH_SLA: 'soon' }),
       /FIRST_TOUCH_SLA: expected a duration/,
     );
+  });
+
+  it('keeps closed leads unless RETENTION_DAYS says how many days, a whole number of 1 or more', () => {
+    assert.equal(loadConfig({ DATA_DIR: tempDir() }).retentionDays, undefined);
+    assert.equal(loadConfig({ DATA_DIR: tempDir(), RETENTION_DAYS: ' 365 ' }).retentionDays, 365);
+    for (const bad of ['0', '-5', '1.5', '30d', 'forever'])
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), RETENTION_DAYS: bad }),
+        new RegExp(`RETENTION_DAYS: expected a whole number of days .*got "${bad}"`),
+        bad,
+      );
   });
 });

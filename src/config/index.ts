@@ -16,6 +16,8 @@ export interface Config {
   /** Secret for POST /api/leads; in local mode generated and kept in DATA_DIR when unset. */
   webhookSecret: string;
   webhookSecretSource: 'env' | 'generated' | 'data-dir';
+  /** Local mode only: the key the pipeline API and tab ask for (generated once, kept in DATA_DIR/local-key). */
+  localKey?: string;
   bot: {
     appId: string;
     appPassword: string;
@@ -23,6 +25,8 @@ export interface Config {
     tenantId: string;
     /** No app id: inbound activities are not authenticated (local development only). */
     anonymous: boolean;
+    /** The channel's OpenID metadata URL (BotOpenIdMetadata); unset = the Bot Framework's. */
+    openIdMetadata?: string;
   };
   cosmos: {
     /** Unset: the embedded SQLite store in DATA_DIR (the default). */
@@ -44,6 +48,8 @@ export interface Config {
     cadenceMs: number[];
     hours: BusinessHoursSetting;
   };
+  /** Personal data of leads closed longer ago than this many days is erased (daily); undefined = kept. */
+  retentionDays?: number;
   /** Identifies this process in delivery leases (several instances may share one Cosmos account). */
   instanceId: string;
   version: string;
@@ -94,8 +100,15 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
       'MicrosoftAppId: expected an app id in production (NODE_ENV=production); anonymous mode is for local development only',
     );
   // The embedded SQLite store is durable and fit for production on one machine; only the generated secret is not.
-  if (!e.LEAD_WEBHOOK_SECRET && e.NODE_ENV === 'production')
-    problems.push('LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters in production');
+  if (!e.LEAD_WEBHOOK_SECRET && (e.NODE_ENV === 'production' || !anonymous))
+    problems.push(
+      `LEAD_WEBHOOK_SECRET: expected a secret of at least 16 characters ${anonymous ? 'in production' : 'when MicrosoftAppId is set'} (a generated one is for local mode only)`,
+    );
+  // Local mode answers anyone who reaches it without a token: only this machine may.
+  if (anonymous && !LOOPBACK_HOSTS.test(e.HOST))
+    problems.push(
+      `HOST: expected a loopback address without MicrosoftAppId (127.0.0.1, ::1 or localhost): set MicrosoftAppId (and MicrosoftAppPassword) to listen on other addresses (got "${e.HOST}")`,
+    );
   let hours: BusinessHoursSetting = { zone: e.TIMEZONE, spans: [] };
   try {
     hours = parseBusinessHours(e.BUSINESS_HOURS, e.TIMEZONE);
@@ -105,19 +118,23 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
-  const { secret, source } = resolveWebhookSecret(e.LEAD_WEBHOOK_SECRET, dataDir);
+  const { secret, source } = e.LEAD_WEBHOOK_SECRET
+    ? { secret: e.LEAD_WEBHOOK_SECRET, source: 'env' as const }
+    : keptInDataDir(dataDir, 'webhook-secret');
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
     nodeEnv: e.NODE_ENV,
     webhookSecret: secret,
     webhookSecretSource: source,
+    localKey: anonymous ? keptInDataDir(dataDir, 'local-key').secret : undefined,
     bot: {
       appId: e.MicrosoftAppId,
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
       anonymous,
+      openIdMetadata: e.BotOpenIdMetadata,
     },
     cosmos: { endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, database: e.COSMOS_DATABASE },
     dataDir,
@@ -128,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
       .filter(Boolean),
     pipelineDigest: e.PIPELINE_DIGEST,
     followUp: { claimSlaMs: e.CLAIM_SLA, firstTouchSlaMs: e.FIRST_TOUCH_SLA, cadenceMs: e.NURTURE_CADENCE, hours },
+    retentionDays: e.RETENTION_DAYS,
     instanceId:
       e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     version: packageVersion(),
@@ -154,13 +172,11 @@ function readProcessEnv(): Record<string, string | undefined> {
   return process.env;
 }
 
-/** Local mode without a configured secret: generate one once and keep it in DATA_DIR. */
-function resolveWebhookSecret(
-  fromEnv: string | undefined,
-  dataDir: string,
-): { secret: string; source: Config['webhookSecretSource'] } {
-  if (fromEnv) return { secret: fromEnv, source: 'env' };
-  const file = path.join(dataDir, 'webhook-secret');
+const LOOPBACK_HOSTS = /^(?:localhost|::1|\[::1\]|127(?:\.\d{1,3}){3})$/i;
+
+/** Local mode's secrets (the webhook secret when unset, the local access key): generated once, kept in DATA_DIR. */
+function keptInDataDir(dataDir: string, name: string): { secret: string; source: 'generated' | 'data-dir' } {
+  const file = path.join(dataDir, name);
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
     if (existing.length >= 16) return { secret: existing, source: 'data-dir' };
@@ -188,11 +204,13 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     host: c.host,
     nodeEnv: c.nodeEnv,
     webhookSecret: `*** (${c.webhookSecretSource})`,
+    localKey: c.localKey ? '*** (DATA_DIR/local-key)' : undefined,
     bot: {
       appId: c.bot.appId || '(none: anonymous local mode)',
       appType: c.bot.appType,
       tenantId: c.bot.tenantId || undefined,
       appPassword: c.bot.appPassword ? '***' : '(unset)',
+      openIdMetadata: c.bot.openIdMetadata,
     },
     store: c.cosmos.endpoint ? 'cosmos' : 'sqlite',
     cosmos: {
@@ -208,5 +226,6 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     nurtureCadenceMs: c.followUp.cadenceMs,
     businessHours: c.followUp.hours.spans.length ? c.followUp.hours : `always (${c.followUp.hours.zone})`,
     instanceId: c.instanceId,
+    retentionDays: c.retentionDays ?? '(unset: keep)',
   };
 }

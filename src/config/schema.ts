@@ -15,6 +15,7 @@ export const KNOWN = [
   'MicrosoftAppPassword',
   'MicrosoftAppType',
   'MicrosoftAppTenantId',
+  'BotOpenIdMetadata',
   'COSMOS_ENDPOINT',
   'COSMOS_KEY',
   'COSMOS_DATABASE',
@@ -29,6 +30,7 @@ export const KNOWN = [
   'BUSINESS_HOURS',
   'TIMEZONE',
   'PIPELINE_DIGEST',
+  'RETENTION_DAYS',
 ] as const;
 
 /** BUSINESS_HOURS in the team's TIMEZONE (the shape of leads/businessHours' BusinessHours); no spans = always open. */
@@ -64,6 +66,13 @@ export const schema = z.object({
     })
     .default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
+  BotOpenIdMetadata: z
+    .string()
+    .url('BotOpenIdMetadata: expected the URL of an OpenID metadata document')
+    .refine((v) => v.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(v), {
+      message: 'BotOpenIdMetadata: expected an https URL (http only on 127.0.0.1, ::1 or localhost)',
+    })
+    .optional(),
   COSMOS_ENDPOINT: z
     .string()
     .url('COSMOS_ENDPOINT: expected a URL such as https://<account>.documents.azure.com:443/')
@@ -124,6 +133,11 @@ export const schema = z.object({
       return { weekday: DAYS.indexOf(m[1].toLowerCase().slice(0, 3)) + 1, minutes: Number(m[2]) * 60 + Number(m[3]) };
     }),
   INSTANCE_ID: z.string().optional(),
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\s*[1-9]\d{0,4}\s*$/, 'RETENTION_DAYS: expected a whole number of days from 1 to 99999 (unset = keep)')
+    .transform(Number)
+    .optional(),
 });
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -9,10 +9,13 @@ import { parseLeadPayload } from '../leads/intake';
 import { LeadDeskError, isCoded } from '../leads/errors';
 import type { Intake } from '../intake/receive';
 import { logger } from '../log';
+import { MAX_JSON_DEPTH, textDepth, valueDepth } from './jsonDepth';
 
 const log = logger('http:leads');
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** What a 503 (store unavailable or damaged) asks the sender to wait before retrying. */
+const RETRY_AFTER_SECONDS = 30;
 
 export interface LeadsWebhookDeps {
   secret: string;
@@ -30,6 +33,9 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       if (type && !/json|text\/plain/i.test(type))
         throw new LeadDeskError('webhook.unsupported-media', { got: type.split(';')[0] });
       const text = await readBody(req, MAX_BODY_BYTES);
+      // Before anything parses or stores it: a 10,000-level body must not reach a recursive walk or SQLite's JSON.
+      if (textDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+        throw new LeadDeskError('webhook.too-deep', { limit: MAX_JSON_DEPTH });
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -38,6 +44,8 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
           detail: (err as Error).message.replace(/\s+/g, ' ').slice(0, 120),
         });
       }
+      if (valueDepth(body, { stopAt: MAX_JSON_DEPTH, jsonIn: 'CustomerInfo' }) > MAX_JSON_DEPTH)
+        throw new LeadDeskError('webhook.too-deep', { limit: MAX_JSON_DEPTH });
       const now = deps.now?.() ?? new Date();
       const parsed = parseLeadPayload(body, now.toISOString());
       if (!parsed.ok) throw parsed.error;
@@ -63,6 +71,8 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       if (coded.status >= 500) log.error({ code: coded.code, err: errText(coded.innerError) }, 'webhook failed');
       else log.info({ code: coded.code, status: coded.status }, 'webhook refused');
       if (isCoded(coded, 'webhook.unauthorized')) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
+      // Partner Center retries a 503 later: a full disk or a store being restored is not the lead's fault.
+      if (coded.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       send(res, coded.status, {
         error: { code: coded.code, message: coded.message, ...pick(coded.details, ['field', 'fields', 'limit']) },
       });
@@ -71,7 +81,8 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
   };
 }
 
-function authorized(req: IncomingMessage, secret: string): boolean {
+/** The webhook secret as `?code=` or `Authorization: Bearer`, compared in constant time (also /api/personal-data). */
+export function authorized(req: IncomingMessage, secret: string): boolean {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const header = String(req.headers.authorization ?? '');
   const given =
@@ -82,7 +93,8 @@ function authorized(req: IncomingMessage, secret: string): boolean {
   return given.length > 0 && timingSafeEqual(a, b);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** The request body as text, at most `limit` bytes (else webhook.too-large). */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit)
     return Promise.reject(new LeadDeskError('webhook.too-large', { limit }));

@@ -8,9 +8,10 @@
  * | set            | no / bad / expired / wrong-audience token | 401 pipeline.unauthorized       |
  * | set            | good Teams SSO token, oid not a manager   | 403 pipeline.forbidden          |
  * | set            | good token of a manager                   | 200                             |
- * | unset (local)  | from 127.0.0.1 / ::1, not forwarded       | 200 (open, like /api/messages)  |
- * | unset (local)  | from elsewhere, or through a tunnel/proxy | 403 pipeline.loopback-only      |
- * A tunnel (dev tunnels, ngrok) connects from loopback, so a request carrying forwarding headers counts as remote.
+ * | unset (local)  | the local access key (localAccess.ts)     | 200                             |
+ * | unset (local)  | without it, wherever it comes from        | 403 pipeline.local-key          |
+ * The key does not depend on where a request seems to come from: a reverse proxy or tunnel connects from loopback.
+ * Entra's keys that cannot be fetched (in time) are our problem: 503 pipeline.keys-unavailable with Retry-After.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
@@ -18,6 +19,7 @@ import { LeadDeskError } from '../leads/errors';
 import { isManager } from '../leads/roles';
 import { RANGE_NAMES, type RangeName } from '../leads/ranges';
 import { leadsCsv } from '../reports/csv';
+import { hasLocalKey, LOCAL_KEY_PARAM } from './localAccess';
 import type { Pipeline, PipelineQuery } from '../reports/pipeline';
 import { logger } from '../log';
 
@@ -76,7 +78,9 @@ export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv:
     async (req, res) => {
       try {
         await deps.auth(req);
-        await run(parsePipelineQuery(new URL(req.url ?? '/', 'http://localhost').searchParams), res);
+        const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        search.delete(LOCAL_KEY_PARAM);
+        await run(parsePipelineQuery(search), res);
       } catch (err) {
         const coded =
           err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
@@ -87,6 +91,7 @@ export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv:
           );
         else log.info({ code: coded.code, status: coded.status, what }, 'pipeline request refused');
         if (coded.code === 'pipeline.unauthorized') res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
+        if (coded.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_S));
         send(
           res,
           coded.status,
@@ -134,19 +139,18 @@ function send(
 // ---------------------------------------------------------------------------------------------------------
 // Who may call
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-original-url'];
-
-/** Local mode (no MicrosoftAppId): open, but only to a browser on this machine. */
-export function loopbackOnly(): PipelineAuth {
+/** Local mode (no MicrosoftAppId): whoever has the local access key (DATA_DIR/local-key). */
+export function localKeyOnly(key: string): PipelineAuth {
   return async (req) => {
-    const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && !FORWARDED.some((h) => req.headers[h] !== undefined);
-    if (!local) throw new LeadDeskError('pipeline.loopback-only');
+    if (!hasLocalKey(req, key)) throw new LeadDeskError('pipeline.local-key');
     return { kind: 'local' };
   };
 }
 
 const ENTRA_KEYS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+/** Entra's key set must load by then (jose's default is 5 s), else 503: the tab's request is answered in time. */
+const KEYS_TIMEOUT_MS = 3000;
+const RETRY_AFTER_S = 10;
 
 export interface TeamsSsoOptions {
   /** The bot's (and the tab's) Entra app id: the token's audience is this or api://<host>/<appId>. */
@@ -155,14 +159,17 @@ export interface TeamsSsoOptions {
   tenantId?: string;
   /** Entra object ids (`oid`) of the managers; Teams ids (29:…) in the list cannot match a token. */
   managerIds: readonly string[];
-  /** Signing keys; default Entra ID's published keys (cached and refreshed by jose). */
+  /** Signing keys; default the key set at keysUrl (cached and refreshed by jose). */
   getKey?: JWTVerifyGetKey;
+  /** Where the signing keys are published; default Entra ID's (tests serve their own on 127.0.0.1). */
+  keysUrl?: string;
   now?: () => Date;
 }
 
 /** Teams SSO: the tab's `authentication.getAuthToken()` token, checked against Entra ID's keys, of a manager. */
 export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
-  const getKey = opts.getKey ?? createRemoteJWKSet(new URL(ENTRA_KEYS_URL));
+  const getKey =
+    opts.getKey ?? createRemoteJWKSet(new URL(opts.keysUrl ?? ENTRA_KEYS_URL), { timeoutDuration: KEYS_TIMEOUT_MS });
   const audience = new RegExp(
     `^(?:${escapeRe(opts.appId)}|api://[A-Za-z0-9.-]+(?::\\d+)?/${escapeRe(opts.appId)})$`,
     'i',
@@ -203,12 +210,16 @@ export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
   };
 }
 
-/** main's choice: Teams SSO when the bot has an app id, else loopback-only local mode. */
+/** main's choice: Teams SSO when the bot has an app id, else the local access key. */
 export function pipelineAuth(
   bot: { appId: string; appType: string; tenantId: string; anonymous: boolean },
   managerIds: readonly string[],
+  localKey: string | undefined,
 ): PipelineAuth {
-  if (bot.anonymous) return loopbackOnly();
+  if (bot.anonymous) {
+    if (!localKey) throw new Error('local mode needs the local access key (config.localKey)');
+    return localKeyOnly(localKey);
+  }
   return teamsSso({
     appId: bot.appId,
     tenantId: bot.appType === 'SingleTenant' ? bot.tenantId : undefined,

@@ -1,7 +1,7 @@
 /**
- * restify: /api/messages (Bot Framework), /api/leads (Partner Center webhook), /api/health, /api/pipeline(.csv)
- * and the Pipeline tab's static files under /tab. The only user of restify (loaded through ./restify, which drops its
- * DEP0111 warning); handlers are plain Node (req, res).
+ * restify: /api/messages (Bot Framework), /api/leads (Partner Center webhook), /api/health, /api/pipeline(.csv),
+ * /api/personal-data/erase and /export, and the Pipeline tab's static files under /tab. The only user of restify
+ * (loaded through ./restify, which drops its DEP0111 warning); handlers are plain Node (req, res).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import restify from './restify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../log';
+import { refusedTooDeep, sendReadiness } from './readiness';
 
 const log = logger('http:server');
 
@@ -20,8 +21,14 @@ export interface ServerDeps {
   messages: (req: Request, res: Response) => Promise<void>;
   leads: NodeHandler;
   health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
+  /** GET /api/ready: 200 while the store can write and is sound, else 503 (http/readiness.ts). */
+  ready?: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
   /** GET /api/pipeline and /api/pipeline.csv (http/pipelineApi.ts). */
   pipeline: { summary: NodeHandler; csv: NodeHandler };
+  /** POST /api/personal-data/erase and /export (http/personalDataApi.ts). */
+  personalData?: { erase: NodeHandler; export: NodeHandler };
+  /** Local mode: GET /tab?key=<local key> sets the key's cookie (http/localAccess.ts); true = it answered. */
+  tabEntry?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface HttpServer {
@@ -41,6 +48,7 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
     '/api/messages',
     restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }),
     async (req: Request, res: Response) => {
+      if (refusedTooDeep(req.body, res)) return;
       await deps.messages(req, res);
     },
   );
@@ -57,8 +65,14 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
   server.get('/api/pipeline.csv', async (req: Request, res: Response) => {
     await deps.pipeline.csv(req, res);
   });
+  const personalData = deps.personalData;
+  if (personalData) {
+    server.post('/api/personal-data/erase', async (req: Request, res: Response) => personalData.erase(req, res));
+    server.post('/api/personal-data/export', async (req: Request, res: Response) => personalData.export(req, res));
+  }
   for (const [route, asset] of Object.entries(tabAssets())) {
-    server.get(route, async (_req: Request, res: Response) => {
+    server.get(route, async (req: Request, res: Response) => {
+      if (deps.tabEntry?.(req, res)) return;
       await sendAsset(res, asset);
     });
   }
@@ -66,6 +80,8 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
     const { ok, body } = await deps.health();
     res.json(ok ? 200 : 503, body);
   });
+  const ready = deps.ready;
+  if (ready) server.get('/api/ready', async (_req: Request, res: Response) => sendReadiness(res, await ready()));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

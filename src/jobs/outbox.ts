@@ -184,7 +184,8 @@ export class Outbox extends PeriodicJob<void> {
           await this.forgetChannel(id, target);
           continue;
         }
-        if (isCoded(coded, 'teams.rejected')) {
+        // too-large: even the reduced card the poster sent after the full one was refused.
+        if (isCoded(coded, 'teams.rejected') || isCoded(coded, 'teams.too-large')) {
           const status = coded.details.status;
           log.error({ leadId: id, code: coded.code, status }, 'Teams rejected the card: giving up on this lead');
           await this.finish(id, { kind: 'failed', error: coded.code });

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 export abstract class PeriodicJob<R> {
   private intervalTimer?: NodeJS.Timeout;
   private inFlightPass?: Promise<R>;
+  /** The code the last pass failed with: the same failure again (a full disk, every interval) is logged at debug. */
+  private lastFailure?: string;
 
   protected constructor(
     private readonly jobLog: Logger,
@@ -32,8 +34,16 @@ export abstract class PeriodicJob<R> {
   /** One pass; a pass already running is joined, not doubled. */
   tick(): Promise<R> {
     this.inFlightPass ??= this.pass()
+      .then((result) => {
+        if (this.lastFailure) this.jobLog.info({ code: this.lastFailure }, `${this.what} works again`);
+        this.lastFailure = undefined;
+        return result;
+      })
       .catch((err) => {
-        this.jobLog.warn({ code: (err as LeadDeskError).code ?? 'error' }, `${this.what} failed`);
+        const code = (err as LeadDeskError).code ?? 'error';
+        if (code === this.lastFailure) this.jobLog.debug({ code }, `${this.what} failed again`);
+        else this.jobLog.warn({ code }, `${this.what} failed`);
+        this.lastFailure = code;
         return this.fallback;
       })
       .finally(() => (this.inFlightPass = undefined));

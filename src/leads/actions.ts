@@ -3,8 +3,8 @@
  * audit event's data or a refusal. `decide` in lifecycle.ts checks status and role first, then calls `applyVerb`.
  * A verb without a handler here does not compile.
  */
-import { createHash } from 'node:crypto';
-import type { Actor, Contact, Lead, Qualification } from './lead';
+import type { Actor, Lead, Qualification } from './lead';
+import { erasePersonalData } from './erasure';
 import { scoreLead } from './scoring';
 import { nextCadenceTouch, type FollowUpPolicy } from './followUp';
 import {
@@ -35,9 +35,6 @@ export type Command =
   | { verb: 'snooze'; days: number }
   | { verb: 'reassign'; to: Actor };
 
-/** What erase keeps of the contact: the organisation and its country, which are not personal data. */
-const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
-
 // ─── one handler per verb: check inputs, change the (cloned) lead, return the event data ───────────────
 
 export interface Ctx {
@@ -52,6 +49,7 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
   claim(next, _command, { actor, at }) {
     if (next.doNotContact) return refuse('lead.do-not-contact');
     if (next.isTest) return refuse('lead.test-lead');
+    if (next.erasedAt) return refuse('lead.erased');
     next.owner = copyActor(actor);
     next.claimedAt = at;
     delete next.snoozedUntil;
@@ -175,25 +173,9 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     return {};
   },
 
-  /**
-   * Right to erasure: drops every personal field of the contact (names, email, phone, title) and keeps company and
-   * country (ERASE_KEEPS) for the pipeline. Also drops what may hold the same data: the raw payloads, the customer's
-   * free text (description, signal descriptions), and the email/phone/name inside the dedupe key (hashed instead, so
-   * the key still identifies the lead). Score, signals' actions and the audit trail stay.
-   */
-  erase(next) {
-    const erased = (Object.keys(next.contact) as (keyof Contact)[]).filter(
-      (k) => !ERASE_KEEPS.includes(k) && next.contact[k] !== undefined,
-    );
-    const kept: Contact = {};
-    for (const k of ERASE_KEEPS) if (next.contact[k] !== undefined) kept[k] = next.contact[k];
-    next.contact = kept;
-    delete next.description;
-    next.signals = next.signals.map(({ description: _dropped, ...signal }) => signal);
-    next.raw = [];
-    if (!next.dedupeKey.startsWith('erased:'))
-      next.dedupeKey = `erased:${createHash('sha256').update(next.dedupeKey, 'utf8').digest('hex')}`;
-    return { erased };
+  /** Right to erasure: the personal data of the lead goes (erasure.ts says what), the event names what went. */
+  erase(next, _command, { at }) {
+    return { erased: erasePersonalData(next, at) };
   },
 };
 

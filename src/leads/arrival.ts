@@ -100,13 +100,17 @@ function mergeSignal(lead: Lead, draft: LeadDraft, now: Date): Lead {
 export type SignalDecision =
   /** The very same payload was stored before (a retried webhook): nothing to write. */
   | { kind: 'duplicate' }
-  /** The lead is closed: the signal starts the next generation (a new lead with the next id). */
+  /** The lead is closed or erased: the signal starts the next generation (a new lead with the next id). */
   | { kind: 'closed' }
   | { kind: 'merged'; lead: Lead };
 
-/** A payload for a person and offer that already have a lead: a retry, a closed lead, or a signal to merge. */
+/**
+ * A payload for a person and offer that already have a lead: a retry, a closed lead, or a signal to merge. An erased
+ * lead counts as closed (its person asked to be forgotten: a new signal is a new lead, never merged back into it);
+ * a retry of a payload it had stays a duplicate, so an old delivery retried late does not undo the erase.
+ */
 export function signalArrived(existing: Lead, draft: LeadDraft, now: Date): SignalDecision {
   if (existing.signals.some((s) => s.fingerprint === draft.fingerprint)) return { kind: 'duplicate' };
-  if (!isOpen(existing.status)) return { kind: 'closed' };
+  if (!isOpen(existing.status) || existing.erasedAt) return { kind: 'closed' };
   return { kind: 'merged', lead: mergeSignal(existing, draft, now) };
 }

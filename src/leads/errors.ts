@@ -22,10 +22,17 @@ export const ERRORS = {
   'webhook.no-contact': { status: 422, message: 'The lead has no contact: expected at least one of {fields}.' },
   'webhook.bad-field': { status: 422, message: 'Field {field} must be a string, got {got}.' },
   'webhook.unsupported-media': { status: 415, message: 'Send the lead as application/json, got {got}.' },
+  'webhook.too-deep': { status: 400, message: 'The JSON is nested deeper than {limit} levels.' },
   // store
   'store.unavailable': { status: 503, message: 'The lead store is not reachable right now; retry shortly.' },
   'store.conflict': { status: 409, message: 'The lead changed while we were writing it; retry.' },
   'store.failed': { status: 500, message: 'The lead store failed: {detail}.' },
+  // a full, read-only or failing disk is store.unavailable; a corrupt file is store.damaged (issue 14)
+  'store.damaged': {
+    status: 503,
+    message: 'The lead store is damaged ({detail}); an operator must restore it from a backup.',
+  },
+  'store.checking': { status: 503, message: 'The lead store is being checked after the start; ready shortly.' },
   'store.driver-missing': {
     status: 500,
     message:
@@ -36,6 +43,7 @@ export const ERRORS = {
   'teams.unavailable': { status: 502, message: 'Teams could not be reached: {detail}.' },
   'teams.not-in-conversation': { status: 403, message: 'The bot is no longer a member of that channel.' },
   'teams.rejected': { status: 400, message: 'Teams rejected the message with {status}: {detail}.' },
+  'teams.too-large': { status: 413, message: 'Teams refused the message as too large ({status}).' },
   'reminder.no-card': { status: 409, message: 'The lead card is not in Teams yet; the reminder waits for it.' },
   // config
   'config.invalid': { status: 500, message: 'Invalid configuration: {detail}.' },
@@ -45,6 +53,7 @@ export const ERRORS = {
   'action.lead-not-found': { status: 404, message: 'That lead no longer exists.' },
   'action.input-too-long': { status: 400, message: '{field} is too long: at most {max} characters.' },
   'action.invalid-input': { status: 400, message: '{detail}' },
+  'action.not-saved': { status: 503, message: 'Could not save, try again in a moment.' },
   'lead.already-claimed': { status: 409, message: 'Already claimed by {owner}.' },
   'lead.not-owner': { status: 403, message: 'Only {owner} (the owner) or a manager can {verb} this lead.' },
   'lead.managers-only': { status: 403, message: 'Only a manager can {verb} a lead.' },
@@ -55,6 +64,7 @@ export const ERRORS = {
   'lead.already-yours': { status: 409, message: 'You already own this lead.' },
   'lead.owner-only': { status: 403, message: 'Only {owner} (the owner) can {verb} this lead.' },
   'lead.test-lead': { status: 409, message: 'This is a Partner Center test lead, not a lead to work.' },
+  'lead.erased': { status: 409, message: 'The personal data of this lead was erased: there is nobody to contact.' },
   // pipeline API and tab (issue 9)
   'pipeline.bad-range': { status: 400, message: 'range must be one of {allowed}, got "{got}".' },
   'pipeline.bad-storefront': {
@@ -78,9 +88,48 @@ export const ERRORS = {
     status: 503,
     message: "Microsoft Entra ID's signing keys could not be fetched to check the sign-in; retry shortly.",
   },
-  'pipeline.loopback-only': {
+  'pipeline.local-key': {
     status: 403,
-    message: 'Without MicrosoftAppId the pipeline API answers only requests made on this machine (127.0.0.1 or ::1).',
+    message:
+      'Without MicrosoftAppId the pipeline needs the local access key: open the tab with the link npm run dev or npm start prints (?key=…; the key is in DATA_DIR/local-key).',
+  },
+  // POST /api/messages: who may post activities (issue 14)
+  'bot.bad-activity': {
+    status: 400,
+    message: 'The request body is not a Bot Framework activity (a JSON object with a type).',
+  },
+  'bot.unauthorized': {
+    status: 401,
+    message:
+      'Only the Bot Framework may post activities: expected "Authorization: Bearer <token>" it signed for this bot.',
+  },
+  'bot.keys-unavailable': {
+    status: 503,
+    message: "The Bot Framework's signing keys could not be fetched to check the token; retry shortly.",
+  },
+  'bot.local-channel-only': {
+    status: 403,
+    message:
+      "Without MicrosoftAppId the bot talks only to a channel on this machine: the activity's serviceUrl must be a loopback address.",
+  },
+  'bot.failed': { status: 500, message: 'The bot could not process the activity.' },
+  'bot.too-deep': { status: 400, message: 'The activity is nested deeper than {limit} levels.' },
+  // personal data: erase and export (issue 14)
+  'privacy.bad-request': {
+    status: 400,
+    message: 'Send a JSON object with exactly one of "email" (an email address) or "leadId" (a lead id): {detail}.',
+  },
+  'privacy.unauthorized': {
+    status: 401,
+    message: 'Pass the webhook secret ("Authorization: Bearer <secret>") or a manager\'s Teams SSO token ({detail}).',
+  },
+  'privacy.forbidden': {
+    status: 403,
+    message: 'Only sales managers can erase or export personal data; ask an admin to add you to MANAGER_IDS.',
+  },
+  'privacy.managers-only': {
+    status: 403,
+    message: 'Only a sales manager (MANAGER_IDS) can erase personal data.',
   },
 } as const;
 

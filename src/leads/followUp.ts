@@ -37,7 +37,8 @@ export const DEFAULT_POLICY: FollowUpPolicy = {
 
 /** The step a lead is waiting for, before business hours and snoozes; undefined when none. */
 function dueStep(lead: Lead, policy: FollowUpPolicy): { kind: FollowUpKind; at: number } | undefined {
-  if (lead.isTest || lead.doNotContact) return undefined;
+  // Nobody is reminded of a lead whose person is unknown (a test lead, a notice, an erased lead).
+  if (lead.isTest || lead.doNotContact || lead.erasedAt) return undefined;
   switch (lead.status) {
     case 'new': {
       const claimBy = Date.parse(lead.sla.claimBy);

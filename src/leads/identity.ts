@@ -6,18 +6,23 @@ import { createHash } from 'node:crypto';
 import type { Contact } from './lead';
 import { isPlainObject } from './values';
 
+/** Zero-width space, non-joiner, joiner, word joiner, BOM: invisible, so `dana@x.com` with one is still Dana. */
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+
+/** An email as a key: NFKC (full-width letters become plain ones), zero-width characters out, trimmed, lower-cased. */
+function normalizedEmail(email: string): string {
+  return email.normalize('NFKC').replace(ZERO_WIDTH, '').trim().toLowerCase();
+}
+
 /**
- * Who and which offer: `e:<email>` (lower-cased), else `p:<phone digits>`, else `n:<first last>|<company>`
+ * Who and which offer: `e:<email>` (normalizedEmail), else `p:<phone digits>`, else `n:<first last>|<company>`
  * (lower-cased), then `|<offer lower-cased>`. Several signals of one person about one offer share the key.
  */
 export function dedupeKeyFor(contact: Contact, offer: string): string {
-  const digits = (contact.phone ?? '').replace(/\D/g, '');
+  const digits = (contact.phone ?? '').normalize('NFKC').replace(/\D/g, '');
   const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
-  const who = contact.email
-    ? `e:${contact.email.trim().toLowerCase()}`
-    : digits
-      ? `p:${digits}`
-      : `n:${`${name}|${contact.company ?? ''}`.toLowerCase()}`;
+  const email = normalizedEmail(contact.email ?? '');
+  const who = email ? `e:${email}` : digits ? `p:${digits}` : `n:${`${name}|${contact.company ?? ''}`.toLowerCase()}`;
   return `${who}|${offer.trim().toLowerCase()}`;
 }
 

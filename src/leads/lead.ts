@@ -188,6 +188,8 @@ export interface Lead {
   /** No reminder before this (Snooze 1 day / 1 week). */
   snoozedUntil?: string;
   followUp?: FollowUp;
+  /** When the personal data of the lead was erased (leads/erasure.ts); the card then says so in place of the contact. */
+  erasedAt?: string;
   delivery: Delivery;
   /** Incremented on every change of what the card shows. */
   rev: number;

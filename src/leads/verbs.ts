@@ -33,7 +33,8 @@ const ALL_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing', 'qua
  *    the owner, or 'lead.already-yours' for the owner);
  * 2. role not in `who` → 'lead.managers-only' (only managers listed), 'lead.owner-only' (only the owner listed),
  *    else 'lead.not-owner' (owner or manager);
- * 3. claim of a do-not-contact notice or a test lead → 'lead.do-not-contact' / 'lead.test-lead';
+ * 3. claim of a do-not-contact notice, a test lead or an erased lead → 'lead.do-not-contact' / 'lead.test-lead' /
+ *    'lead.erased';
  * 4. invalid inputs → 'lead.reason-required', 'action.invalid-input', 'action.input-too-long'.
  * The status comes first: on a stale card "this lead is qualified" is the news, whoever clicked.
  */
@@ -119,7 +120,7 @@ export const VERBS = {
     notice: 'Reopened.',
     onCard: true,
   },
-  // Not on any card yet: the privacy work gives it a way in (issue 14).
+  // Not on any card: src/privacy erases (the `erase` chat command, POST /api/personal-data/erase, retention).
   erase: {
     from: ALL_STATUSES,
     to: 'same',

@@ -39,6 +39,12 @@ export interface LeadDocuments {
   overdue(nowIso: string, limit: number): Promise<Lead[]>;
   /** Every lead (small datasets: tests and checks). */
   all(): Promise<Lead[]>;
+  /** Leads whose dedupe key starts with `prefix` (non-empty): one person's leads, every offer and generation. */
+  withKeyPrefix(prefix: string, limit: number): Promise<Lead[]>;
+  /** Ids of qualified or rejected leads not yet erased, last changed (closed) before `beforeIso`, oldest first. */
+  closedBefore(beforeIso: string, limit: number): Promise<string[]>;
+  /** Ids of test leads not yet erased that arrived before `beforeIso`, oldest first. */
+  testLeadsBefore(beforeIso: string, limit: number): Promise<string[]>;
 }
 
 export interface InstallDocuments {
@@ -56,6 +62,8 @@ export interface EventDocuments {
   append(event: StoredEvent): Promise<void>;
   /** Newest first. */
   forLead(leadId: string, limit: number): Promise<StoredEvent[]>;
+  /** Writes the events as given over those with the same ids (an erase scrubs a trail); one transaction on SQLite. */
+  rewrite(events: StoredEvent[]): Promise<void>;
 }
 
 /** A document of the `stats` container (the per-day pipeline rollups of statsStore.ts), with its `_etag` when read. */
@@ -95,6 +103,16 @@ export interface StoreBackend {
   readonly bulk: BulkDocuments;
   /** Resolves when the store answers; throws a coded store error otherwise. */
   ping(): Promise<void>;
+  /**
+   * Resolves when the store can take writes now (SQLite: checked at start, not damaged, a probe write reached the
+   * disk); throws store.unavailable, store.damaged or store.checking otherwise. Without it, `ping` says.
+   */
+  ready?(): Promise<void>;
+  /**
+   * After an erase: no copy of overwritten data stays in the store's own files (SQLite: the WAL is checkpointed and
+   * truncated; freed space is zeroed by secure_delete). Cosmos DB replaces documents: nothing to do.
+   */
+  purge(): Promise<void>;
   close(): Promise<void>;
 }
 

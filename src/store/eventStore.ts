@@ -18,4 +18,9 @@ export class EventStore {
   forLead(leadId: string, limit = 20): Promise<StoredEvent[]> {
     return this.docs.forLead(leadId, limit);
   }
+
+  /** Writes the events over the stored ones with the same ids (an erase scrubs the free text of a trail). */
+  rewrite(events: StoredEvent[]): Promise<void> {
+    return events.length ? this.docs.rewrite(events) : Promise.resolve();
+  }
 }

@@ -28,6 +28,10 @@ export interface Store {
   /** SQLite only: a consistent online copy to `file` (Cosmos DB has the account's own continuous backup). */
   readonly backup?: (file: string) => Promise<number>;
   ping(): Promise<void>;
+  /** Whether the store can take writes now (GET /api/ready); see StoreBackend.ready. */
+  ready(): Promise<void>;
+  /** After an erase: no copy of the overwritten data stays in the store's files (see StoreBackend.purge). */
+  purge(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,8 @@ function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promis
     bulk: backend.bulk,
     backup: backend.backup,
     ping: () => backend.ping(),
+    ready: () => (backend.ready ? backend.ready() : backend.ping()),
+    purge: () => backend.purge(),
     close: () => backend.close(),
   };
 }

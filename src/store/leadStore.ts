@@ -94,6 +94,21 @@ export class LeadStore {
     return this.docs.all();
   }
 
+  /** One person's leads, every offer and generation: the leads whose dedupe key starts with `prefix` (`e:<email>|`). */
+  withKeyPrefix(prefix: string, limit: number): Promise<Lead[]> {
+    return this.docs.withKeyPrefix(prefix, limit);
+  }
+
+  /** Qualified or rejected leads not yet erased that closed before `before`, oldest first (indexed). */
+  closedBefore(before: Date, limit: number): Promise<string[]> {
+    return this.docs.closedBefore(before.toISOString(), limit);
+  }
+
+  /** Test leads not yet erased that arrived before `before`, oldest first (indexed). */
+  testLeadsBefore(before: Date, limit: number): Promise<string[]> {
+    return this.docs.testLeadsBefore(before.toISOString(), limit);
+  }
+
   /** `before`: the version this write replaced (its etag matched), when it was an update. */
   private async written(lead: Lead, before?: Lead): Promise<void> {
     if (!this.onWritten) return;

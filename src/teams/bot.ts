@@ -18,6 +18,9 @@ import { ChannelCommands, channelOf } from './commands/channelCommands';
 import { helpText, unknownCommandText } from './commands/help';
 import type { Messenger } from './sending/messenger';
 import { replyText } from './sending/replies';
+import type { PersonalData } from '../privacy/personalData';
+import { EraseCommand } from './commands/eraseCommand';
+import { EraseConfirm, isEraseConfirm } from './actions/eraseConfirm';
 
 const log = logger('teams:bot');
 
@@ -34,6 +37,9 @@ export interface LeadBotDeps {
   cardActions: CardActionHandler;
   /** pipeline, mine, stale. */
   reports: ReportCommands;
+  /** `erase <email>` and its Erase button (managers only). */
+  privacy: Pick<PersonalData, 'count' | 'erase'>;
+  managerIds: readonly string[];
   now?: () => Date;
 }
 
@@ -43,18 +49,22 @@ export class LeadBot extends TeamsActivityHandler {
   private readonly installTracker: InstallTracker;
   /** One handler per chat command (commands/commandList.ts lists them for help and the manifest). */
   private readonly commands: Handlers;
+  private readonly eraseConfirm: EraseConfirm;
 
   constructor(private readonly deps: LeadBotDeps) {
     super();
     this.installTracker = new InstallTracker(deps);
     const channels = new ChannelCommands(deps);
     const { reports, messenger } = deps;
+    const erase = new EraseCommand(deps);
+    this.eraseConfirm = new EraseConfirm(deps);
     this.commands = {
       subscribe: (ctx, c) => channels.subscribe(ctx, c.args),
       unsubscribe: (ctx) => channels.unsubscribe(ctx),
       pipeline: (ctx, c) => reports.pipeline(ctx, c),
       mine: (ctx) => reports.mine(ctx),
       stale: (ctx) => reports.stale(ctx),
+      erase: (ctx, c) => erase.run(ctx, c),
       help: (ctx) => replyText(messenger, ctx, helpText()),
       unknown: (ctx, c) => replyText(messenger, ctx, unknownCommandText(c.word, c.closest)),
     };
@@ -63,7 +73,8 @@ export class LeadBot extends TeamsActivityHandler {
       await next();
     });
     this.onMessage(async (ctx, next) => {
-      if (ctx.activity.value) await this.deps.cardActions.onSubmit(ctx);
+      if (isEraseConfirm(ctx.activity.value)) await this.eraseConfirm.onSubmit(ctx);
+      else if (ctx.activity.value) await this.deps.cardActions.onSubmit(ctx);
       else await this.handleCommand(ctx);
       await next();
     });
@@ -73,6 +84,7 @@ export class LeadBot extends TeamsActivityHandler {
     ctx: TurnContext,
     value: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
+    if (isEraseConfirm(value)) return this.eraseConfirm.onInvoke(ctx, value);
     return this.deps.cardActions.onInvoke(ctx, value);
   }
 

@@ -1,10 +1,12 @@
 /**
- * The Pipeline tab's API decides who sees contact data of every lead, so each refusal (no token, expired, another
- * app's, not a manager, a remote caller in local mode) is shown here, driven with ten-line plain request/response
- * objects (no server) and test tokens signed by a key pair made for the run. The bot's own wiring is checked at the end.
+ * The Pipeline tab's API decides who sees contact data of every lead, so each refusal (no token, forged, expired,
+ * another app's, not a manager, no local access key in local mode) is shown here, driven with ten-line plain
+ * request/response objects (no server) and test tokens signed by a key pair made for the run; Entra's key set is also
+ * served from 127.0.0.1 to show the 503 when it is down or hangs. The bot's own wiring is checked at the end.
  */
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   SignJWT,
   createLocalJWKSet,
@@ -16,7 +18,7 @@ import {
 } from 'jose';
 import { csvCell, leadsCsv } from '../../src/reports/csv';
 import {
-  loopbackOnly,
+  localKeyOnly,
   parsePipelineQuery,
   pipelineApi,
   pipelineAuth,
@@ -92,22 +94,21 @@ const open: PipelineAuth = async () => ({ kind: 'local' });
 /** Entra ID for the run: a key pair whose public half is the local JWKS the SSO check is handed, and a stranger's key. */
 const keys = (async () => {
   const entra = await generateKeyPair('RS256');
-  const jwks = createLocalJWKSet({
-    keys: [{ ...(await exportJWK(entra.publicKey)), kid: 'entra-test-key', alg: 'RS256', use: 'sig' }],
-  });
-  return { signing: entra.privateKey, jwks, stranger: (await generateKeyPair('RS256')).privateKey };
+  const published = { ...(await exportJWK(entra.publicKey)), kid: 'entra-test-key', alg: 'RS256', use: 'sig' };
+  const jwks = createLocalJWKSet({ keys: [published] });
+  return { signing: entra.privateKey, jwks, published, stranger: (await generateKeyPair('RS256')).privateKey };
 })();
 const getKey: JWTVerifyGetKey = async (header, token) => (await keys).jwks(header, token);
 
 /** A Teams SSO token as Entra ID issues it for the tab (v2 issuer, api:// audience), with overrides. */
 async function token(
   claims: JWTPayload = {},
-  opts: { key?: KeyLike | 'stranger'; expiresAt?: Date } = {},
+  opts: { key?: KeyLike | 'stranger'; expiresAt?: Date; kid?: string } = {},
 ): Promise<string> {
   const { signing, stranger } = await keys;
   const iat = Math.floor(NOW.getTime() / 1000) - 60;
   return new SignJWT({ tid: TENANT, oid: MANAGER_OID, scp: 'access_as_user', name: 'Ana Souza', ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'entra-test-key' })
+    .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'entra-test-key' })
     .setIssuer(typeof claims.iss === 'string' ? claims.iss : `https://login.microsoftonline.com/${TENANT}/v2.0`)
     .setAudience((claims.aud as string) ?? `api://leaddesk.contoso.com/${APP_ID}`)
     .setIssuedAt(iat)
@@ -216,6 +217,76 @@ describe('GET /api/pipeline with Teams SSO (MicrosoftAppId set)', () => {
     const res = await ask(down, `Bearer ${await token()}`);
     assert.equal(res.status, 503);
     assert.equal(res.json().error.code, 'pipeline.keys-unavailable');
+    assert.equal(res.headers['retry-after'], '10');
+  });
+
+  it('refuses forged tokens: alg none, HS256 with a shared secret, an unknown key id, not valid yet', async () => {
+    const { signing } = await keys;
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = {
+      tid: TENANT,
+      oid: MANAGER_OID,
+      aud: APP_ID,
+      iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+    };
+    const exp = Math.floor(NOW.getTime() / 1000) + 3600;
+    const forged = {
+      'alg none': `${b64({ alg: 'none', typ: 'JWT', kid: 'entra-test-key' })}.${b64({ ...claims, exp })}.`,
+      'HS256 with a shared secret': await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid: 'entra-test-key' })
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(APP_ID)),
+      'an unknown key id': await token({}, { key: 'stranger', kid: 'not-an-entra-key' }),
+      'our key under another key id': await token({}, { key: signing, kid: 'not-an-entra-key' }),
+      'not valid yet': await token({ nbf: Math.floor(NOW.getTime() / 1000) + 600 }),
+    };
+    for (const [what, jwt] of Object.entries(forged)) {
+      const res = await ask(sso(), `Bearer ${jwt}`);
+      assert.equal(res.status, 401, what);
+      assert.equal(res.json().error.code, 'pipeline.unauthorized', what);
+      assert.match(res.headers['www-authenticate']!, /^Bearer /, what);
+    }
+  });
+
+  describe('with Entra’s key set served over HTTP (127.0.0.1)', () => {
+    const servers: http.Server[] = [];
+    after(() => {
+      for (const s of servers) s.closeAllConnections();
+      for (const s of servers) s.close();
+    });
+
+    /** 'up' serves the key set, 'error' answers 500, 'hang' never answers, 'down' refuses connections. */
+    async function keySet(mode: 'up' | 'error' | 'hang' | 'down'): Promise<string> {
+      const { published } = await keys;
+      const server = http.createServer((_req, res) => {
+        if (mode === 'hang') return;
+        res.writeHead(mode === 'error' ? 500 : 200, { 'Content-Type': 'application/json' });
+        res.end(mode === 'error' ? '{}' : JSON.stringify({ keys: [published] }));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/discovery/v2.0/keys`;
+      if (mode === 'down') await new Promise((r) => server.close(r));
+      else servers.push(server);
+      return url;
+    }
+
+    const remote = (keysUrl: string) => teamsSso({ appId: APP_ID, managerIds: [MANAGER_OID], keysUrl, now: () => NOW });
+
+    it('checks a token against the published keys (a good one passes, a stranger’s is refused)', async () => {
+      const auth = remote(await keySet('up'));
+      assert.equal((await ask(auth, `Bearer ${await token()}`)).status, 200);
+      assert.equal((await ask(auth, `Bearer ${await token({}, { key: 'stranger' })}`)).status, 401);
+    });
+
+    it('answers 503 with Retry-After when the key set is down, failing or does not answer (within 5 s)', async function () {
+      this.timeout(5000);
+      for (const mode of ['down', 'error', 'hang'] as const) {
+        const res = await ask(remote(await keySet(mode)), `Bearer ${await token()}`);
+        assert.equal(res.status, 503, mode);
+        assert.equal(res.json().error.code, 'pipeline.keys-unavailable', mode);
+        assert.equal(res.headers['retry-after'], '10', mode);
+      }
+    });
   });
 });
 
@@ -223,33 +294,53 @@ describe('GET /api/pipeline with Teams SSO (MicrosoftAppId set)', () => {
 // Local mode
 
 describe('GET /api/pipeline in local mode (no MicrosoftAppId)', () => {
-  const handler = () => pipelineApi({ pipeline: fakePipeline(), auth: loopbackOnly() }).summary;
+  const KEY = 'the-local-access-key-0123456789';
+  const pipeline = fakePipeline();
+  const handler = () => pipelineApi({ pipeline, auth: localKeyOnly(KEY) }).summary;
 
-  it('is open to a browser on this machine (127.0.0.1 and ::1), without a token', async () => {
-    assert.equal((await call(handler(), request('/api/pipeline', { remoteAddress: '127.0.0.1' }))).status, 200);
-    assert.equal((await call(handler(), request('/api/pipeline', { remoteAddress: '::1' }))).status, 200);
+  it('answers whoever has the local access key: as ?key=, as the X-Lead-Desk-Key header or as the tab’s cookie', async () => {
+    pipeline.queries.length = 0;
+    assert.equal((await call(handler(), request(`/api/pipeline?key=${KEY}&range=all`))).status, 200);
+    assert.deepEqual(pipeline.queries, [{ range: 'all' }], 'the key is no query parameter of the pipeline');
+    const header = request('/api/pipeline', { headers: { 'X-Lead-Desk-Key': KEY } });
+    assert.equal((await call(handler(), header)).status, 200);
+    const cookie = request('/api/pipeline', { headers: { Cookie: `theme=dark; leaddesk_key=${KEY}` } });
+    assert.equal((await call(handler(), cookie)).status, 200);
   });
 
-  it('refuses a caller on another machine with 403 pipeline.loopback-only', async () => {
-    const res = await call(handler(), request('/api/pipeline', { remoteAddress: '10.1.2.3' }));
-    assert.equal(res.status, 403);
-    assert.equal(res.json().error.code, 'pipeline.loopback-only');
-  });
-
-  it('refuses a request that came through a tunnel or proxy (forwarding headers), though it connects from loopback', async () => {
-    const res = await call(
-      handler(),
-      request('/api/pipeline', { remoteAddress: '127.0.0.1', headers: { 'X-Forwarded-For': '203.0.113.9' } }),
-    );
-    assert.equal(res.status, 403);
+  it('refuses a request without the key or with a wrong one with 403 pipeline.local-key, wherever it seems to come from', async () => {
+    const refused = [
+      request('/api/pipeline', { remoteAddress: '127.0.0.1' }),
+      request('/api/pipeline', { remoteAddress: '::1' }),
+      request('/api/pipeline', { remoteAddress: '10.1.2.3' }),
+      request('/api/pipeline?key=wrong-key', { remoteAddress: '127.0.0.1' }),
+      request('/api/pipeline', { headers: { 'X-Lead-Desk-Key': `${KEY}x` } }),
+      request('/api/pipeline', { headers: { Cookie: 'leaddesk_key=' } }),
+      // what a local reverse proxy may or may not add: none of it matters
+      ...['X-Real-IP', 'Via', 'X-Client-IP', 'X-Forwarded-For', 'Forwarded'].map((h) =>
+        request('/api/pipeline', { remoteAddress: '127.0.0.1', headers: { [h]: '127.0.0.1' } }),
+      ),
+    ];
+    for (const req of refused) {
+      const res = await call(handler(), req);
+      assert.equal(res.status, 403, JSON.stringify(req.headers));
+      assert.equal(res.json().error.code, 'pipeline.local-key');
+      assert.match(res.json().error.message, /open the tab with the link npm run dev or npm start prints/);
+    }
   });
 
   it('is what main picks without an app id; with one, a request without a token gets 401', async () => {
-    const local = pipelineAuth({ appId: '', appType: 'MultiTenant', tenantId: '', anonymous: true }, []);
-    assert.deepEqual(await local(request('/', { remoteAddress: '::1' })), { kind: 'local' });
-    const signedIn = pipelineAuth({ appId: APP_ID, appType: 'MultiTenant', tenantId: '', anonymous: false }, [
-      MANAGER_OID,
-    ]);
+    const local = pipelineAuth({ appId: '', appType: 'MultiTenant', tenantId: '', anonymous: true }, [], KEY);
+    assert.deepEqual(await local(request(`/?key=${KEY}`)), { kind: 'local' });
+    await assert.rejects(
+      local(request('/', { remoteAddress: '::1' })),
+      (err: any) => err.code === 'pipeline.local-key',
+    );
+    const signedIn = pipelineAuth(
+      { appId: APP_ID, appType: 'MultiTenant', tenantId: '', anonymous: false },
+      [MANAGER_OID],
+      undefined,
+    );
     await assert.rejects(signedIn(request('/')), (err: any) => err.code === 'pipeline.unauthorized');
   });
 });
@@ -385,24 +476,61 @@ describe('GET /api/pipeline.csv', () => {
 // The bot's wiring
 
 describe('the pipeline routes of a running bot', () => {
-  it('are open on 127.0.0.1 in local mode, and refuse a request without a Teams token once MicrosoftAppId is set', async () => {
+  it('ask for the local access key in local mode, and for a Teams token once MicrosoftAppId is set', async () => {
     const local = await startBot({ overrides: { jobs: false } });
     const signedIn = await startBot({
       env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-password' },
       overrides: { jobs: false },
     });
     try {
-      const res = await fetch(`${local.url}/api/pipeline?range=all`);
+      const key = { 'X-Lead-Desk-Key': local.config.localKey! };
+      assert.equal((await fetch(`${local.url}/api/pipeline?range=all`)).status, 403);
+      const res = await fetch(`${local.url}/api/pipeline?range=all`, { headers: key });
       assert.equal(res.status, 200, await res.clone().text());
       assert.deepEqual(
-        [((await res.json()) as any).range.name, (await fetch(`${local.url}/api/pipeline?range=soon`)).status],
+        [
+          ((await res.json()) as any).range.name,
+          (await fetch(`${local.url}/api/pipeline?range=soon`, { headers: key })).status,
+        ],
         ['all', 400],
       );
-      assert.match(await (await fetch(`${local.url}/api/pipeline.csv?range=all`)).text(), /^id,received,status/);
+      assert.match(
+        await (await fetch(`${local.url}/api/pipeline.csv?range=all`, { headers: key })).text(),
+        /^id,received,status/,
+      );
+      assert.equal(signedIn.config.localKey, undefined, 'no local key with an app id');
       for (const path of ['/api/pipeline', '/api/pipeline.csv']) {
         const refused = await fetch(`${signedIn.url}${path}`);
         assert.equal(refused.status, 401, path);
         assert.equal(((await refused.json()) as any).error.code, 'pipeline.unauthorized');
+      }
+    } finally {
+      await Promise.all([local.stop(), signedIn.stop()]);
+    }
+  });
+
+  it('opening /tab?key=<key> sets the key as a same-site, script-proof cookie and drops it from the address', async () => {
+    const local = await startBot({ overrides: { jobs: false } });
+    const signedIn = await startBot({
+      env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-password' },
+      overrides: { jobs: false },
+    });
+    try {
+      const key = local.config.localKey!;
+      const entry = await fetch(`${local.url}/tab?key=${key}`, { redirect: 'manual' });
+      assert.equal(entry.status, 303);
+      assert.equal(entry.headers.get('location'), '/tab');
+      const cookie = entry.headers.get('set-cookie')!;
+      assert.match(cookie, new RegExp(`^leaddesk_key=${key}; Path=/; HttpOnly; SameSite=Strict$`));
+      const csv = await fetch(`${local.url}/api/pipeline.csv?range=all`, { headers: { Cookie: cookie.split(';')[0] } });
+      assert.equal(csv.status, 200);
+      for (const [app, url] of [
+        [local, '/tab?key=wrong'],
+        [signedIn, `/tab?key=${key}`],
+      ] as const) {
+        const page = await fetch(`${app.url}${url}`, { redirect: 'manual' });
+        assert.equal(page.status, 200, url);
+        assert.equal(page.headers.get('set-cookie'), null, url);
       }
     } finally {
       await Promise.all([local.stop(), signedIn.stop()]);

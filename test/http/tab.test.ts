@@ -1,5 +1,5 @@
 /**
- * The Pipeline tab as a manager sees it: a real bot on 127.0.0.1 (local mode, so the API is open to this machine),
+ * The Pipeline tab as a manager sees it: a real bot on 127.0.0.1 (local mode, opened with the local access key),
  * leads posted through the webhook and worked through the store, the rollups counting them, and the page at /tab
  * in headless Chromium at 1280 px and 360 px. With UPDATE_SCREENSHOTS=1 writes docs/pipeline-tab.png and docs/pipeline-tab-360.png.
  * The browser part is skipped (with a note on stderr) where /usr/bin/chromium is not installed.
@@ -93,7 +93,9 @@ describe('the Pipeline tab', function () {
     }
     // The rollups take the leads in as they are written; wait until the API counts all of them.
     await waitFor('the rollups to count the seeded leads', async () => {
-      const res = await fetch(`${app.url}/api/pipeline?range=all`);
+      const res = await fetch(`${app.url}/api/pipeline?range=all`, {
+        headers: { 'X-Lead-Desk-Key': app.config.localKey! },
+      });
       return res.ok && ((await res.json()) as any).summary.total === 6;
     });
     rollupsReady = true;
@@ -184,7 +186,8 @@ describe('the Pipeline tab', function () {
       );
       page.on('requestfailed', (r) => !expected(r.url()) && problems.push(`request failed: ${r.url()}`));
       await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (r) => r.abort());
-      await page.goto(`${app.url}/tab`);
+      await page.goto(`${app.url}/tab?key=${app.config.localKey}`);
+      assert.equal(page.url(), `${app.url}/tab`, 'the key is not left in the address bar');
       await assertChartsDrawn(page);
       return page;
     }
@@ -270,6 +273,16 @@ describe('the Pipeline tab', function () {
         await page.evaluate(() => [document.body.dataset.theme, document.body.dataset.host]).then((v) => v.join(' ')),
         'dark browser',
       );
+      await page.close();
+    });
+
+    it('opened without the local access key, shows no numbers and says how to open it', async () => {
+      const page = await browser.newPage();
+      await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (r) => r.abort());
+      await page.goto(`${app.url}/tab`);
+      await waitFor('the refusal', async () => /local access key/.test((await page.locator('#status').textContent())!));
+      assert.equal(await page.locator('#status').getAttribute('role'), 'alert');
+      assert.equal(await tileValue(page, 'total').textContent(), '–');
       await page.close();
     });
   });

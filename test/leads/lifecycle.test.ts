@@ -630,14 +630,26 @@ describe('lifecycle decide', () => {
 
     it('names the erased fields in the event, never their values', () => {
       const { event } = ok(decide(makeLead('claimed'), { verb: 'erase' }, MAYA, 'manager', NOW));
-      assert.deepEqual(event.data, { erased: ['firstName', 'lastName', 'email', 'phone', 'title'] });
+      assert.deepEqual(event.data, {
+        erased: ['firstName', 'lastName', 'email', 'phone', 'title', 'description', 'signals.description', 'raw'],
+      });
     });
 
-    it('erases an already erased lead again without changing its key', () => {
+    it('records when, so the card can say so; an erased lead is not claimed and nobody is reminded of it', () => {
+      const { lead } = ok(decide(makeLead('new'), { verb: 'erase' }, MAYA, 'manager', NOW));
+      assert.equal(lead.erasedAt, NOW.toISOString());
+      assert.equal(lead.followUp, undefined, 'no unclaimed reminder about a person nobody can contact');
+      const claim = refused(decide(lead, { verb: 'claim' }, ANA, 'seller', NOW), 'lead.erased');
+      assert.match(claim.message, /personal data of this lead was erased/);
+    });
+
+    it('erases an already erased lead again without changing its key or the time of the first erase', () => {
       const once = ok(decide(makeLead('claimed'), { verb: 'erase' }, MAYA, 'manager', NOW)).lead;
-      const twice = ok(decide(once, { verb: 'erase' }, MAYA, 'manager', NOW)).lead;
+      const later = new Date(NOW.getTime() + 60_000);
+      const twice = ok(decide(once, { verb: 'erase' }, MAYA, 'manager', later)).lead;
       assert.equal(twice.dedupeKey, once.dedupeKey);
       assert.equal(twice.rev, once.rev + 1);
+      assert.equal(twice.erasedAt, once.erasedAt);
     });
   });
 

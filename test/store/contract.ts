@@ -14,6 +14,7 @@ import { installRecords } from './contract/installs';
 import { eventTrail } from './contract/events';
 import { bulkDocuments } from './contract/bulk';
 import { statsRollups } from './contract/stats';
+import { personalDataQueries } from './contract/personalData';
 import type { StoreFactory } from './contract/context';
 
 export type { StoreFactory } from './contract/context';
@@ -28,5 +29,6 @@ export function storeContract(backendName: string, factory: StoreFactory): void 
     describe('events', () => eventTrail(factory));
     describe('bulk', () => bulkDocuments(factory));
     describe('pipeline rollups', () => statsRollups(factory));
+    describe('personal data', () => personalDataQueries(factory));
   });
 }

@@ -14,6 +14,8 @@ import { leadCard, testLeadCard, welcomeCard, type AdaptiveCard } from '../../sr
 import { historyView, ownerView, refusalView } from '../../src/teams/views/leadViews';
 import { reminderCard } from '../../src/teams/views/reminderViews';
 import { pipelineCard } from '../../src/teams/views/pipelineViews';
+import { eraseConfirmCard, erasedCard } from '../../src/teams/views/privacyViews';
+import { erasePersonalData } from '../../src/leads/erasure';
 import { entryOf, summarize } from '../../src/leads/pipeline';
 import { rangeOf } from '../../src/leads/ranges';
 import type { Lead } from '../../src/leads/lead';
@@ -230,6 +232,19 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
     { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
     ...reminderViews(),
     { name: 'pipeline', card: pipelineFixtureCard(now) },
+    ...privacyViews(now),
+  ];
+}
+
+/** A lead after its person's data was erased (shared and manager's view), and the `erase <email>` cards. */
+export function privacyViews(now: Date = FIXTURE_NOW): CardView[] {
+  const erased = qualifiedLead();
+  erasePersonalData(erased, now.toISOString());
+  return [
+    { name: 'lead-erased', card: leadCard(erased, now) },
+    { name: 'manager-erased', card: ownerView(erased, { now, role: 'manager', members: TEAM }) },
+    { name: 'erase-confirm', card: eraseConfirmCard('jamie.mueller@fabrikam.example', 2) },
+    { name: 'erase-done', card: erasedCard({ leads: 2, events: 3 }) },
   ];
 }
 

@@ -1,8 +1,8 @@
 /**
  * A local Teams channel on 127.0.0.1: the Bot Connector REST endpoints the bot calls (create conversation,
  * send, reply, update, members, team details), recording every request; it can answer 429 (Retry-After) or 5xx
- * on demand, go down and come back; and it sends the bot activities the way Teams does (installs, @mentions,
- * Action.Execute invokes).
+ * on demand, go down and come back, refuse a message over `maxBodyBytes` with 413 MessageSizeTooBig as Teams does
+ * (about 28 KB); and it sends the bot activities the way Teams does (installs, @mentions, Action.Execute invokes).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +52,15 @@ export class LocalTeams {
     { conversationId: string; activityId: string; activity: any; versions: number }
   >();
 
-  constructor(readonly team: TeamModel = defaultTeam()) {}
+  /** Like Teams: a message (create, send, reply, update) whose body is larger than this is refused with 413. */
+  maxBodyBytes?: number;
+
+  constructor(
+    readonly team: TeamModel = defaultTeam(),
+    opts: { maxBodyBytes?: number } = {},
+  ) {
+    this.maxBodyBytes = opts.maxBodyBytes;
+  }
 
   get serviceUrl(): string {
     return `http://127.0.0.1:${this.port}/`;
@@ -260,6 +268,13 @@ export class LocalTeams {
     }
     this.requests.push(rec);
 
+    const message = ['create', 'send', 'reply', 'update'].includes(rec.op);
+    if (message && this.maxBodyBytes !== undefined && Buffer.byteLength(text) > this.maxBodyBytes) {
+      rec.status = 413;
+      res.writeHead(413, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: 'Message size too large.' } }));
+      return;
+    }
     const fault = this.faults.find(
       (f) => f.times > 0 && (f.ops ? f.ops.includes(rec.op) : ['create', 'send', 'reply', 'update'].includes(rec.op)),
     );

@@ -72,6 +72,7 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
         throw toStoreError(err);
       }
     },
+    purge: async () => {}, // documents are replaced: no older version stays readable
     close: async () => client.dispose(),
   };
 }
@@ -112,6 +113,14 @@ function cosmosLeads(c: Record<ContainerName, Container>): LeadDocuments {
         { '@now': nowIso, '@limit': limit },
       ),
     all: () => query<Lead>(c.leads, "SELECT * FROM c WHERE c.type = 'lead'"),
+    withKeyPrefix: (prefix, limit) => {
+      if (!prefix) throw new RangeError('a key prefix must be non-empty text');
+      const q = "SELECT TOP @limit * FROM c WHERE c.type = 'lead' AND STARTSWITH(c.dedupeKey, @prefix)";
+      return query<Lead>(c.leads, q, { '@prefix': prefix, '@limit': limit });
+    },
+    closedBefore: (beforeIso, limit) =>
+      ids(c.leads, "(c.status = 'qualified' OR c.status = 'rejected')", 'updatedAt', beforeIso, limit),
+    testLeadsBefore: (beforeIso, limit) => ids(c.leads, 'c.isTest = true', 'createdAt', beforeIso, limit),
   };
 }
 
@@ -155,6 +164,13 @@ function cosmosEvents(c: Record<ContainerName, Container>): EventDocuments {
           '@limit': limit,
         })
       ).map((e) => withoutSystemFields(e)),
+    rewrite: async (events) => {
+      try {
+        await Promise.all(events.map((e) => c.events.items.upsert(withoutSystemFields(e))));
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
   };
 }
 
@@ -194,6 +210,12 @@ function cosmosBulk(c: Record<ContainerName, Container>): BulkDocuments {
       }
     },
   };
+}
+
+/** Ids of leads not yet erased matching `where` whose `field` is before `beforeIso`, oldest first (retention). */
+async function ids(c: Container, where: string, field: string, beforeIso: string, limit: number): Promise<string[]> {
+  const q = `SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND ${where} AND NOT IS_DEFINED(c.erasedAt) AND c.${field} < @before ORDER BY c.${field} ASC`;
+  return (await query<{ id: string }>(c, q, { '@before': beforeIso, '@limit': limit })).map((r) => r.id);
 }
 
 async function query<T>(container: Container, q: string, params: Record<string, unknown> = {}): Promise<T[]> {

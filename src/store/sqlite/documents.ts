@@ -29,6 +29,27 @@ export const DUE_FOR_FOLLOW_UP_SQL =
   'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now ' +
   'AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit';
 
+/** Retention's closed leads (`@before`, `@limit`); reads only the partial index `leads_closed_unerased` (tested). */
+export const CLOSED_BEFORE_SQL =
+  "SELECT id FROM leads WHERE status IN ('qualified', 'rejected') AND erased_at IS NULL " +
+  'AND updated_at < @before ORDER BY updated_at LIMIT @limit';
+
+/** Retention's test leads (`@before`, `@limit`); reads only the partial index `leads_test_unerased` (tested). */
+export const TEST_LEADS_BEFORE_SQL =
+  'SELECT id FROM leads WHERE is_test = 1 AND erased_at IS NULL AND created_at < @before ' +
+  'ORDER BY created_at LIMIT @limit';
+
+/** A person's leads: a range of the index `leads_dedupe_key` (`@from` the prefix, `@to` just above it; tested). */
+export const KEY_PREFIX_SQL = 'SELECT doc, etag FROM leads WHERE dedupe_key >= @from AND dedupe_key < @to LIMIT @limit';
+
+/** The least string above every string that starts with `prefix`: its last character + 1 (UTF-8 order = code points). */
+function aboveEvery(prefix: string): string {
+  const chars = [...prefix];
+  const last = chars.pop()?.codePointAt(0);
+  if (last === undefined || last >= 0x10ffff) throw new RangeError('a key prefix must be non-empty text');
+  return chars.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+}
+
 export function sqliteLeads(t: Tables): LeadDocuments {
   const due = t.db.prepare(DUE_FOR_DELIVERY_SQL);
   const dueFollowUps = t.db.prepare(DUE_FOR_FOLLOW_UP_SQL);
@@ -39,6 +60,10 @@ export function sqliteLeads(t: Tables): LeadDocuments {
     "SELECT doc, etag FROM leads WHERE follow_up_due <= @now UNION SELECT doc, etag FROM leads WHERE status = 'new' AND claim_by <= @now LIMIT @limit",
   );
   const allLeads = t.db.prepare('SELECT doc, etag FROM leads');
+  const keyPrefix = t.db.prepare(KEY_PREFIX_SQL);
+  const closed = t.db.prepare(CLOSED_BEFORE_SQL);
+  const tests = t.db.prepare(TEST_LEADS_BEFORE_SQL);
+  const ids = (rows: unknown[]) => (rows as { id: string }[]).map((r) => r.id);
   return {
     get: async (id) => wrap(() => t.doc<Lead>(t.stmts.leads.get.get(id) as never)),
     create: async (lead) => wrap(() => t.created('leads', lead)),
@@ -52,6 +77,14 @@ export function sqliteLeads(t: Tables): LeadDocuments {
     overdue: async (nowIso, limit) =>
       wrap(() => (overdue.all({ now: nowIso, limit }) as { doc: string; etag: string }[]).map((r) => t.doc<Lead>(r)!)),
     all: async () => wrap(() => (allLeads.all() as { doc: string; etag: string }[]).map((r) => t.doc<Lead>(r)!)),
+    withKeyPrefix: async (prefix, limit) =>
+      wrap(() =>
+        (keyPrefix.all({ from: prefix, to: aboveEvery(prefix), limit }) as { doc: string; etag: string }[]).map(
+          (r) => t.doc<Lead>(r)!,
+        ),
+      ),
+    closedBefore: async (beforeIso, limit) => wrap(() => ids(closed.all({ before: beforeIso, limit }))),
+    testLeadsBefore: async (beforeIso, limit) => wrap(() => ids(tests.all({ before: beforeIso, limit }))),
   };
 }
 
@@ -81,6 +114,7 @@ export function sqliteEvents(t: Tables): EventDocuments {
       }),
     forLead: async (leadId, limit) =>
       wrap(() => (eventsOf.all(leadId, limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as StoredEvent)),
+    rewrite: async (events) => wrap(() => t.puts.events(events as unknown as Doc[])),
   };
 }
 

@@ -18,8 +18,15 @@ import { Tables, toSqliteError, wrap } from './tables';
 import { sqliteBulk, sqliteEvents, sqliteInstalls, sqliteLeads, sqliteStats } from './documents';
 import { MIGRATIONS } from './schema';
 import { importSnapshotOnce } from './snapshotImport';
+import { SqliteHealth } from './health';
 
-export { DUE_FOR_DELIVERY_SQL, DUE_FOR_FOLLOW_UP_SQL } from './documents';
+export {
+  DUE_FOR_DELIVERY_SQL,
+  DUE_FOR_FOLLOW_UP_SQL,
+  CLOSED_BEFORE_SQL,
+  TEST_LEADS_BEFORE_SQL,
+  KEY_PREFIX_SQL,
+} from './documents';
 
 type Database = BetterSqlite3.Database;
 
@@ -29,6 +36,8 @@ export interface SqliteOptions {
   importFrom?: string;
   /** How long a write waits for another process's lock before failing as store.unavailable. */
   busyTimeoutMs?: number;
+  /** How long the start check (`PRAGMA quick_check`, sqlite/health.ts) may take; 0 = none. */
+  checkBudgetMs?: number;
 }
 
 /** Loads the native binding with a one-line fix when it is missing (npm 12 skips unreviewed install scripts). */
@@ -47,10 +56,21 @@ export function openSqliteBackend(
 ): StoreBackend & { backup(file: string): Promise<number>; db: Database } {
   const Driver = loadDriver();
   fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
+  const health = new SqliteHealth(path.resolve(opts.file));
   const db = wrap(() => new Driver(opts.file, { timeout: opts.busyTimeoutMs ?? 5_000 }));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // Erased personal data must not linger in freed pages (issue 14): SQLite zeroes what it deletes or overwrites.
+    db.pragma('secure_delete = ON');
+    migrate(db);
+  } catch (err) {
+    // A file whose header is damaged (SQLITE_NOTADB) cannot even be opened: the one line says how to restore it.
+    db.close();
+    health.saw(toSqliteError(err));
+    throw toSqliteError(err);
+  }
+  health.startCheck(opts.checkBudgetMs);
 
   const t = new Tables(db);
   if (opts.importFrom) wrap(() => importSnapshotOnce(db, opts.importFrom!, (name, docs) => t.puts[name](docs)));
@@ -59,12 +79,15 @@ export function openSqliteBackend(
     name: 'sqlite',
     location: path.resolve(opts.file),
     db,
-    leads: sqliteLeads(t),
-    installs: sqliteInstalls(t),
-    events: sqliteEvents(t),
-    stats: sqliteStats(t),
-    bulk: sqliteBulk(t),
+    // Once the file is known damaged every call fails fast with store.damaged (sqlite/health.ts).
+    leads: health.guard(sqliteLeads(t)),
+    installs: health.guard(sqliteInstalls(t)),
+    events: health.guard(sqliteEvents(t)),
+    stats: health.guard(sqliteStats(t)),
+    bulk: health.guard(sqliteBulk(t)),
+    ready: () => health.ready(db),
     ping: async () => void wrap(() => db.prepare('SELECT 1').get()),
+    purge: async () => void wrap(() => purge(db)),
     /** SQLite's online backup: a consistent copy while other connections keep writing. Returns the pages copied. */
     backup: async (file) => {
       try {
@@ -76,11 +99,23 @@ export function openSqliteBackend(
       }
     },
     close: async () => {
+      await health.close();
       if (!db.open) return;
       wrap(() => db.pragma('optimize'));
       db.close();
     },
   };
+}
+
+/**
+ * After an erase: the WAL still holds the pages as they were before; a TRUNCATE checkpoint copies the new pages into
+ * the file and empties the WAL. ANALYZE (`PRAGMA optimize`) keeps sample keys of indexes in sqlite_stat4: those of
+ * the dedupe-key index hold emails, so they go too (the planner does without them).
+ */
+function purge(db: Database): void {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").get())
+    db.prepare("DELETE FROM sqlite_stat4 WHERE idx = 'leads_dedupe_key'").run();
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 function migrate(db: Database): void {

@@ -58,4 +58,17 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX leads_owner_open ON leads (owner_id, status) WHERE owner_id IS NOT NULL;
   CREATE INDEX leads_unclaimed ON leads (claim_by) WHERE status = 'new';
   `,
+  // 5: personal data (issue 14): a person's leads by dedupe-key prefix, and what retention erases
+  `
+  ALTER TABLE leads ADD COLUMN dedupe_key TEXT GENERATED ALWAYS AS (doc ->> '$.dedupeKey') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN erased_at TEXT GENERATED ALWAYS AS (doc ->> '$.erasedAt') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN updated_at TEXT GENERATED ALWAYS AS (doc ->> '$.updatedAt') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN created_at TEXT GENERATED ALWAYS AS (doc ->> '$.createdAt') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN is_test INTEGER GENERATED ALWAYS AS (doc ->> '$.isTest') VIRTUAL;
+  CREATE INDEX leads_dedupe_key ON leads (dedupe_key);
+  -- Retention reads only closed leads not yet erased, and test leads not yet erased.
+  CREATE INDEX leads_closed_unerased ON leads (updated_at)
+    WHERE status IN ('qualified', 'rejected') AND erased_at IS NULL;
+  CREATE INDEX leads_test_unerased ON leads (created_at) WHERE is_test = 1 AND erased_at IS NULL;
+  `,
 ];

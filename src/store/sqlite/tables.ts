@@ -80,10 +80,18 @@ export function wrap<T>(fn: () => T): T {
   }
 }
 
+/**
+ * The disk cannot take a write now (full, read-only, failing, or another process holds the lock past the busy
+ * timeout): SQLite rolled the write back, nothing is half-written, and the same write works once the cause is gone.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|PROTOCOL|NOMEM)/;
+/** The file itself is broken: only a restore from a backup helps (see sqlite/health.ts). */
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+
 export function toSqliteError(err: unknown): LeadDeskError {
   if (err instanceof LeadDeskError) return err;
   const code = String((err as { code?: unknown })?.code ?? '');
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-    return new LeadDeskError('store.unavailable', {}, err);
+  if (UNAVAILABLE.test(code)) return new LeadDeskError('store.unavailable', { detail: code }, err);
+  if (DAMAGED.test(code)) return new LeadDeskError('store.damaged', { detail: code }, err);
   return new LeadDeskError('store.failed', { detail: code || String((err as Error)?.message ?? err) }, err);
 }

@@ -15,7 +15,7 @@ import type { Actor, Lead } from '../../leads/lead';
 import { decide, type Decision } from '../../leads/lifecycle';
 import { roleOf } from '../../leads/roles';
 import { VERBS, type Role } from '../../leads/verbs';
-import { formatMessage } from '../../leads/errors';
+import { LeadDeskError, formatMessage } from '../../leads/errors';
 import type { LeadStore } from '../../store/leadStore';
 import type { EventStore } from '../../store/eventStore';
 import { logger } from '../../log';
@@ -76,16 +76,25 @@ export class CardActions implements CardActionHandler {
     const action = parsed.value;
     const actor = actorOf(ctx);
     const now = this.deps.now?.() ?? new Date();
-    const lead = await this.deps.leads.get(action.leadId);
-    if (!lead) {
-      const message = formatMessage('action.lead-not-found');
-      return { card: errorView(message), refused: message };
+    let lead: Lead | undefined;
+    try {
+      lead = await this.deps.leads.get(action.leadId);
+      if (!lead) {
+        const message = formatMessage('action.lead-not-found');
+        return { card: errorView(message), refused: message };
+      }
+      if (action.verb === 'refresh') return { card: await this.view(ctx, lead, actor, now) };
+      if (action.verb === 'history')
+        return { card: historyView(lead, now, await this.deps.events.forLead(lead.id, 10)) };
+      return await this.act(ctx, action, lead, actor, now);
+    } catch (err) {
+      // A full, failing or damaged disk: the click is answered with a card, never an error page; nothing was written.
+      const code = (err as LeadDeskError).code;
+      if (!(err instanceof LeadDeskError) || !code.startsWith('store.')) throw err;
+      log.warn({ leadId: action.leadId, verb: action.verb, code }, 'card action not saved');
+      const message = formatMessage('action.not-saved');
+      return { card: lead ? refusalView(lead, now, message) : errorView(message), refused: message };
     }
-
-    if (action.verb === 'refresh') return { card: await this.view(ctx, lead, actor, now) };
-    if (action.verb === 'history') return { card: historyView(lead, now, await this.deps.events.forLead(lead.id, 10)) };
-
-    return this.act(ctx, action, lead, actor, now);
   }
 
   /** A lifecycle verb: decide on the lead already read (re-read only on a conflict), write, answer with a view. */

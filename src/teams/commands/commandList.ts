@@ -40,6 +40,11 @@ export const COMMANDS = [
     description: 'open leads past a deadline, oldest first',
   },
   {
+    name: 'erase',
+    usage: 'erase EMAIL',
+    description: "managers: erase a person's personal data (asks to confirm)",
+  },
+  {
     name: 'help',
     usage: 'help',
     description: 'show what Lead Desk can do',

@@ -6,6 +6,7 @@ const EXAMPLES: Record<string, string> = {
   pipeline: 'pipeline last week appsource',
   mine: 'mine',
   stale: 'stale',
+  erase: 'erase dana@contoso.com',
 };
 
 export function helpText(): string {

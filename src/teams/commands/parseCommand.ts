@@ -1,7 +1,7 @@
 /**
  * Text commands (channel @mention or personal chat) → intents. Pure, and forgiving: any case, any word order,
- * "pipeline last week azure", "Pipeline for @Ana this month", "stale", "mine". Anything not understood names the
- * closest command.
+ * "pipeline last week azure", "Pipeline for @Ana this month", "stale", "mine", "erase dana@contoso.com". Anything not
+ * understood names the closest command.
  */
 import type { RangeName } from '../../leads/ranges';
 import { COMMANDS } from './commandList';
@@ -24,6 +24,8 @@ export type Command =
   | { name: 'stale' }
   | { name: 'mine' }
   | { name: 'help' }
+  /** `erase <email>`: the words after the command; the handler finds the email in them (src/privacy/person.ts). */
+  | { name: 'erase'; args: string }
   | { name: 'unknown'; word: string; closest?: string };
 
 /** Phrases of a range, longest first so "last 7 days" wins over "last". */
@@ -64,6 +66,9 @@ export function parseCommand(text: string, mentions: Mentioned[] = []): Command 
     case 'mine':
     case 'my':
       return { name: 'mine' };
+    case 'erase':
+    case 'forget':
+      return { name: 'erase', args: rest.join(' ') };
     case '':
     case 'help':
     case '?':

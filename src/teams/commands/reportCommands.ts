@@ -10,7 +10,7 @@ import { logger } from '../../log';
 import type { Command } from './parseCommand';
 import type { Messenger } from '../sending/messenger';
 import { pipelineCard } from '../views/pipelineViews';
-import { reminderCard } from '../views/reminderViews';
+import { reminderCards } from '../views/reminderViews';
 import { replyCard, replyText } from '../sending/replies';
 
 const log = logger('teams:reports');
@@ -50,7 +50,7 @@ export class ReportCommands {
   async mine(ctx: TurnContext): Promise<void> {
     const leads = await this.d.leads.openOwnedBy(ctx.activity.from.id, LIST_LIMIT);
     if (!leads.length) return replyText(this.d.messenger, ctx, 'You have no open leads. Claim one from a lead card.');
-    const card = reminderCard(
+    const cards = reminderCards(
       leads.map((lead) => ({ lead, kind: lead.followUp?.kind })),
       undefined,
       {
@@ -58,14 +58,14 @@ export class ReportCommands {
         subtitle: 'Next touch first.',
       },
     );
-    await replyCard(this.d.messenger, ctx, card, 'Your open leads');
+    for (const card of cards) await replyCard(this.d.messenger, ctx, card, 'Your open leads');
   }
 
   async stale(ctx: TurnContext): Promise<void> {
     const now = this.d.now?.() ?? new Date();
     const leads = await this.d.leads.stale(now, LIST_LIMIT);
     if (!leads.length) return replyText(this.d.messenger, ctx, 'Nothing is past a deadline. 🎉');
-    const card = reminderCard(
+    const cards = reminderCards(
       leads.map((lead) => ({ lead, kind: lead.followUp?.kind ?? (lead.status === 'new' ? 'escalate' : undefined) })),
       undefined,
       {
@@ -73,6 +73,6 @@ export class ReportCommands {
         subtitle: 'Oldest first: unclaimed past the claim deadline, first touches and nurture touches overdue.',
       },
     );
-    await replyCard(this.d.messenger, ctx, card, 'Leads past a deadline');
+    for (const card of cards) await replyCard(this.d.messenger, ctx, card, 'Leads past a deadline');
   }
 }

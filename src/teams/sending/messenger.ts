@@ -230,6 +230,9 @@ function classify(err: unknown): LeadDeskError {
     return new LeadDeskError('teams.not-in-conversation', { status }, err);
   if (status === 404 && (body.includes('ConversationNotFound') || e.code === 'ConversationNotFound'))
     return new LeadDeskError('teams.not-in-conversation', { status }, err);
+  // Teams' message limit (about 28 KB): 413 RequestEntityTooLarge, or an error body with MessageSizeTooBig.
+  if (status === 413 || (status === 400 && (body.includes('MessageSizeTooBig') || e.code === 'MessageSizeTooBig')))
+    return new LeadDeskError('teams.too-large', { status }, err);
   if (status === undefined || status >= 500 || status === 408 || status === 412)
     return new LeadDeskError(
       'teams.unavailable',

@@ -17,7 +17,7 @@ import type { ReminderSender } from '../../jobs/reminders';
 import { logger } from '../../log';
 import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
-import { reminderCard } from '../views/reminderViews';
+import { reminderCards } from '../views/reminderViews';
 
 const log = logger('teams:reminders');
 
@@ -123,17 +123,19 @@ export function teamsReminderSender(deps: {
     async toOwner(owner, reminders, now) {
       const chat = await personalChat(owner, reminders[0].lead);
       if (chat) {
-        const card = reminderCard(reminders);
+        const cards = reminderCards(reminders);
         const summary =
           reminders.length === 1
             ? `Reminder: ${displayName(reminders[0].lead.contact)}`
             : `${reminders.length} leads to follow up`;
         try {
-          await messenger.send(chat, cardActivity(card, summary));
+          for (const card of cards) await messenger.send(chat, cardActivity(card, summary));
           return;
         } catch (err) {
-          if (!isCoded(err, 'teams.not-in-conversation') && !isCoded(err, 'teams.rejected')) throw err;
-          await installs.forgetUserChat(owner.id); // the app was removed from their personal scope
+          if (isCoded(err, 'teams.too-large'))
+            log.warn({ code: 'teams.too-large' }, 'reminder card too large: reminding in the thread');
+          else if (!isCoded(err, 'teams.not-in-conversation') && !isCoded(err, 'teams.rejected')) throw err;
+          else await installs.forgetUserChat(owner.id); // the app was removed from their personal scope
         }
       }
       for (const { lead, kind } of reminders)

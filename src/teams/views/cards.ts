@@ -19,6 +19,8 @@ import historyTemplate from '../../../cards/history.json';
 import errorTemplate from '../../../cards/error.json';
 import reminderTemplate from '../../../cards/reminder.json';
 import pipelineTemplate from '../../../cards/pipeline.json';
+import eraseTemplate from '../../../cards/erase.json';
+import { fitCard, safeCardData, cardText, shorten } from './cardText';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -33,6 +35,7 @@ const TEMPLATES = {
   error: errorTemplate,
   reminder: reminderTemplate,
   pipeline: pipelineTemplate,
+  erase: eraseTemplate,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -69,6 +72,8 @@ export interface LeadCardData {
   isTest: boolean;
   /** The History button shows once someone has acted on the lead (claimed and later). */
   showHistory: boolean;
+  /** "Personal data erased on <date>": shown in place of the contact once the lead's personal data was erased. */
+  erasedText?: string;
   /** A sentence for the clicking user only ("You released the lead…"), on top of their view; absent on the shared card. */
   notice?: string;
   noticeStyle?: 'good' | 'attention';
@@ -144,10 +149,17 @@ function statusText(lead: Lead, now: Date): string {
  * customer (through Partner Center) and TextBlocks render markdown: `[text](url)` is broken apart so nobody can
  * plant a disguised link on a seller's card (a bare URL stays visible as what it is).
  */
-function present(value: string | undefined): string | undefined {
-  const v = value?.trim().replace(/\]\s*\(/g, '] (');
-  return v ? v : undefined;
+function present(value: string | undefined, max = LINE_MAX): string | undefined {
+  if (value === undefined) return undefined;
+  const v = cardText(value)
+    .trim()
+    .replace(/\]\s*\(/g, '] (');
+  return v ? shorten(v, max) : undefined;
 }
+
+/** A one-line field on a card (name, title, company, email, offer …) and the customer's description, at most. */
+const LINE_MAX = 200;
+const DESCRIPTION_MAX = 1_500;
 
 const PLAIN_EMAIL = /^[^\s()[\]<>]+@[^\s()[\]<>]+$/;
 
@@ -162,16 +174,21 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
   const phone = present(contact.phone);
   const country = present(contact.country);
   const facts: Fact[] = [];
-  if (email) facts.push({ title: 'Email', value: PLAIN_EMAIL.test(email) ? `[${email}](mailto:${email})` : email });
+  const linked = email && PLAIN_EMAIL.test(email) && !email.endsWith('…');
+  if (email) facts.push({ title: 'Email', value: linked ? `[${email}](mailto:${email})` : email });
   if (phone) facts.push({ title: 'Phone', value: phone });
   if (country) facts.push({ title: 'Country', value: country });
   const description =
-    present(lead.description) ?? present([...lead.signals].reverse().find((s) => present(s.description))?.description);
+    present(lead.description, DESCRIPTION_MAX) ??
+    present([...lead.signals].reverse().find((s) => present(s.description))?.description, DESCRIPTION_MAX);
   const signalsText =
-    lead.signals.length > 1 ? lead.signals.map((s) => actionInWords(s.action)).join(' → ') : undefined;
+    lead.signals.length > 1
+      ? shorten(lead.signals.map((s) => actionInWords(s.action)).join(' → '), LINE_MAX)
+      : undefined;
   return withoutUndefined({
     leadId: lead.id,
-    name: present(displayName(contact)) ?? 'Unknown contact',
+    name: lead.erasedAt ? 'Personal data erased' : (present(displayName(contact)) ?? 'Unknown contact'),
+    erasedText: lead.erasedAt ? `Personal data erased on ${dateOnly(lead.erasedAt)}` : undefined,
     title: present(contact.title),
     company: present(contact.company),
     country,
@@ -188,7 +205,7 @@ export function leadCardData(lead: Lead, now: Date): LeadCardData {
     ratingText: RATING_TEXT[lead.rating],
     status: lead.status,
     statusText: statusText(lead, now),
-    canClaim: lead.status === 'new' && !lead.doNotContact && !lead.isTest,
+    canClaim: lead.status === 'new' && !lead.doNotContact && !lead.isTest && !lead.erasedAt,
     doNotContact: lead.doNotContact,
     isTest: lead.isTest,
     showHistory: lead.status !== 'new',
@@ -211,7 +228,8 @@ export function expandTemplate(name: TemplateName, data: object): AdaptiveCard {
     template = new ACData.Template(TEMPLATES[name]);
     compiled.set(name, template);
   }
-  return withoutNullProperties(template.expand({ $root: data })) as AdaptiveCard;
+  // Every text is made safe to show, and the card is kept under Teams' message size (cardText.ts).
+  return fitCard(withoutNullProperties(template.expand({ $root: safeCardData(data) })) as AdaptiveCard);
 }
 
 function withoutNullProperties(value: unknown): unknown {

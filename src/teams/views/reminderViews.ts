@@ -10,6 +10,7 @@ import { displayName, isOpen } from '../../leads/lead';
 import { REJECT_REASONS } from '../../leads/lead';
 import { expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
 import { REASON_WORDS } from './leadViews';
+import { CARD_BUDGET_BYTES, shorten } from './cardText';
 
 export interface ReminderLine {
   lead: Lead;
@@ -52,13 +53,13 @@ export function reminderCard(
         : undefined;
     const item: Record<string, unknown> = {
       leadId: lead.id,
-      name: displayName(lead.contact),
+      name: shorten(displayName(lead.contact), 200),
       why: kind ? WHY[kind] : open ? 'Up to date.' : 'Closed.',
       urgent: kind === 'first-touch',
       facts,
       canAct: open && Boolean(kind),
     };
-    if (lead.contact.company) item.company = lead.contact.company;
+    if (lead.contact.company) item.company = shorten(lead.contact.company, 200);
     if (doneText) item.doneText = doneText;
     const link = leadLink(lead);
     if (link) item.link = link;
@@ -67,7 +68,7 @@ export function reminderCard(
   const data: Record<string, unknown> = {
     title:
       heading?.title ??
-      (single ? `Reminder: ${displayName(lines[0].lead.contact)}` : `${lines.length} leads to follow up`),
+      (single ? `Reminder: ${shorten(displayName(lines[0].lead.contact), 200)}` : `${lines.length} leads to follow up`),
     subtitle: heading ? heading.subtitle : single ? undefined : 'Work through them here, or open each lead card.',
     single,
     items,
@@ -77,4 +78,23 @@ export function reminderCard(
   if (notice) data.notice = notice;
   if (!data.subtitle) delete data.subtitle;
   return expandTemplate('reminder', data);
+}
+
+/**
+ * The reminder card for `lines`, split into as many cards as it takes for each to fit Teams' message size: every
+ * line's buttons carry the ids of all lines of its card, so a card grows with the square of its lines (8 nurture
+ * reminders are about 24 KB).
+ */
+export function reminderCards(
+  lines: ReminderLine[],
+  notice?: string,
+  heading?: { title: string; subtitle?: string },
+): AdaptiveCard[] {
+  const card = reminderCard(lines, notice, heading);
+  if (lines.length <= 1 || Buffer.byteLength(JSON.stringify(card)) <= CARD_BUDGET_BYTES) return [card];
+  const half = Math.ceil(lines.length / 2);
+  return [
+    ...reminderCards(lines.slice(0, half), notice, heading),
+    ...reminderCards(lines.slice(half), notice, heading),
+  ];
 }

@@ -1,6 +1,7 @@
 /** Managers type the way they talk: any case, any word order; a typo gets the closest command. */
 import assert from 'node:assert/strict';
 import { parseCommand } from '../../../src/teams/commands/parseCommand';
+import { emailIn } from '../../../src/privacy/person';
 
 describe('teams/commands', () => {
   for (const [text, expected] of [
@@ -35,5 +36,17 @@ describe('teams/commands', () => {
     assert.equal(parseCommand('Mine').name, 'mine');
     assert.deepEqual(parseCommand('pipline'), { name: 'unknown', word: 'pipline', closest: 'pipeline' });
     assert.equal((parseCommand('xyzzyplugh') as { closest?: string }).closest, undefined);
+  });
+
+  it('reads "erase <email>" with the words after it, a mailto link as Teams sends it included', () => {
+    assert.deepEqual(parseCommand('<at>Lead Desk</at> Erase Dana@Northwind.example'), {
+      name: 'erase',
+      args: 'Dana@Northwind.example',
+    });
+    const linked = parseCommand('erase <a href="mailto:dana@northwind.example">dana@northwind.example</a>');
+    assert.equal(linked.name, 'erase');
+    assert.equal(emailIn((linked as { args: string }).args), 'dana@northwind.example');
+    assert.equal(emailIn('nobody in particular'), undefined);
+    assert.deepEqual(parseCommand('eras'), { name: 'unknown', word: 'eras', closest: 'erase' });
   });
 });

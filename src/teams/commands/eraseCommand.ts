@@ -1,0 +1,42 @@
+/**
+ * `erase <email>` (managers only): how many leads hold the person's personal data, and a confirmation card whose
+ * Erase button (Action.Execute `erase-confirm`, teams/actions/eraseConfirm.ts) erases them. Nothing is erased here.
+ */
+import type { TurnContext } from 'botbuilder';
+import { formatMessage } from '../../leads/errors';
+import { isManager } from '../../leads/roles';
+import type { PersonalData } from '../../privacy/personalData';
+import { emailIn, personOf } from '../../privacy/person';
+import { logger } from '../../log';
+import type { Command } from './parseCommand';
+import type { Messenger } from '../sending/messenger';
+import { replyCard, replyText } from '../sending/replies';
+import { eraseConfirmCard } from '../views/privacyViews';
+
+const log = logger('teams:erase');
+
+export interface EraseDeps {
+  privacy: Pick<PersonalData, 'count' | 'erase'>;
+  messenger: Messenger;
+  managerIds: readonly string[];
+}
+
+export class EraseCommand {
+  constructor(private readonly d: EraseDeps) {}
+
+  async run(ctx: TurnContext, cmd: Extract<Command, { name: 'erase' }>): Promise<void> {
+    const { messenger } = this.d;
+    if (!isManager(ctx.activity.from, this.d.managerIds)) {
+      log.info({ code: 'privacy.managers-only' }, 'erase refused');
+      return replyText(messenger, ctx, formatMessage('privacy.managers-only'));
+    }
+    const email = emailIn(cmd.args);
+    if (!email)
+      return replyText(messenger, ctx, 'Which person? Type **erase** and their email: `erase dana@contoso.com`.');
+    const person = personOf({ email }) as { email: string };
+    const leads = await this.d.privacy.count(person);
+    log.info({ leads }, 'erase asked');
+    if (!leads) return replyText(messenger, ctx, 'No lead holds personal data of that email: nothing to erase.');
+    await replyCard(messenger, ctx, eraseConfirmCard(person.email, leads), 'Erase personal data?');
+  }
+}
