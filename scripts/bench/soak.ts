@@ -20,6 +20,8 @@ import { dot, mark, ms, out, sleep, stats, table, type BaseCtx, type Section } f
 const CHANNELS = 50;
 const SELLERS = 200;
 const MANAGER = seller('Manager');
+/** How long the run waits after the traffic for queued cards. */
+const DRAIN_MS = 60_000;
 
 type Kind = 'webhook' | 'claim' | 'qualify' | 'mine' | 'pipeline' | 'health';
 
@@ -211,6 +213,10 @@ export const soak: Section = {
     };
     const rss: number[] = [bot.memory().rssMiB ?? Number.NaN];
     await traffic(bot, teams, durationMs, tally, rss);
+    // Cards still queued when the traffic stops: how far delivery trails, and that it catches up.
+    const postedAtEnd = teams.posts().length;
+    await sleep(DRAIN_MS);
+    const postedAfter = teams.posts().length;
     out();
     const errors = kinds.reduce((sum, k) => sum + tally.errors[k], 0);
     table(
@@ -222,7 +228,8 @@ export const soak: Section = {
     );
     for (const e of tally.firstErrors) out(`  error: ${e}`);
     out(`  RSS every 30 s (MiB): ${rss.map((v) => v.toFixed(0)).join(' ')}`);
-    out(`  cards posted ${teams.posts().length}, updates ${teams.updates().length}, replies ${teams.replies().length}`);
+    out(`  cards posted ${postedAtEnd} when the traffic stopped, ${postedAfter} ${DRAIN_MS / 1000} s later`);
+    out(`  card updates ${teams.updates().length}, replies ${teams.replies().length}`);
     const half = Math.floor(rss.length / 2);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const first = mean(rss.slice(1, half + 1));
@@ -245,6 +252,11 @@ export const soak: Section = {
       {
         measure: 'Soak p99: webhook / claim / qualify / mine / pipeline / health',
         result: kinds.map(p99).join(' / '),
+        goal: '—',
+      },
+      {
+        measure: 'Soak: new threads (lead cards + welcome) in Teams when the traffic stopped → 60 s later',
+        result: `${postedAtEnd} → ${postedAfter} (${tally.ms.webhook.length} leads sent)`,
         goal: '—',
       },
       {
