@@ -10,6 +10,7 @@ import { LeadDeskError, isCoded } from '../leads/errors';
 import type { Intake } from '../intake/receive';
 import { logger } from '../log';
 import { MAX_JSON_DEPTH, textDepth, valueDepth } from './jsonDepth';
+import { sendJson } from './responses';
 
 const log = logger('http:leads');
 
@@ -61,7 +62,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
         'lead received',
       );
       const status = outcome === 'duplicate' ? 200 : 202;
-      send(res, status, {
+      sendJson(res, status, {
         id: lead.id,
         status: outcome === 'duplicate' ? 'duplicate' : outcome === 'merged' ? 'merged' : 'accepted',
       });
@@ -73,7 +74,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       if (isCoded(coded, 'webhook.unauthorized')) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
       // Partner Center retries a 503 later: a full disk or a store being restored is not the lead's fault.
       if (coded.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      send(res, coded.status, {
+      sendJson(res, coded.status, {
         error: { code: coded.code, message: coded.message, ...pick(coded.details, ['field', 'fields', 'limit']) },
       });
       if (isCoded(coded, 'webhook.too-large')) req.resume();
@@ -125,16 +126,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
     });
   });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -22,6 +22,7 @@ import { personOf } from '../privacy/person';
 import { logger } from '../log';
 import { authorized, readBody } from './leadsWebhook';
 import type { PipelineAuth } from './pipelineApi';
+import { PRIVATE, sendJson } from './responses';
 
 const log = logger('http:personal-data');
 
@@ -51,14 +52,14 @@ export function personalDataApi(deps: PersonalDataApiDeps): { erase: NodeHandler
         } catch {
           throw new LeadDeskError('privacy.bad-request', { detail: 'the body is not JSON' });
         }
-        send(res, 200, await run(body, actor));
+        sendJson(res, 200, await run(body, actor), PRIVATE);
       } catch (err) {
         const coded =
           err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
         if (coded.status >= 500) log.error({ code: coded.code, what }, 'personal data request failed');
         else log.info({ code: coded.code, status: coded.status, what }, 'personal data request refused');
         if (coded.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
-        send(res, coded.status, { error: { code: coded.code, message: coded.message } });
+        sendJson(res, coded.status, { error: { code: coded.code, message: coded.message } }, PRIVATE);
         if (isCoded(coded, 'webhook.too-large')) req.resume();
       }
     };
@@ -86,17 +87,4 @@ async function callerOf(req: IncomingMessage, deps: PersonalDataApiDeps): Promis
     if (isCoded(err, 'pipeline.forbidden')) throw new LeadDeskError('privacy.forbidden');
     throw err;
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    // Personal data: never kept by a browser or proxy cache.
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(text);
 }

@@ -22,6 +22,7 @@ import { leadsCsv } from '../reports/csv';
 import { hasLocalKey, LOCAL_KEY_PARAM } from './localAccess';
 import type { Pipeline, PipelineQuery } from '../reports/pipeline';
 import { logger } from '../log';
+import { PRIVATE, sendText } from './responses';
 
 const log = logger('http:pipeline');
 
@@ -92,7 +93,7 @@ export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv:
         else log.info({ code: coded.code, status: coded.status, what }, 'pipeline request refused');
         if (coded.code === 'pipeline.unauthorized') res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
         if (coded.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_S));
-        send(
+        sendPrivate(
           res,
           coded.status,
           'application/json; charset=utf-8',
@@ -104,36 +105,28 @@ export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv:
   return {
     summary: handle('summary', async (q, res) => {
       const answer = await deps.pipeline.summary(q);
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(answer));
+      sendPrivate(res, 200, 'application/json; charset=utf-8', JSON.stringify(answer));
     }),
     csv: handle('csv', async (q, res) => {
       const leads = await deps.pipeline.leads(q);
       log.info({ rows: leads.length, range: q.range ?? 'default' }, 'pipeline csv');
       const name = `lead-desk-pipeline-${q.range ?? 'this-week'}.csv`;
-      send(res, 200, 'text/csv; charset=utf-8; header=present', leadsCsv(leads), {
+      sendPrivate(res, 200, 'text/csv; charset=utf-8; header=present', leadsCsv(leads), {
         'Content-Disposition': `attachment; filename="${name}"`,
       });
     }),
   };
 }
 
-function send(
+/** Contact data and manager-only numbers: never kept by a browser or proxy cache. */
+function sendPrivate(
   res: ServerResponse,
   status: number,
   type: string,
   text: string,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent) return;
-  res.writeHead(status, {
-    'Content-Type': type,
-    'Content-Length': Buffer.byteLength(text),
-    // Contact data and manager-only numbers: never kept by a browser or proxy cache.
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
-  res.end(text);
+  sendText(res, status, type, text, { ...PRIVATE, ...headers });
 }
 
 // ---------------------------------------------------------------------------------------------------------

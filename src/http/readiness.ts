@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { LeadDeskError } from '../leads/errors';
 import { logger } from '../log';
 import { MAX_JSON_DEPTH, valueDepth } from './jsonDepth';
+import { sendJson } from './responses';
 
 const log = logger('http:ready');
 
@@ -46,15 +47,9 @@ export function readiness(store: { backend: string; check: () => Promise<void> }
 }
 
 export function sendReadiness(res: ServerResponse, answer: Readiness): void {
-  const text = JSON.stringify(answer.body);
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  };
+  const headers: Record<string, string | number> = { 'Cache-Control': 'no-store' };
   if (!answer.ok) headers['Retry-After'] = RETRY_AFTER_SECONDS;
-  res.writeHead(answer.ok ? 200 : 503, headers);
-  res.end(text);
+  sendJson(res, answer.ok ? 200 : 503, answer.body, headers);
 }
 
 /** An activity nested deeper than MAX_JSON_DEPTH: answered 400 `bot.too-deep` here, before the adapter runs. */
@@ -62,11 +57,6 @@ export function refusedTooDeep(body: unknown, res: ServerResponse): boolean {
   if (valueDepth(body, { stopAt: MAX_JSON_DEPTH }) <= MAX_JSON_DEPTH) return false;
   const err = new LeadDeskError('bot.too-deep', { limit: MAX_JSON_DEPTH });
   log.info({ code: err.code }, 'activity refused');
-  const text = JSON.stringify({ error: { code: err.code, message: err.message, limit: MAX_JSON_DEPTH } });
-  res.writeHead(err.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
+  sendJson(res, err.status, { error: { code: err.code, message: err.message, limit: MAX_JSON_DEPTH } });
   return true;
 }
