@@ -10,6 +10,7 @@ import {
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import type { InstallStore } from '../store/installStore';
+import { LeadDeskError, formatMessage } from '../leads/errors';
 import { logger } from '../log';
 import { InstallTracker } from './installs/installTracker';
 import { parseCommand, type Command, type Mentioned } from './commands/parseCommand';
@@ -69,7 +70,12 @@ export class LeadBot extends TeamsActivityHandler {
       unknown: (ctx, c) => replyText(messenger, ctx, unknownCommandText(c.word, c.closest)),
     };
     this.onTurn(async (ctx, next) => {
-      await this.installTracker.track(ctx);
+      await this.installTracker.track(ctx).catch((err) => {
+        // Install records are seen again with the next activity: a store that cannot write now must not cost the
+        // user their answer (the command or the click says "Could not save" itself when it needs the store).
+        if (!isStoreDown(err)) throw err;
+        log.warn({ code: (err as LeadDeskError).code }, 'install not recorded: the store is unavailable');
+      });
       await next();
     });
     this.onMessage(async (ctx, next) => {
@@ -97,6 +103,18 @@ export class LeadBot extends TeamsActivityHandler {
     const command = parseCommand(text, mentions);
     log.info({ command: command.name, inChannel: Boolean(channelOf(ctx)) }, 'command');
     const handler = this.commands[command.name] as (ctx: TurnContext, command: Command) => Promise<void>;
-    await handler(ctx, command);
+    try {
+      await handler(ctx, command);
+    } catch (err) {
+      // The store cannot read or write right now (full or damaged disk, lock): say so instead of staying silent.
+      if (!isStoreDown(err)) throw err;
+      log.warn({ command: command.name, code: err.code }, 'command not answered: the store is unavailable');
+      await replyText(this.deps.messenger, ctx, formatMessage('action.not-saved'));
+    }
   }
+}
+
+/** The store cannot read or write right now (full or damaged disk, a lock held too long): a coded 503. */
+function isStoreDown(err: unknown): err is LeadDeskError {
+  return err instanceof LeadDeskError && err.status === 503 && err.code.startsWith('store.');
 }

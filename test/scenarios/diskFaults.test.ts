@@ -113,6 +113,20 @@ describe('a full or failing disk (SQLite)', () => {
     assert.equal(integrityCheck(sqliteFile(dataDir)), 'ok');
   });
 
+  it('a chat command that cannot save on a full disk answers "Could not save" instead of staying silent', async () => {
+    fault = failWrites('SQLITE_FULL');
+    const before = teams.replies().length;
+    const ask = teams.mentionActivity('subscribe appsource', teams.team.channels[1].id, seller('Maya'));
+    assert.equal((await sendActivity(app, ask)).status, 200);
+    const reply = await waitFor('a reply', () =>
+      teams
+        .replies()
+        .slice(before)
+        .find((r) => r.body?.text),
+    );
+    assert.match(String(reply.body.text), /Could not save, try again/);
+  });
+
   it('a read-only disk, a failing disk and a lock held past the busy timeout are each a 503 with Retry-After, never a 500', async () => {
     for (const code of ['SQLITE_READONLY', 'SQLITE_IOERR_WRITE', 'SQLITE_BUSY']) {
       fault = failWrites(code);
