@@ -6,17 +6,16 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseLeadPayload } from '../leads/intake';
-import { LeadDeskError, isCoded } from '../leads/errors';
+import { LeadDeskError, isCoded, toCoded } from '../leads/errors';
 import type { Intake } from '../intake/receive';
 import { logger } from '../log';
 import { MAX_JSON_DEPTH, textDepth, valueDepth } from './jsonDepth';
-import { sendJson } from './responses';
+import { sendError, sendJson } from './responses';
 
 const log = logger('http:leads');
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** What a 503 (store unavailable or damaged) asks the sender to wait before retrying. */
-const RETRY_AFTER_SECONDS = 30;
 
 export interface LeadsWebhookDeps {
   secret: string;
@@ -67,16 +66,11 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
         status: outcome === 'duplicate' ? 'duplicate' : outcome === 'merged' ? 'merged' : 'accepted',
       });
     } catch (err) {
-      const coded =
-        err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+      const coded = toCoded(err);
       if (coded.status >= 500) log.error({ code: coded.code, err: errText(coded.innerError) }, 'webhook failed');
       else log.info({ code: coded.code, status: coded.status }, 'webhook refused');
-      if (isCoded(coded, 'webhook.unauthorized')) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
-      // Partner Center retries a 503 later: a full disk or a store being restored is not the lead's fault.
-      if (coded.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      sendJson(res, coded.status, {
-        error: { code: coded.code, message: coded.message, ...pick(coded.details, ['field', 'fields', 'limit']) },
-      });
+      // A 503 carries Retry-After: Partner Center retries later (a full disk is not the lead's fault).
+      sendError(res, coded, { details: pick(coded.details, ['field', 'fields', 'limit']) });
       if (isCoded(coded, 'webhook.too-large')) req.resume();
     }
   };

@@ -15,14 +15,14 @@
  * Every answer is `Cache-Control: no-store`. Logs hold counts and codes, never the email.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LeadDeskError, isCoded } from '../leads/errors';
+import { LeadDeskError, isCoded, toCoded } from '../leads/errors';
 import type { Actor } from '../leads/lead';
 import type { PersonalData } from '../privacy/personalData';
 import { personOf } from '../privacy/person';
 import { logger } from '../log';
 import { authorized, readBody } from './leadsWebhook';
 import type { PipelineAuth } from './pipelineApi';
-import { PRIVATE, sendJson } from './responses';
+import { PRIVATE, sendError, sendJson } from './responses';
 
 const log = logger('http:personal-data');
 
@@ -54,12 +54,10 @@ export function personalDataApi(deps: PersonalDataApiDeps): { erase: NodeHandler
         }
         sendJson(res, 200, await run(body, actor), PRIVATE);
       } catch (err) {
-        const coded =
-          err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+        const coded = toCoded(err);
         if (coded.status >= 500) log.error({ code: coded.code, what }, 'personal data request failed');
         else log.info({ code: coded.code, status: coded.status, what }, 'personal data request refused');
-        if (coded.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
-        sendJson(res, coded.status, { error: { code: coded.code, message: coded.message } }, PRIVATE);
+        sendError(res, coded, { headers: PRIVATE });
         if (isCoded(coded, 'webhook.too-large')) req.resume();
       }
     };

@@ -15,14 +15,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { LeadDeskError } from '../leads/errors';
+import { LeadDeskError, toCoded } from '../leads/errors';
 import { isManager } from '../leads/roles';
 import { RANGE_NAMES, type RangeName } from '../leads/ranges';
 import { leadsCsv } from '../reports/csv';
 import { hasLocalKey, LOCAL_KEY_PARAM } from './localAccess';
 import type { Pipeline, PipelineQuery } from '../reports/pipeline';
 import { logger } from '../log';
-import { PRIVATE, sendText } from './responses';
+import { PRIVATE, sendError, sendText } from './responses';
 
 const log = logger('http:pipeline');
 
@@ -83,22 +83,14 @@ export function pipelineApi(deps: PipelineApiDeps): { summary: NodeHandler; csv:
         search.delete(LOCAL_KEY_PARAM);
         await run(parsePipelineQuery(search), res);
       } catch (err) {
-        const coded =
-          err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+        const coded = toCoded(err);
         if (coded.status >= 500)
           log.error(
             { code: coded.code, what, err: (coded.innerError as Error | undefined)?.name },
             'pipeline request failed',
           );
         else log.info({ code: coded.code, status: coded.status, what }, 'pipeline request refused');
-        if (coded.code === 'pipeline.unauthorized') res.setHeader('WWW-Authenticate', 'Bearer realm="lead-desk"');
-        if (coded.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_S));
-        sendPrivate(
-          res,
-          coded.status,
-          'application/json; charset=utf-8',
-          JSON.stringify({ error: { code: coded.code, message: coded.message } }),
-        );
+        sendError(res, coded, { headers: PRIVATE });
       }
     };
 
@@ -143,7 +135,6 @@ export function localKeyOnly(key: string): PipelineAuth {
 const ENTRA_KEYS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 /** Entra's key set must load by then (jose's default is 5 s), else 503: the tab's request is answered in time. */
 const KEYS_TIMEOUT_MS = 3000;
-const RETRY_AFTER_S = 10;
 
 export interface TeamsSsoOptions {
   /** The bot's (and the tab's) Entra app id: the token's audience is this or api://<host>/<appId>. */

@@ -5,7 +5,7 @@
  * Also the depth check of /api/messages, whose body restify's bodyParser has parsed already.
  */
 import type { ServerResponse } from 'node:http';
-import { LeadDeskError } from '../leads/errors';
+import { LeadDeskError, STORE_RETRY_AFTER_S } from '../leads/errors';
 import { logger } from '../log';
 import { MAX_JSON_DEPTH, valueDepth } from './jsonDepth';
 import { sendJson } from './responses';
@@ -16,9 +16,6 @@ export interface Readiness {
   ok: boolean;
   body: Record<string, unknown>;
 }
-
-/** How long a client should wait before asking again, on a 503. */
-const RETRY_AFTER_SECONDS = 30;
 
 /** `check` resolves when the store can write (a real write on SQLite) and throws a coded store error otherwise. */
 export function readiness(store: { backend: string; check: () => Promise<void> }): () => Promise<Readiness> {
@@ -48,7 +45,7 @@ export function readiness(store: { backend: string; check: () => Promise<void> }
 
 export function sendReadiness(res: ServerResponse, answer: Readiness): void {
   const headers: Record<string, string | number> = { 'Cache-Control': 'no-store' };
-  if (!answer.ok) headers['Retry-After'] = RETRY_AFTER_SECONDS;
+  if (!answer.ok) headers['Retry-After'] = STORE_RETRY_AFTER_S;
   sendJson(res, answer.ok ? 200 : 503, answer.body, headers);
 }
 

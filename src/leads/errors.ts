@@ -159,3 +159,22 @@ export function formatMessage(code: ErrorCode, params: Record<string, unknown> =
 export function isCoded(err: unknown, code?: ErrorCode): boolean {
   return err instanceof LeadDeskError && (code === undefined || err.code === code);
 }
+
+/** Any error as a coded one: a coded error as it is, anything else as `store.failed` with the original attached. */
+export function toCoded(err: unknown): LeadDeskError {
+  return err instanceof LeadDeskError ? err : new LeadDeskError('store.failed', { detail: 'unexpected error' }, err);
+}
+
+/** The store failed or cannot read or write right now (full or damaged disk, a lock held too long). */
+export function isStoreError(err: unknown): err is LeadDeskError {
+  return err instanceof LeadDeskError && err.code.startsWith('store.');
+}
+
+/** How long a client should wait before asking the store again (a full disk, a restore): `Retry-After` on its 503s. */
+export const STORE_RETRY_AFTER_S = 30;
+
+/** How long a client should wait before asking again, for a 503: the store 30 s, an identity provider 10 s. */
+export function retryAfterSeconds(err: LeadDeskError): number | undefined {
+  if (err.status !== 503) return undefined;
+  return err.code.startsWith('store.') ? STORE_RETRY_AFTER_S : 10;
+}

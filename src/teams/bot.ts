@@ -10,7 +10,7 @@ import {
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import type { InstallStore } from '../store/installStore';
-import { LeadDeskError, formatMessage } from '../leads/errors';
+import { formatMessage, isStoreError } from '../leads/errors';
 import { logger } from '../log';
 import { InstallTracker } from './installs/installTracker';
 import { parseCommand, type Command, type Mentioned } from './commands/parseCommand';
@@ -73,8 +73,8 @@ export class LeadBot extends TeamsActivityHandler {
       await this.installTracker.track(ctx).catch((err) => {
         // Install records are seen again with the next activity: a store that cannot write now must not cost the
         // user their answer (the command or the click says "Could not save" itself when it needs the store).
-        if (!isStoreDown(err)) throw err;
-        log.warn({ code: (err as LeadDeskError).code }, 'install not recorded: the store is unavailable');
+        if (!isStoreError(err)) throw err;
+        log.warn({ code: err.code }, 'install not recorded: the store is unavailable');
       });
       await next();
     });
@@ -106,15 +106,10 @@ export class LeadBot extends TeamsActivityHandler {
     try {
       await handler(ctx, command);
     } catch (err) {
-      // The store cannot read or write right now (full or damaged disk, lock): say so instead of staying silent.
-      if (!isStoreDown(err)) throw err;
+      // The store failed or cannot write right now (full or damaged disk, lock): say so instead of staying silent.
+      if (!isStoreError(err)) throw err;
       log.warn({ command: command.name, code: err.code }, 'command not answered: the store is unavailable');
       await replyText(this.deps.messenger, ctx, formatMessage('action.not-saved'));
     }
   }
-}
-
-/** The store cannot read or write right now (full or damaged disk, a lock held too long): a coded 503. */
-function isStoreDown(err: unknown): err is LeadDeskError {
-  return err instanceof LeadDeskError && err.status === 503 && err.code.startsWith('store.');
 }

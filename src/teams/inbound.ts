@@ -12,11 +12,10 @@ import {
   type AuthenticateRequestResult,
   type BotFrameworkAuthentication,
 } from 'botframework-connector';
-import { LeadDeskError } from '../leads/errors';
+import { LeadDeskError, retryAfterSeconds } from '../leads/errors';
 
 /** The token check (keys fetched on first use and daily) must end by then, else 503: Teams retries. */
 const AUTH_DEADLINE_MS = 3000;
-const RETRY_AFTER_S = 10;
 
 /** The request body as an activity (its timestamps parsed, as CloudAdapter does); a coded 400 if it is not one. */
 export function readActivity(req: Request): Activity {
@@ -53,7 +52,8 @@ export async function authenticate(
 export function refuse(res: Response, err: LeadDeskError): void {
   res.status(err.status);
   if (err.status === 401) res.header('WWW-Authenticate', 'Bearer realm="lead-desk"');
-  if (err.status === 503) res.header('Retry-After', String(RETRY_AFTER_S));
+  const retryAfter = retryAfterSeconds(err);
+  if (retryAfter !== undefined) res.header('Retry-After', String(retryAfter));
   res.send({ error: { code: err.code, message: err.message } });
   res.end();
 }

@@ -15,7 +15,7 @@ import type { Actor, Lead } from '../../leads/lead';
 import { decide, type Decision } from '../../leads/lifecycle';
 import { roleOf } from '../../leads/roles';
 import { VERBS, type Role } from '../../leads/verbs';
-import { LeadDeskError, formatMessage } from '../../leads/errors';
+import { formatMessage, isStoreError } from '../../leads/errors';
 import type { LeadStore } from '../../store/leadStore';
 import type { EventStore } from '../../store/eventStore';
 import { logger } from '../../log';
@@ -89,9 +89,8 @@ export class CardActions implements CardActionHandler {
       return await this.act(ctx, action, lead, actor, now);
     } catch (err) {
       // A full, failing or damaged disk: the click is answered with a card, never an error page; nothing was written.
-      const code = (err as LeadDeskError).code;
-      if (!(err instanceof LeadDeskError) || !code.startsWith('store.')) throw err;
-      log.warn({ leadId: action.leadId, verb: action.verb, code }, 'card action not saved');
+      if (!isStoreError(err)) throw err;
+      log.warn({ leadId: action.leadId, verb: action.verb, code: err.code }, 'card action not saved');
       const message = formatMessage('action.not-saved');
       return { card: lead ? refusalView(lead, now, message) : errorView(message), refused: message };
     }
