@@ -46,14 +46,7 @@ export class WeeklyDigest extends PeriodicJob<boolean> {
     const now = this.o.now?.() ?? new Date();
     const slot = lastSlot(now, this.o.schedule, this.o.zone);
     const id = `digest:${slot.toISOString()}`;
-    if (await this.o.installs.getMarker(id)) return false;
-    const won = await this.o.installs.createMarker({
-      id,
-      type: 'digest',
-      by: this.o.instanceId,
-      at: now.toISOString(),
-    });
-    if (!won) return false;
+    if (!(await this.o.installs.takeOnce(id, 'digest', this.o.instanceId, now))) return false;
     const channels = await this.o.sender.sendLastWeek(now);
     if (channels > 0) log.info({ slot: slot.toISOString(), channels }, 'weekly pipeline digest sent');
     else

@@ -50,14 +50,7 @@ export class Retention extends PeriodicJob<RetentionResult | undefined> {
   protected async pass(): Promise<RetentionResult | undefined> {
     const now = this.o.now?.() ?? new Date();
     const id = `retention:${now.toISOString().slice(0, 10)}`;
-    if (await this.o.installs.getMarker(id)) return undefined;
-    const won = await this.o.installs.createMarker({
-      id,
-      type: 'retention',
-      by: this.o.instanceId,
-      at: now.toISOString(),
-    });
-    if (!won) return undefined;
+    if (!(await this.o.installs.takeOnce(id, 'retention', this.o.instanceId, now))) return undefined;
     const result: RetentionResult = { closed: 0, test: 0, events: 0, failed: 0 };
     const days = this.o.retentionDays;
     if (days !== undefined) {

@@ -67,12 +67,14 @@ export class InstallStore {
   }
 
   /** A once-only marker (e.g. the weekly digest of one week): false when another process made it first. */
-  createMarker(marker: { id: string; type: string } & Record<string, unknown>): Promise<boolean> {
+  /**
+   * Something done once across every instance (this week's digest, today's retention pass): true for the one caller
+   * whose create of the marker document wins; false when it exists already (another instance, or an earlier pass).
+   */
+  async takeOnce(id: string, type: string, by: string, at: Date): Promise<boolean> {
+    if (await this.docs.get(id)) return false; // the common case: one read, no failed create
+    const marker: { id: string; type: string; by: string; at: string } = { id, type, by, at: at.toISOString() };
     return this.docs.create(marker);
-  }
-
-  getMarker(id: string): Promise<{ id: string } | undefined> {
-    return this.docs.get(id);
   }
 
   /** Creates the team record; false when it exists already (Teams sends two events per install). */

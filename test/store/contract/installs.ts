@@ -160,4 +160,15 @@ export function installRecords(factory: StoreFactory): void {
       await s.store.installs.removeChannel('19:nowhere@thread.tacv2');
     });
   });
+
+  describe('installs.takeOnce', () => {
+    it('lets exactly one of several instances take a marker, and nobody after', async () => {
+      const takes = await Promise.all(
+        ['bot-a', 'bot-b', 'bot-c'].map((by) => s.store.installs.takeOnce('digest:w1', 'digest', by, NOW)),
+      );
+      assert.deepEqual(takes.filter(Boolean).length, 1);
+      assert.equal(await s.store.installs.takeOnce('digest:w1', 'digest', 'bot-a', NOW), false);
+      assert.equal(await s.store.installs.takeOnce('digest:w2', 'digest', 'bot-a', NOW), true);
+    });
+  });
 }
