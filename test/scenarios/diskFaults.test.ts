@@ -37,12 +37,8 @@ async function get(app: App, route: string) {
 }
 
 async function postWithHeaders(app: App, payload: unknown) {
-  const res = await fetch(`${app.url}/api/leads?code=test-webhook-secret-0123456789`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(payload),
-  });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+  const { status, headers, body } = await postLead(app, payload);
+  return { status, retryAfter: headers.get('retry-after'), body };
 }
 
 describe('a full or failing disk (SQLite)', () => {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { App } from '../../src/main';
 import * as payloads from '../support/payloads';
-import { SECRET, install, logLines, postLead, sendActivity, waitFor } from '../support/harness';
+import { install, logLines, personalDataRequest, postLead, sendActivity, waitFor } from '../support/harness';
 import { seller } from '../support/localTeams';
 import { clockedScenario } from '../support/clockedScenario';
 
@@ -60,12 +60,7 @@ describe('no personal data in logs: the whole story', () => {
     return { conversationId: reply.conversationId!, card: reply.body.attachments?.[0]?.content };
   }
 
-  const api = (app: App, what: string, body: unknown) =>
-    fetch(`${app.url}/api/personal-data/${what}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${SECRET}` },
-      body: JSON.stringify(body),
-    });
+  const api = personalDataRequest;
 
   it("never logs a fixture's email, phone, name or company, from the webhook to the erase", async () => {
     const from = logLines.length;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { App } from '../../src/main';
 import { contactMePayload } from '../support/payloads';
-import { SECRET, install, postLead, sendActivity, waitFor } from '../support/harness';
+import { install, personalDataRequest, postLead, sendActivity, waitFor } from '../support/harness';
 import { seller } from '../support/localTeams';
 import { clockedScenario } from '../support/clockedScenario';
 
@@ -57,14 +57,7 @@ describe('personal data: erase and export a person', () => {
     };
   }
 
-  async function api(app: App, what: 'erase' | 'export', body: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(`${app.url}/api/personal-data/${what}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}`, ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
-  }
+  const api = personalDataRequest;
 
   it('a manager erases a person: every lead of the email, the notes on them, the cards in place; the counts stay', async () => {
     const app = await scenario.bot();

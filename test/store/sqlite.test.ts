@@ -11,6 +11,7 @@ import { openStore, sqliteFile } from '../../src/store';
 import { DUE_FOR_DELIVERY_SQL, DUE_FOR_FOLLOW_UP_SQL, openSqliteBackend } from '../../src/store/sqlite';
 import { channelKey } from '../../src/store/installStore';
 import { tempDir } from '../support/harness';
+import { assertReadsIndex } from './queryPlan';
 import { storeContract } from './contract';
 import { NOW, at, leadOf, plain } from './contract/context';
 
@@ -74,20 +75,7 @@ describe('the SQLite store file', () => {
           );
         }
         await store.close();
-        const db = new Database(sqliteFile(dataDir), { readonly: true });
-        try {
-          const plan = (
-            db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ now: NOW.toISOString(), limit: 10 }) as { detail: string }[]
-          ).map((r) => r.detail);
-          assert.ok(
-            plan.some((d) => d.includes(index)),
-            plan.join('\n'),
-          );
-          assert.ok(!plan.some((d) => /^SCAN leads\b(?! USING)/.test(d)), `a full scan of leads:\n${plan.join('\n')}`);
-          assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `sorts outside the index:\n${plan.join('\n')}`);
-        } finally {
-          db.close();
-        }
+        assertReadsIndex(sqliteFile(dataDir), sql, { now: NOW.toISOString() }, index);
       });
   });
 

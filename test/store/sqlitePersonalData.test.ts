@@ -12,6 +12,7 @@ import { CLOSED_BEFORE_SQL, KEY_PREFIX_SQL, TEST_LEADS_BEFORE_SQL, openSqliteBac
 import { PersonalData } from '../../src/privacy/personalData';
 import { MAYA } from '../support/leadFixtures';
 import { tempDir } from '../support/harness';
+import { assertReadsIndex } from './queryPlan';
 import { NOW, leadOf } from './contract/context';
 
 const sqlite = (dataDir: string) => openStore({ dataDir, cosmos: { database: 'x' } }, 'sqlite');
@@ -83,19 +84,6 @@ describe('the SQLite store and erased personal data', () => {
       const store = await sqlite(dataDir);
       for (let n = 0; n < 30; n++) await store.leads.create(leadOf(n, (l) => (l.status = n % 3 ? 'qualified' : 'new')));
       await store.close();
-      const db = new Database(sqliteFile(dataDir), { readonly: true });
-      try {
-        const plan = (
-          db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ ...params, limit: 10 }) as { detail: string }[]
-        ).map((r) => r.detail);
-        assert.ok(
-          plan.some((d) => d.includes(index)),
-          plan.join('\n'),
-        );
-        assert.ok(!plan.some((d) => /^SCAN leads\b(?! USING)/.test(d)), `a full scan of leads:\n${plan.join('\n')}`);
-        assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `sorts outside the index:\n${plan.join('\n')}`);
-      } finally {
-        db.close();
-      }
+      assertReadsIndex(sqliteFile(dataDir), sql, params, index);
     });
 });

@@ -92,7 +92,22 @@ export async function postLead(
   } catch {
     body = text;
   }
-  return { status: res.status, body };
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** POSTs a personal-data request (`erase` or `export`) with the webhook secret unless `headers` says otherwise. */
+export async function personalDataRequest(
+  app: { url: string },
+  what: 'erase' | 'export',
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${app.url}/api/personal-data/${what}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
 /** POSTs an activity to /api/messages as Teams would; returns status and (for invokes) the response body. */
