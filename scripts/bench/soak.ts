@@ -90,6 +90,17 @@ async function traffic(bot: ChildBot, teams: LocalTeams, durationMs: number, tal
   const pending: Promise<unknown>[] = [];
   const sellers = Array.from({ length: SELLERS }, (_, i) => seller('Seller', i));
   const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+  /** A seller's click on a card (Action.Execute), timed as its verb. */
+  const click = (verb: 'claim' | 'qualify', data: Record<string, unknown>, user: ReturnType<typeof seller>) => {
+    const n = Math.floor(Math.random() * CHANNELS) + 1;
+    const activity = teams.invokeActivity({ verb, data, conversationId: channelId(n), replyToId: '', user });
+    return timed(
+      tally,
+      verb,
+      () => post(messages, activity),
+      (r) => r.status === 200,
+    );
+  };
   const start = performance.now();
   let lead = 0;
   let tick = 0;
@@ -120,41 +131,13 @@ async function traffic(bot: ChildBot, teams: LocalTeams, durationMs: number, tal
       // Claims: 4/s, most leads are claimed; the rest run into the reminders and escalations.
       const id = unclaimed.splice(Math.floor(Math.random() * unclaimed.length), 1)[0];
       const user = pick(sellers);
-      const activity = teams.invokeActivity({
-        verb: 'claim',
-        data: { leadId: id },
-        conversationId: channelId(n),
-        replyToId: '',
-        user,
-      });
-      pending.push(
-        timed(
-          tally,
-          'claim',
-          () => post(messages, activity),
-          (r) => r.status === 200,
-        ).then(() => owned.set(id, user)),
-      );
+      pending.push(click('claim', { leadId: id }, user).then(() => owned.set(id, user)));
     }
     if (tick % 10 === 3 && owned.size) {
       const [id, user] = pick([...owned.entries()]);
       owned.delete(id);
       const data = { leadId: id, rating: 'warm', budget: 'yes', need: 'pipeline tool', timeframe: 'this quarter' };
-      const activity = teams.invokeActivity({
-        verb: 'qualify',
-        data,
-        conversationId: channelId(n),
-        replyToId: '',
-        user,
-      });
-      pending.push(
-        timed(
-          tally,
-          'qualify',
-          () => post(messages, activity),
-          (r) => r.status === 200,
-        ),
-      );
+      pending.push(click('qualify', data, user));
     }
     if (tick % 10 === 7) {
       const activity = teams.mentionActivity('mine', channelId(n), pick(sellers));
