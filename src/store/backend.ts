@@ -83,6 +83,30 @@ export interface StatsDocuments {
   range<T extends StatsDoc>(fromId: string, toId: string): Promise<T[]>;
 }
 
+/**
+ * Small short-lived documents the instances coordinate through (issue 13): each instance's heartbeat and the send
+ * budget of each Teams conversation. Same etag compare-and-set as leads; never copied, backed up or erased (they hold
+ * ids and times only). SQLite keeps them in a file of their own without fsync per commit (losing the last second of
+ * them costs nothing); Cosmos DB in the `coordination` container (pk /id).
+ */
+export interface CoordinationDocuments {
+  get<T extends CoordinationDoc>(id: string): Promise<T | undefined>;
+  /** The stored document (with `_etag`), or undefined when a document with that id exists already. */
+  create<T extends CoordinationDoc>(doc: T): Promise<T | undefined>;
+  /** The written document with its new `_etag`, or undefined when the stored etag is no longer `etag` (a conflict). */
+  replace<T extends CoordinationDoc>(doc: T, etag: string): Promise<T | undefined>;
+  /** Every document of one kind (a handful: one per instance, one per busy conversation). */
+  list<T extends CoordinationDoc>(kind: CoordinationDoc['kind']): Promise<T[]>;
+  /** Deleting what is not there is not an error. */
+  remove(id: string): Promise<void>;
+}
+
+export interface CoordinationDoc {
+  id: string;
+  kind: 'instance' | 'budget';
+  _etag?: string;
+}
+
 /** Whole-container access for copies between backends, backups and imports. */
 export interface BulkDocuments {
   count(container: ContainerName): Promise<number>;
@@ -101,6 +125,7 @@ export interface StoreBackend {
   readonly events: EventDocuments;
   readonly stats: StatsDocuments;
   readonly bulk: BulkDocuments;
+  readonly coordination: CoordinationDocuments;
   /** Resolves when the store answers; throws a coded store error otherwise. */
   ping(): Promise<void>;
   /**

@@ -3,7 +3,7 @@
  * DATA_DIR. Callers get the same Store either way; nothing outside src/store knows which one runs.
  */
 import path from 'node:path';
-import type { BackendName, BulkDocuments, StoreBackend } from './backend';
+import type { BackendName, BulkDocuments, CoordinationDocuments, StoreBackend } from './backend';
 import { LeadStore } from './leadStore';
 import { InstallStore } from './installStore';
 import { EventStore } from './eventStore';
@@ -25,6 +25,8 @@ export interface Store {
   /** The per-day pipeline rollups; every lead write through `leads` records itself here. */
   readonly stats: StatsStore;
   readonly bulk: BulkDocuments;
+  /** Heartbeats and send budgets shared by every instance (issue 13; see CoordinationDocuments). */
+  readonly coordination: CoordinationDocuments;
   /** SQLite only: a consistent online copy to `file` (Cosmos DB has the account's own continuous backup). */
   readonly backup?: (file: string) => Promise<number>;
   ping(): Promise<void>;
@@ -66,6 +68,7 @@ function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promis
     events: new EventStore(backend.events),
     stats,
     bulk: backend.bulk,
+    coordination: backend.coordination,
     backup: backend.backup,
     ping: () => backend.ping(),
     ready: () => (backend.ready ? backend.ready() : backend.ping()),

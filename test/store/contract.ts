@@ -15,6 +15,7 @@ import { eventTrail } from './contract/events';
 import { bulkDocuments } from './contract/bulk';
 import { statsRollups } from './contract/stats';
 import { personalDataQueries } from './contract/personalData';
+import { coordinationDocuments } from './contract/coordination';
 import type { StoreFactory } from './contract/context';
 
 export type { StoreFactory } from './contract/context';
@@ -30,5 +31,6 @@ export function storeContract(backendName: string, factory: StoreFactory): void 
     describe('bulk', () => bulkDocuments(factory));
     describe('pipeline rollups', () => statsRollups(factory));
     describe('personal data', () => personalDataQueries(factory));
+    describe('coordination between instances', () => coordinationDocuments(factory));
   });
 }

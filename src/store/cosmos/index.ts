@@ -25,6 +25,7 @@ import {
   type StoredEvent,
 } from '../backend';
 import { statusOf, toStoreError } from './errors';
+import { openCosmosCoordination } from './coordination';
 
 const PARTITION_KEYS: Record<ContainerName, string> = {
   leads: '/id',
@@ -43,6 +44,7 @@ export interface CosmosOptions {
 export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBackend> {
   const client = makeClient(opts.endpoint, opts.key);
   const c = {} as Record<ContainerName, Container>;
+  let coordination: StoreBackend['coordination'];
   try {
     const { database } = await client.databases.createIfNotExists({ id: opts.database });
     for (const name of CONTAINER_NAMES) {
@@ -52,6 +54,7 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
       });
       c[name] = container;
     }
+    coordination = await openCosmosCoordination(database);
   } catch (err) {
     client.dispose();
     throw toStoreError(err);
@@ -65,6 +68,7 @@ export async function openCosmosBackend(opts: CosmosOptions): Promise<StoreBacke
     events: cosmosEvents(c),
     stats: cosmosStats(c),
     bulk: cosmosBulk(c),
+    coordination,
     ping: async () => {
       try {
         await c.leads.read();

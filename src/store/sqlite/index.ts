@@ -19,6 +19,7 @@ import { sqliteBulk, sqliteEvents, sqliteInstalls, sqliteLeads, sqliteStats } fr
 import { MIGRATIONS } from './schema';
 import { importSnapshotOnce } from './snapshotImport';
 import { SqliteHealth } from './health';
+import { coordinationFile, openSqliteCoordination } from './coordination';
 
 export {
   DUE_FOR_DELIVERY_SQL,
@@ -73,6 +74,7 @@ export function openSqliteBackend(
   health.startCheck(opts.checkBudgetMs);
 
   const t = new Tables(db);
+  const coordination = openSqliteCoordination(Driver, coordinationFile(opts.file), opts.busyTimeoutMs ?? 5_000);
   if (opts.importFrom) wrap(() => importSnapshotOnce(db, opts.importFrom!, (name, docs) => t.puts[name](docs)));
 
   return {
@@ -85,6 +87,7 @@ export function openSqliteBackend(
     events: health.guard(sqliteEvents(t)),
     stats: health.guard(sqliteStats(t)),
     bulk: health.guard(sqliteBulk(t)),
+    coordination,
     ready: () => health.ready(db),
     ping: async () => void wrap(() => db.prepare('SELECT 1').get()),
     purge: async () => void wrap(() => purge(db)),
@@ -100,6 +103,7 @@ export function openSqliteBackend(
     },
     close: async () => {
       await health.close();
+      coordination.close();
       if (!db.open) return;
       wrap(() => db.pragma('optimize'));
       db.close();
