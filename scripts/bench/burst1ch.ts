@@ -1,7 +1,7 @@
 /** Section burst-1ch: a burst into one channel of its own, against the per-conversation limits. */
 import { TEAMS_CONVERSATION_WINDOWS } from '../../src/teams/sending/rateLimiter';
 import { maxPerWindow } from '../../test/support/windows';
-import { dot, mark, ms, out, sleep, stats, table, type LatencyResult, type Section } from './support';
+import { dot, mark, ms, out, sleep, table, type LatencyResult, type Section } from './support';
 import { BURST, burst, channelId, collect } from './fixtures';
 
 export const burst1ch: Section = {
@@ -12,22 +12,9 @@ export const burst1ch: Section = {
     await ctx.subscribe([BURST]);
     await sleep(2500); // the subscription reply leaves the 1-s and 2-s windows
     const since = Date.now();
-    // When the messenger's limiter hands out each slot (bench-side wrapper on the instance; removed below).
-    const limiter = ctx.app.messenger.conversationLimiter;
-    const record = limiter.record;
-    const slots: number[] = [];
-    limiter.record = function (key: string) {
-      if (key === channelId(BURST)) slots.push(Date.now());
-      record.call(this, key);
-    };
-    let r: LatencyResult;
-    try {
-      dot(`  ${n} leads at once into one channel (about ${Math.ceil(n / 60) * 30} s: Teams allows 60 per 30 s) `);
-      const samples = await burst(ctx.leadsUrl, n, () => BURST);
-      r = await collect(ctx, samples, ((Math.ceil(n / 60) + 1) * 31 + 20) * 1000);
-    } finally {
-      delete (limiter as { record?: unknown }).record;
-    }
+    dot(`  ${n} leads at once into one channel (about ${Math.ceil(n / 60) * 30} s: Teams allows 60 per 30 s) `);
+    const samples = await burst(ctx.leadsUrl, n, () => BURST);
+    const r: LatencyResult = await collect(ctx, samples, ((Math.ceil(n / 60) + 1) * 31 + 20) * 1000);
     out();
     const creates = ctx.teams.requests
       .filter((q) => q.op === 'create' && q.at >= since && q.body?.channelData?.channel?.id === channelId(BURST))
@@ -59,13 +46,6 @@ export const burst1ch: Section = {
           ...windows.map((w) => `${w.seen} (≤ ${w.limit}) ${mark(w.seen <= w.limit)}`),
         ],
       ],
-    );
-    // Slots are handed out in order, so the i-th slot is the i-th create request to arrive.
-    const delays = creates.slice(0, slots.length).map((at, i) => at - slots[i]);
-    const bySlot = TEAMS_CONVERSATION_WINDOWS.slice(0, 3).map((w) => maxPerWindow(slots, w.ms));
-    const d = stats(delays);
-    out(
-      `  limiter slots: ${slots.length}; most slots in any 1 s / 2 s / 30 s: ${bySlot.join(' / ')}; slot → request at the channel: p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)} (the limiter's margin is 250 ms)`,
     );
     const ok = r.delivered === n && r.duplicates === 0 && creates.length === n;
     ctx.goals.push({

@@ -1,6 +1,7 @@
 /**
  * The only code that sends or updates activities in Teams (Bot Framework Connector REST API).
- * - Rate limits per conversation (7/1 s, 8/2 s, 60/30 s, 1800/h) and 50/s overall; bursts queue, never drop.
+ * - Rate limits per conversation (7/1 s, 8/2 s, 60/30 s, 1800/h) and 50/s overall, for all instances together
+ *   (sendBudget.ts); bursts queue, never drop, and a person's answer goes ahead of queued new-lead posts.
  * - 429: pauses the whole conversation for Retry-After (or a backoff), then retries; 5xx and network errors: exponential backoff with jitter.
  *   The connector client's own retry policy is removed so that this is the one place that decides retries.
  * - 403 BotNotInConversationRoster and other 4xx come back as coded errors for the caller to act on.
@@ -14,7 +15,8 @@ import {
 import type { Activity, ConversationParameters } from 'botbuilder';
 import { LeadDeskError, isCoded } from '../../leads/errors';
 import { logger } from '../../log';
-import { SlidingWindowLimiter, TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, type Window } from './rateLimiter';
+import type { Window } from './rateLimiter';
+import { SharedSendBudget, type SendBudget, type SendPriority } from './sendBudget';
 
 const log = logger('teams:messenger');
 
@@ -32,6 +34,8 @@ export interface ConversationAddress {
 export interface MessengerOptions {
   appId: string;
   auth: BotFrameworkAuthentication;
+  /** Teams' limits shared with the other instances; without one, this process's own (in memory). */
+  budget?: SendBudget;
   conversationWindows?: Window[];
   globalWindows?: Window[];
   /** Attempts per call before giving up (the outbox retries later). */
@@ -50,21 +54,29 @@ export interface SendStats {
 
 export class Messenger {
   readonly stats: SendStats = { sent: 0, retried429: 0, retried5xx: 0 };
-  readonly conversationLimiter: SlidingWindowLimiter;
-  private readonly globalLimiter: SlidingWindowLimiter;
+  readonly budget: SendBudget;
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: MessengerOptions) {
-    this.conversationLimiter = new SlidingWindowLimiter(opts.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS);
-    this.globalLimiter = new SlidingWindowLimiter(opts.globalWindows ?? TEAMS_GLOBAL_WINDOWS);
+    this.budget =
+      opts.budget ??
+      new SharedSendBudget({
+        instanceId: 'this-process',
+        conversationWindows: opts.conversationWindows,
+        globalWindows: opts.globalWindows,
+      });
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** Starts a new thread in a channel; returns the thread's conversation id and the activity id of the post. */
+  /**
+   * Starts a new thread in a channel; returns the thread's conversation id and the activity id of the post. A new
+   * lead's card is backlog: people's answers in that channel go first.
+   */
   async postToChannel(
     to: ChannelAddress,
     activity: Partial<Activity>,
+    priority: SendPriority = 'backlog',
   ): Promise<{ threadId: string; activityId: string }> {
     const params: ConversationParameters = {
       isGroup: true,
@@ -74,8 +86,12 @@ export class Messenger {
       members: [],
       tenantId: to.tenantId,
     } as ConversationParameters;
-    const res = await this.call(to.serviceUrl, to.channelId, 'create', (c) =>
-      c.conversations.createConversation(params),
+    const res = await this.call(
+      to.serviceUrl,
+      to.channelId,
+      'create',
+      (c) => c.conversations.createConversation(params),
+      priority,
     );
     const activityId = res.activityId ?? res.id.split(';messageid=')[1] ?? res.id;
     return { threadId: res.id, activityId };
@@ -116,14 +132,23 @@ export class Messenger {
     return { id: res.id };
   }
 
-  /** Replaces a message in place (the card everyone sees). */
-  async update(to: ConversationAddress & { activityId: string }, activity: Partial<Activity>): Promise<void> {
-    await this.call(to.serviceUrl, to.conversationId, 'update', (c) =>
-      c.conversations.updateActivity(to.conversationId, to.activityId, {
-        ...activity,
-        id: to.activityId,
-        type: activity.type ?? 'message',
-      }),
+  /** Replaces a message in place (the card everyone sees): someone just acted on it, so it is a person's send. */
+  async update(
+    to: ConversationAddress & { activityId: string },
+    activity: Partial<Activity>,
+    priority: SendPriority = 'person',
+  ): Promise<void> {
+    await this.call(
+      to.serviceUrl,
+      to.conversationId,
+      'update',
+      (c) =>
+        c.conversations.updateActivity(to.conversationId, to.activityId, {
+          ...activity,
+          id: to.activityId,
+          type: activity.type ?? 'message',
+        }),
+      priority,
     );
   }
 
@@ -132,12 +157,13 @@ export class Messenger {
     conversationId: string,
     op: string,
     fn: (c: ConnectorClient) => Promise<T>,
+    priority: SendPriority = 'person',
   ): Promise<T> {
     const key = conversationId.split(';messageid=')[0];
     const client = await this.client(serviceUrl);
     const maxAttempts = this.opts.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      await this.conversationLimiter.acquire(key, { limiter: this.globalLimiter, key: '*' });
+      await this.budget.acquire(key, priority);
       try {
         const result = await fn(client);
         this.stats.sent++;
@@ -154,13 +180,10 @@ export class Messenger {
           this.stats.retried429++;
           const retryAfter = Number(coded.details.retryAfterMs);
           wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : this.backoff(attempt);
-          if (wait > (this.opts.maxRetryAfterMs ?? 60_000)) {
-            this.conversationLimiter.pause(key, wait);
-            throw coded;
-          }
-          // Teams throttles the conversation, not the request: every queued call to it waits too, and this one
-          // retries through the limiter once the pause is over.
-          this.conversationLimiter.pause(key, wait);
+          // Teams throttles the conversation, not the request: every queued call to it, on every instance, waits
+          // too, and this one retries through the budget once the pause is over (a longer one: the outbox retries).
+          await this.budget.pause(key, wait);
+          if (wait > (this.opts.maxRetryAfterMs ?? 60_000)) throw coded;
           log.debug({ op, code: coded.code, attempt, wait }, 'conversation paused by Teams');
           continue;
         } else {
