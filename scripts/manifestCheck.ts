@@ -29,6 +29,9 @@ const MAX_SHORT_NAME = 30;
  */
 export function fillManifest(template: string, vars: Record<string, string>): object {
   const values: Record<string, string> = { ...PLACEHOLDER_DEFAULTS, ...vars };
+  // The Pipeline tab's SSO app: the bot's own Entra app unless a separate one is given (a managed-identity bot).
+  if (values.SSO_APP_ID === undefined && values.MICROSOFT_APP_ID !== undefined)
+    values.SSO_APP_ID = values.MICROSOFT_APP_ID;
   const filled = template.replace(PLACEHOLDER, (whole, name: string) =>
     Object.hasOwn(values, name) ? JSON.stringify(values[name]).slice(1, -1) : whole,
   );

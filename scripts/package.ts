@@ -3,10 +3,13 @@
  *   build/appPackage/manifest.json (+ the icons next to it, for tools that take a folder)
  *   build/leaddesk-app.zip         manifest.json, color.png and outline.png at the zip root: upload this to Teams
  *
- * Environment (read from the shell or `.env`):
+ * Environment (read from the shell or `.env`), or the Azure template's outputs with `--outputs <file>` (botId,
+ * hostName; the file `az deployment group show … --query properties.outputs` prints, see README.md):
  *   MicrosoftAppId  your Azure Bot's app id, a GUID (required; `--dev` uses 00000000-0000-0000-0000-000000000000)
  *   BOT_DOMAIN      host name the bot and the tab are served from, without scheme, e.g. leaddesk.contoso.com (required)
  *   APP_VERSION     manifest version, x.y.z (default 1.0.0); bump it on every upload
+ *   SSO_APP_ID      the Entra app the Pipeline tab signs in to (webApplicationInfo); default MicrosoftAppId
+ * `--out <dir>` writes somewhere else than build/.
  *
  * The manifest is checked against the official schema and our own rules (scripts/manifestCheck.ts) before
  * anything is written.
@@ -122,15 +125,50 @@ export function varsFromEnv(env: NodeJS.ProcessEnv, opts: { dev: boolean }): Rec
   if (!VERSION.test(version))
     throw new PackageConfigError(`APP_VERSION: expected a version like 1.2.3, got "${version}"`);
 
-  return { MICROSOFT_APP_ID: appId, BOT_DOMAIN: domain, APP_VERSION: version };
+  const sso = env.SSO_APP_ID?.trim() ?? '';
+  if (sso !== '' && !GUID.test(sso))
+    throw new PackageConfigError(`SSO_APP_ID: expected a GUID (the Pipeline tab's Entra app), got "${sso}"`);
+
+  return { MICROSOFT_APP_ID: appId, BOT_DOMAIN: domain, APP_VERSION: version, ...(sso ? { SSO_APP_ID: sso } : {}) };
+}
+
+/**
+ * The Azure template's outputs as environment values: the JSON `az deployment group show -g <group> -n <deployment>
+ * --query properties.outputs` prints ({ "botId": { "type": "String", "value": "…" }, … }).
+ */
+export function envFromOutputs(text: string): Record<string, string> {
+  let outputs: Record<string, { value?: unknown }>;
+  try {
+    outputs = JSON.parse(text);
+  } catch {
+    throw new PackageConfigError(
+      '--outputs: expected the JSON of the deployment outputs (az deployment group show … --query properties.outputs)',
+    );
+  }
+  const value = (name: string) => {
+    const v = outputs?.[name]?.value;
+    if (typeof v !== 'string' || v === '')
+      throw new PackageConfigError(`--outputs: expected the output ${name} of infra/azuredeploy.json, got none`);
+    return v;
+  };
+  return { MicrosoftAppId: value('botId'), BOT_DOMAIN: value('hostName') };
 }
 
 async function main(argv: string[]): Promise<number> {
   const dev = argv.includes('--dev');
+  const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   dotenv.config({ quiet: true } as dotenv.DotenvConfigOptions);
   try {
-    const vars = varsFromEnv(process.env, { dev });
-    const { manifestPath, zipPath } = await buildAppPackage({ vars });
+    const outputs = option('--outputs');
+    const text = outputs
+      ? await readFile(outputs, 'utf8').catch(() => {
+          throw new PackageConfigError(`--outputs: cannot read ${outputs}`);
+        })
+      : undefined;
+    const fromOutputs = text === undefined ? {} : envFromOutputs(text);
+    const vars = varsFromEnv({ ...process.env, ...fromOutputs }, { dev });
+    const outDir = option('--out');
+    const { manifestPath, zipPath } = await buildAppPackage({ vars, outDir: outDir && path.resolve(outDir) });
     if (vars.MICROSOFT_APP_ID === DEV_APP_ID) {
       process.stderr.write(
         'note: built with the all-zero app id (--dev); Teams will not reach your bot with this package\n',

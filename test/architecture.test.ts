@@ -11,17 +11,22 @@ const SRC = path.resolve(__dirname, '../src');
 /** Top-level folders (and single files) of src and what each may import of ours. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   leads: [],
-  config: [],
+  // i18n: the message catalogs (locales/) and Intl formatting; only libraries.
+  i18n: [],
+  // config checks TEAM_LOCALE against the languages src/i18n speaks.
+  config: ['i18n'],
   log: [],
   store: ['leads', 'log'],
   intake: ['leads', 'store', 'log'],
-  reports: ['leads', 'store', 'log'],
-  jobs: ['leads', 'store', 'log'],
+  reports: ['leads', 'store', 'log', 'i18n'],
+  jobs: ['leads', 'store', 'log', 'i18n'],
   // teams implements the jobs' ports (CardPoster, ReminderSender, DigestSender) and reads cards/ templates.
   // privacy: find, erase and export a person's personal data (issue 14); the chat command, the API and retention use it.
   privacy: ['leads', 'store', 'log'],
-  teams: ['leads', 'store', 'reports', 'jobs', 'privacy', 'log', '../cards'],
-  http: ['leads', 'intake', 'reports', 'privacy', 'log'],
+  // crm: the CRM clients (Dynamics 365, Salesforce, a signed webhook) implement the CRM handoff job's port (issue 16).
+  crm: ['leads', 'jobs', 'log'],
+  teams: ['leads', 'store', 'reports', 'jobs', 'privacy', 'log', 'i18n', '../cards'],
+  http: ['leads', 'intake', 'reports', 'privacy', 'log', 'i18n'],
   main: ['*'],
 };
 
@@ -36,6 +41,7 @@ const OWNERS: Record<string, string> = {
   'better-sqlite3': 'store',
   zod: 'config',
   dotenv: 'config',
+  'intl-messageformat': 'i18n',
 };
 
 interface Import {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, suspiciousNames, summarizeConfig } from '../src/config';
+import { botAuthentication } from '../src/teams/adapter';
 import { tempDir } from './support/harness';
 
 describe('config', () => {
@@ -148,6 +149,34 @@ describe('config', () => {
         }),
       /MicrosoftAppTenantId/,
     );
+  });
+
+  it('a bot on a user-assigned managed identity (the Azure template) needs its tenant, no password', () => {
+    const uami = {
+      DATA_DIR: tempDir(),
+      MicrosoftAppId: '22222222-2222-2222-2222-222222222222',
+      MicrosoftAppType: 'UserAssignedMSI',
+      LEAD_WEBHOOK_SECRET: 'x'.repeat(20),
+    };
+    assert.throws(() => loadConfig(uami), /MicrosoftAppTenantId: expected your tenant id for a UserAssignedMSI bot/);
+    const c = loadConfig({ ...uami, MicrosoftAppTenantId: '11111111-1111-1111-1111-111111111111' });
+    assert.equal(c.bot.appType, 'UserAssignedMSI');
+    assert.equal(c.bot.appPassword, '');
+    // The SDK takes it as it is: the identity's client id and tenant sign the bot's calls.
+    assert.ok(botAuthentication(c.bot));
+  });
+
+  it("the Pipeline tab's SSO app (SSO_APP_ID) is a GUID of its own, else the bot's app id is used", () => {
+    const base = {
+      DATA_DIR: tempDir(),
+      MicrosoftAppId: 'id',
+      MicrosoftAppPassword: 'p',
+      LEAD_WEBHOOK_SECRET: 'x'.repeat(20),
+    };
+    assert.equal(loadConfig(base).bot.ssoAppId, undefined);
+    const sso = '33333333-3333-3333-3333-333333333333';
+    assert.equal(loadConfig({ ...base, SSO_APP_ID: sso }).bot.ssoAppId, sso);
+    assert.throws(() => loadConfig({ ...base, SSO_APP_ID: 'api://host/x' }), /SSO_APP_ID: expected the client id/);
   });
 
   it('a mistyped variable name is pointed out', () => {

@@ -24,6 +24,8 @@ import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/log';
 import { createApp } from '../../src/main';
 import { LocalTeams } from '../../test/support/localTeams';
+import { startCosmosServer } from '../../test/support/cosmosServer';
+import { countCosmosRoundTrips, countSqliteCommits } from './storeOps';
 import { dot, lagMonitor, mark, ms, out, runCleanups, type BaseCtx, type Ctx, type Section } from './support';
 import {
   arrivals,
@@ -33,6 +35,7 @@ import {
   collect,
   GENERAL,
   offerOf,
+  RUN,
   SECRET,
   sendActivity,
 } from './fixtures';
@@ -42,10 +45,13 @@ import { minimal } from './minimal';
 import { claims } from './claims';
 import { burst50ch } from './burst50ch';
 import { burst1ch } from './burst1ch';
+import { burst100 } from './burst100';
 import { storeCrash, storeGrowth } from './store';
 import { reminders } from './reminders';
 import { pipeline } from './pipeline';
 import { soak } from './soak';
+import { crm } from './crm';
+import { scaleOut } from './scaleOut';
 
 // ───────────────────────────────────────────────────────────────── options
 
@@ -82,12 +88,15 @@ const SECTIONS: Section[] = [
   minimal,
   claims,
   burst50ch,
+  burst100,
   burst1ch,
   storeCrash,
   storeGrowth,
   reminders,
   pipeline,
+  scaleOut,
   soak,
+  crm,
 ];
 
 const sectionLines = (indent = '') => SECTIONS.map((s) => `${indent}${s.name.padEnd(12)} ${s.title}`);
@@ -188,7 +197,9 @@ async function main(): Promise<number> {
     out();
     out('--- README ---');
     const where = [
-      inProcess ? 'everything in one process on 127.0.0.1, embedded SQLite store, real Teams limits' : '',
+      inProcess
+        ? `everything in one process on 127.0.0.1, ${inProcess.ctx.store.name === 'cosmos' ? 'Cosmos DB store (the local test server)' : 'embedded SQLite store'}, real Teams limits`
+        : '',
       chosen.some((s) => s.name.startsWith('store-') || s.name === 'soak')
         ? 'store sections and the soak: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process'
         : '',
@@ -233,9 +244,21 @@ async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promis
 
   const teams = await new LocalTeams(benchTeam()).start();
   own.unshift(() => teams.stop());
+  // BENCH_STORE=cosmos: the same bot on the local Cosmos DB server the tests use (round trips counted per lead).
+  const cosmos = process.env.BENCH_STORE === 'cosmos' ? await startCosmosServer() : undefined;
+  if (cosmos) own.push(() => cosmos.stop());
+  const ops = cosmos ? countCosmosRoundTrips(cosmos.server) : countSqliteCommits();
+  own.push(async () => ops.stop());
   const app = await createApp(
-    loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+    loadConfig({
+      PORT: '0',
+      LEAD_WEBHOOK_SECRET: SECRET,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ...(cosmos ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `bench${RUN}` } : {}),
+    }),
   );
+  out(`Store: ${cosmos ? `Cosmos DB (local server, ${cosmos.endpoint})` : 'embedded SQLite'}; counting ${ops.unit}`);
   own.unshift(() => app.stop());
   const tracker = new CardTracker(teams);
   own.unshift(async () => tracker.dispose());
@@ -255,6 +278,7 @@ async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promis
     teams,
     tracker,
     leadsUrl: `${app.url}/api/leads?code=${encodeURIComponent(SECRET)}`,
+    store: { name: cosmos ? 'cosmos' : 'sqlite', ops },
     async subscribe(channels) {
       const todo = channels.filter((n) => !subscribed.has(n));
       for (let i = 0; i < todo.length; i += 10) {

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { App } from '../../src/main';
 import type { LocalTeams } from '../../test/support/localTeams';
 import type { CardTracker } from './fixtures';
+import type { StoreOps } from './storeOps';
 
 // ───────────────────────────────────────────────────────────────── output
 
@@ -131,6 +132,8 @@ export interface Ctx extends BaseCtx {
   leadsUrl: string;
   /** Makes sure channels 1…n listen for their offer (subscribing once each). */
   subscribe(channels: number[]): Promise<void>;
+  /** The store the bot runs on (BENCH_STORE=cosmos: the local Cosmos DB server) and what its writes cost (storeOps.ts). */
+  store: { name: 'sqlite' | 'cosmos'; ops: StoreOps };
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The only reader of process.env. Reads `.env` (dotenv), checks every value with zod and returns a frozen,
- * fully typed Config; a bad value stops startup with "NAME: expected X, got Y". Imports nothing of ours.
+ * fully typed Config; a bad value stops startup with "NAME: expected X, got Y". Imports only src/i18n.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { crmSettings, summarizeCrm, type CrmSettings } from './crm';
+import type { Locale } from '../i18n';
 import { KNOWN, parseBusinessHours, schema, suspiciousNames, type BusinessHoursSetting } from './schema';
 
 export { parseBusinessHours, suspiciousNames, type BusinessHoursSetting } from './schema';
@@ -27,6 +29,8 @@ export interface Config {
     anonymous: boolean;
     /** The channel's OpenID metadata URL (BotOpenIdMetadata); unset = the Bot Framework's. */
     openIdMetadata?: string;
+    /** The Entra app the Pipeline tab's SSO tokens are issued for (SSO_APP_ID); unset = appId. */
+    ssoAppId?: string;
   };
   cosmos: {
     /** Unset: the embedded SQLite store in DATA_DIR (the default). */
@@ -39,6 +43,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** AAD object ids (or Teams user ids) of sales managers. */
   managerIds: string[];
+  /** TEAM_LOCALE: the language of every team's shared cards; undefined = each team's installer's (else English). */
+  teamLocale?: Locale;
   /** When managers get last week's pipeline card (in followUp.hours.zone); undefined = off. */
   pipelineDigest?: { weekday: number; minutes: number };
   /** Reminders: deadlines, the nurture cadence and when people may be nudged (the shape of leads/followUp's FollowUpPolicy). */
@@ -50,6 +56,8 @@ export interface Config {
   };
   /** Personal data of leads closed longer ago than this many days is erased (daily); undefined = kept. */
   retentionDays?: number;
+  /** The CRM a qualified lead goes on to (config/crm.ts); undefined = none. */
+  crm?: CrmSettings;
   /** Identifies this process in delivery leases (several instances may share one Cosmos account). */
   instanceId: string;
   version: string;
@@ -91,8 +99,8 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   const anonymous = e.MicrosoftAppId === '';
   if (anonymous && e.MicrosoftAppType !== 'MultiTenant')
     problems.push(`MicrosoftAppType: ${e.MicrosoftAppType} needs MicrosoftAppId`);
-  if (!anonymous && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId)
-    problems.push('MicrosoftAppTenantId: expected your tenant id for a SingleTenant bot, got nothing');
+  if (!anonymous && e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId)
+    problems.push(`MicrosoftAppTenantId: expected your tenant id for a ${e.MicrosoftAppType} bot, got nothing`);
   if (!anonymous && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
     problems.push('MicrosoftAppPassword: expected the bot secret when MicrosoftAppId is set, got nothing');
   if (anonymous && e.NODE_ENV === 'production')
@@ -115,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
   } catch (err) {
     problems.push(`BUSINESS_HOURS: ${(err as Error).message}`);
   }
+  const crm = crmSettings(cleaned, problems);
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -135,23 +144,32 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
       tenantId: e.MicrosoftAppTenantId,
       anonymous,
       openIdMetadata: e.BotOpenIdMetadata,
+      ssoAppId: e.SSO_APP_ID,
     },
     cosmos: { endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, database: e.COSMOS_DATABASE },
     dataDir,
     jobIntervalMs: e.JOB_INTERVAL,
     logLevel: e.LOG_LEVEL,
-    managerIds: e.MANAGER_IDS.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    managerIds: commaList(e.MANAGER_IDS),
+    teamLocale: e.TEAM_LOCALE,
     pipelineDigest: e.PIPELINE_DIGEST,
     followUp: { claimSlaMs: e.CLAIM_SLA, firstTouchSlaMs: e.FIRST_TOUCH_SLA, cadenceMs: e.NURTURE_CADENCE, hours },
     retentionDays: e.RETENTION_DAYS,
+    crm,
     instanceId:
       e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     version: packageVersion(),
     warnings: suspiciousNames(env).map((n) => `unknown setting ${n}`),
   };
   return Object.freeze(config);
+}
+
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+function commaList(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** For entry points (npm start, dev, scripts): the config, or the list of bad values on stderr and exit code 78. */
@@ -211,6 +229,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       tenantId: c.bot.tenantId || undefined,
       appPassword: c.bot.appPassword ? '***' : '(unset)',
       openIdMetadata: c.bot.openIdMetadata,
+      ssoAppId: c.bot.ssoAppId,
     },
     store: c.cosmos.endpoint ? 'cosmos' : 'sqlite',
     cosmos: {
@@ -227,5 +246,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     businessHours: c.followUp.hours.spans.length ? c.followUp.hours : `always (${c.followUp.hours.zone})`,
     instanceId: c.instanceId,
     retentionDays: c.retentionDays ?? '(unset: keep)',
+    teamLocale: c.teamLocale ?? '(unset: the installer’s)',
+    crm: summarizeCrm(c.crm),
   };
 }

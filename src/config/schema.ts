@@ -1,10 +1,13 @@
 /**
  * What each environment variable may hold: the zod schema (every value checked, "NAME: expected X, got Y"), the
- * business hours language, and the "did you mean" check for mistyped names. Imports nothing of ours.
+ * business hours language, and the "did you mean" check for mistyped names. Imports only src/i18n (the languages we
+ * speak, for TEAM_LOCALE).
  */
 import ms from 'ms';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { SUPPORTED_LOCALES, toLocale, type Locale } from '../i18n';
+import { CRM_VARIABLES } from './crm';
 
 export const KNOWN = [
   'PORT',
@@ -15,6 +18,7 @@ export const KNOWN = [
   'MicrosoftAppPassword',
   'MicrosoftAppType',
   'MicrosoftAppTenantId',
+  'SSO_APP_ID',
   'BotOpenIdMetadata',
   'COSMOS_ENDPOINT',
   'COSMOS_KEY',
@@ -29,8 +33,11 @@ export const KNOWN = [
   'NURTURE_CADENCE',
   'BUSINESS_HOURS',
   'TIMEZONE',
+  'TEAM_LOCALE',
   'PIPELINE_DIGEST',
   'RETENTION_DAYS',
+  // the CRM handoff (crm.ts checks them)
+  ...CRM_VARIABLES,
 ] as const;
 
 /** BUSINESS_HOURS in the team's TIMEZONE (the shape of leads/businessHours' BusinessHours); no spans = always open. */
@@ -66,6 +73,14 @@ export const schema = z.object({
     })
     .default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
+  SSO_APP_ID: z
+    .string()
+    .trim()
+    .regex(
+      /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      'SSO_APP_ID: expected the client id (a GUID) of the Entra app the Pipeline tab signs in to',
+    )
+    .optional(),
   BotOpenIdMetadata: z
     .string()
     .url('BotOpenIdMetadata: expected the URL of an OpenID metadata document')
@@ -117,6 +132,21 @@ export const schema = z.object({
       message: 'TIMEZONE: expected an IANA time zone such as Europe/Istanbul or America/New_York',
     }),
   BUSINESS_HOURS: z.string().default(''),
+  TEAM_LOCALE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const locale = teamLocale(v);
+      if (!locale) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `TEAM_LOCALE: expected ${SUPPORTED_LOCALES.join(' or ')} (or a tag such as tr-TR), got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return locale;
+    }),
   PIPELINE_DIGEST: z
     .string()
     .default('Mon 09:00')
@@ -141,6 +171,18 @@ export const schema = z.object({
 });
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** A BCP-47 tag (`tr`, `tr-TR`, `EN-gb`) of a language we speak, as that locale; undefined for anything else. */
+function teamLocale(tag: string): Locale | undefined {
+  let canonical: string;
+  try {
+    canonical = Intl.getCanonicalLocales(tag.trim())[0];
+  } catch {
+    return undefined;
+  }
+  const locale = toLocale(canonical);
+  return canonical.split('-')[0] === locale ? locale : undefined;
+}
 
 /**
  * BUSINESS_HOURS such as "Mon-Fri 09:00-17:00" or "Mon-Thu 08:30-17:00, Fri 08:30-13:00"; empty = always open.

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseLeadPayload } from '../leads/intake';
 import { LeadDeskError, isCoded, toCoded } from '../leads/errors';
 import type { Intake } from '../intake/receive';
-import { logger } from '../log';
+import { addLogContext, logger } from '../log';
 import { MAX_JSON_DEPTH, textDepth, valueDepth } from './jsonDepth';
 import { sendError, sendJson } from './responses';
 
@@ -50,6 +50,7 @@ export function leadsWebhook(deps: LeadsWebhookDeps) {
       const parsed = parseLeadPayload(body, now.toISOString());
       if (!parsed.ok) throw parsed.error;
       const { outcome, lead } = await deps.intake.receive(parsed.draft, now);
+      addLogContext({ leadId: lead.id });
       log.info(
         {
           leadId: lead.id,

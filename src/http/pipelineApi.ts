@@ -141,14 +141,20 @@ export interface TeamsSsoOptions {
   appId: string;
   /** SingleTenant: only tokens of this tenant. Unset: any tenant (the caller must still be a manager). */
   tenantId?: string;
-  /** Entra object ids (`oid`) of the managers; Teams ids (29:…) in the list cannot match a token. */
-  managerIds: readonly string[];
+  /**
+   * Entra object ids (`oid`) of the managers, or how to read them now (MANAGER_IDS and every team's managers: a
+   * manager of any team counts); Teams ids (29:…) in the list cannot match a token.
+   */
+  managerIds: ManagerIds;
   /** Signing keys; default the key set at keysUrl (cached and refreshed by jose). */
   getKey?: JWTVerifyGetKey;
   /** Where the signing keys are published; default Entra ID's (tests serve their own on 127.0.0.1). */
   keysUrl?: string;
   now?: () => Date;
 }
+
+/** The managers' ids as a list, or a function that reads them when a request comes. */
+export type ManagerIds = readonly string[] | (() => Promise<readonly string[]>);
 
 /** Teams SSO: the tab's `authentication.getAuthToken()` token, checked against Entra ID's keys, of a manager. */
 export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
@@ -189,15 +195,16 @@ export function teamsSso(opts: TeamsSsoOptions): PipelineAuth {
     const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!auds.some((a) => typeof a === 'string' && audience.test(a)))
       throw new LeadDeskError('pipeline.unauthorized', { detail: 'the token is meant for another app' });
-    if (!isManager({ aadObjectId: oid }, opts.managerIds)) throw new LeadDeskError('pipeline.forbidden');
+    const managerIds = typeof opts.managerIds === 'function' ? await opts.managerIds() : opts.managerIds;
+    if (!isManager({ aadObjectId: oid }, managerIds)) throw new LeadDeskError('pipeline.forbidden');
     return { kind: 'sso', oid, tid };
   };
 }
 
 /** main's choice: Teams SSO when the bot has an app id, else the local access key. */
 export function pipelineAuth(
-  bot: { appId: string; appType: string; tenantId: string; anonymous: boolean },
-  managerIds: readonly string[],
+  bot: { appId: string; appType: string; tenantId: string; anonymous: boolean; ssoAppId?: string },
+  managerIds: ManagerIds,
   localKey: string | undefined,
 ): PipelineAuth {
   if (bot.anonymous) {
@@ -205,8 +212,9 @@ export function pipelineAuth(
     return localKeyOnly(localKey);
   }
   return teamsSso({
-    appId: bot.appId,
-    tenantId: bot.appType === 'SingleTenant' ? bot.tenantId : undefined,
+    // A UserAssignedMSI bot cannot expose an API: the tab signs in to its own Entra app (SSO_APP_ID).
+    appId: bot.ssoAppId ?? bot.appId,
+    tenantId: bot.appType === 'MultiTenant' ? undefined : bot.tenantId,
     managerIds,
   });
 }

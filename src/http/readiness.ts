@@ -1,6 +1,7 @@
 /**
  * GET /api/ready (issue 14): 200 while the store can write and is sound, 503 while it cannot (a full or read-only
  * disk, I/O errors, a lock held past the busy timeout), is damaged, or is still being checked after the start.
+ * Also 503 until the jobs have started and from the moment a shutdown begins (issue 13: rolling deploys).
  * /api/health stays the liveness answer ("the process is up"); this one says whether to send it work.
  * Also the depth check of /api/messages, whose body restify's bodyParser has parsed already.
  */
@@ -17,27 +18,41 @@ export interface Readiness {
   body: Record<string, unknown>;
 }
 
-/** `check` resolves when the store can write (a real write on SQLite) and throws a coded store error otherwise. */
-export function readiness(store: { backend: string; check: () => Promise<void> }): () => Promise<Readiness> {
+/** Where the process is: its jobs not started yet (the store still opening), running, or shutting down. */
+export type JobsState = 'starting' | 'started' | 'stopping';
+
+/**
+ * `check` resolves when the store can write (a real write on SQLite) and throws a coded store error otherwise;
+ * it is not asked once a shutdown began (the store is about to close).
+ */
+export function readiness(
+  store: { backend: string; check: () => Promise<void> },
+  jobs: () => JobsState = () => 'started',
+): () => Promise<Readiness> {
   let last: string | undefined;
   return async () => {
+    const state = jobs();
     let code: string | undefined;
-    try {
-      await store.check();
-    } catch (err) {
-      code = err instanceof LeadDeskError ? err.code : 'store.failed';
+    if (state !== 'stopping') {
+      try {
+        await store.check();
+      } catch (err) {
+        code = err instanceof LeadDeskError ? err.code : 'store.failed';
+      }
     }
-    if (code !== last) {
-      if (code) log.warn({ code }, 'not ready');
+    const why = code ?? (state === 'started' ? undefined : `jobs ${state}`);
+    if (why !== last) {
+      if (why) log.warn({ code, jobs: state }, 'not ready');
       else if (last) log.info('ready again');
-      last = code;
+      last = why;
     }
-    const status = !code ? 'ok' : code.replace(/^store\./, '');
+    const status = state === 'stopping' ? 'closing' : !code ? 'ok' : code.replace(/^store\./, '');
     return {
-      ok: !code,
+      ok: !why,
       body: {
-        status: code ? 'not-ready' : 'ready',
+        status: why ? 'not-ready' : 'ready',
         store: { backend: store.backend, status, ...(code ? { code } : {}) },
+        jobs: state,
       },
     };
   };

@@ -10,7 +10,11 @@ import restify from './restify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../log';
+import { LOCALES_DIR, SUPPORTED_LOCALES } from '../i18n';
 import { refusedTooDeep, sendReadiness } from './readiness';
+import { requestGate } from './requestGate';
+import { registerLegalPages } from './legalPages';
+import type { LeadDeskError } from '../leads/errors';
 
 const log = logger('http:server');
 
@@ -29,11 +33,15 @@ export interface ServerDeps {
   personalData?: { erase: NodeHandler; export: NodeHandler };
   /** Local mode: GET /tab?key=<local key> sets the key's cookie (http/localAccess.ts); true = it answered. */
   tabEntry?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** While starting or stopping: the coded 503 every /api/ request but the probes gets (http/requestGate.ts). */
+  admit?: () => LeadDeskError | undefined;
 }
 
 export interface HttpServer {
   url: string;
   port: number;
+  /** Resolves true once no request is in flight (false after `timeoutMs`); the listener stays open. */
+  drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -43,10 +51,12 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
     log.warn({ err: err.name }, 'request error');
     cb();
   });
+  const gate = requestGate(server, deps.admit);
 
   server.post(
     '/api/messages',
     restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }),
+    gate.within,
     async (req: Request, res: Response) => {
       if (refusedTooDeep(req.body, res)) return;
       await deps.messages(req, res);
@@ -76,6 +86,7 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
       await sendAsset(res, asset);
     });
   }
+  registerLegalPages(server); // /, /privacy, /terms: the manifest's links
   server.get('/api/health', async (_req: Request, res: Response) => {
     const { ok, body } = await deps.health();
     res.json(ok ? 200 : 503, body);
@@ -92,6 +103,7 @@ export async function startHttpServer(deps: ServerDeps, port: number, host: stri
   return {
     url,
     port: address.port,
+    drain: (timeoutMs) => gate.drain(timeoutMs),
     close: () =>
       new Promise<void>((resolve) => {
         (server.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -143,6 +155,16 @@ function tabAssets(): Record<string, Asset> {
     '/tab/tab.css': { file: path.join(TAB_DIR, 'tab.css'), type: 'text/css; charset=utf-8' },
     '/tab/vendor/MicrosoftTeams.min.js': js(teamsJs),
     '/tab/vendor/chart.umd.js': js(chartJs),
+    // The tab speaks the reader's language with the bot's own catalogs (src/i18n) and ICU formatter.
+    '/tab/vendor/intl-messageformat.js': js(
+      path.join(path.dirname(require.resolve('intl-messageformat')), 'intl-messageformat.iife.js'),
+    ),
+    ...Object.fromEntries(
+      SUPPORTED_LOCALES.map((l) => [
+        `/tab/locales/${l}.json`,
+        { file: path.join(LOCALES_DIR, `${l}.json`), type: 'application/json; charset=utf-8' },
+      ]),
+    ),
   };
 }
 

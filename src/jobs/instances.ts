@@ -57,7 +57,7 @@ export interface Liveness {
   fresh(): boolean;
 }
 
-export const instanceDocId = (instanceId: string) => `instance:${instanceId}`;
+const instanceDocId = (instanceId: string) => `instance:${instanceId}`;
 
 export class InstanceRegistry implements Liveness {
   private readonly seen = new Map<string, Seen>();

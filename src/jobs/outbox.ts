@@ -26,6 +26,7 @@ import type { InstallStore, ChannelRecord } from '../store/installStore';
 import { logger } from '../log';
 import { PeriodicJob } from './periodicJob';
 import { WorkQueue } from './workQueue';
+import type { Liveness } from './instances';
 
 const log = logger('jobs:outbox');
 
@@ -40,6 +41,8 @@ export interface OutboxOptions extends Partial<DeliveryPolicy> {
   installs: InstallStore;
   poster: CardPoster;
   instanceId: string;
+  /** Which instances are dead (their leases end at once) and whether this one may post (instances.ts). */
+  liveness?: Liveness;
   concurrency?: number;
   /** How long the channel list may be served from memory. */
   channelCacheMs?: number;
@@ -74,16 +77,22 @@ export class Outbox extends PeriodicJob<void> {
     return this.o.now?.() ?? new Date();
   }
 
-  /** Queue one lead for delivery now (in this process); `stored` is the document just written, if the caller has it. */
+  /**
+   * Queue one lead for delivery now (in this process); `stored` is the document just written, if the caller has it.
+   * A card already in Teams that changed (someone acted on it) goes ahead of queued new-lead posts (issue 13).
+   */
   deliverSoon(leadId: string, stored?: Lead): void {
-    if (this.work.has(leadId)) return;
+    const urgent = Boolean(stored?.delivery.targets?.some((t) => t.activityId));
+    if (this.work.has(leadId) && !urgent) return;
     if (stored) this.known.set(leadId, stored);
-    this.work.push(leadId);
+    this.work.push(leadId, urgent);
   }
 
   /** One pass over everything due (`tick()`: a pass already running is joined). */
   protected async pass(): Promise<void> {
-    const ids = await this.o.leads.dueForDelivery(this.now(), this.o.batch ?? 200);
+    if (this.o.liveness && !this.o.liveness.fresh()) return;
+    const dead = [...(this.o.liveness?.dead() ?? [])];
+    const ids = await this.o.leads.dueForDelivery(this.now(), this.o.batch ?? 200, dead);
     for (const id of ids) this.deliverSoon(id);
     await this.idle();
   }
@@ -142,10 +151,11 @@ export class Outbox extends PeriodicJob<void> {
     }
     // One guarded write takes the lease and, for a lead not routed yet, records where it goes.
     const leaseMs = this.policy.leaseMs;
+    const dead = this.o.liveness?.dead();
     const leased = await this.o.leads.update(
       id,
       (lead) => {
-        const next = takeDeliveryLease(lead, { me, now: start, leaseMs, channels });
+        const next = takeDeliveryLease(lead, { me, now: start, leaseMs, channels, dead });
         return next ? { lead: next, result: true } : { result: false };
       },
       known,
@@ -162,20 +172,30 @@ export class Outbox extends PeriodicJob<void> {
   /** Posts or updates the card in every target channel of a leased lead, then releases the lease. */
   private async post(id: string, lead: Lead): Promise<void> {
     let latest: Lead | undefined = lead._etag ? lead : undefined;
-    for (const target of lead.delivery.targets ?? []) {
+    const targets = lead.delivery.targets ?? [];
+    let finished = false;
+    for (const [i, target] of targets.entries()) {
+      const last = i === targets.length - 1;
       const now = this.now();
+      if (this.o.liveness && !this.o.liveness.fresh()) {
+        // Our heartbeat has not reached the store lately: another instance may be taking this lead over.
+        log.warn({ leadId: id }, 'not posting while this instance cannot reach the store; the lease will move on');
+        return;
+      }
       try {
         if (!target.activityId) {
           const posted = await this.o.poster.post(target, lead, now);
           // The crash window: a card posted but its activity id not yet on disk would be posted again after a
           // crash. It lasts one conditional write; recordMs is how long it took.
           const answered = performance.now();
-          latest = await this.record(id, target, { ...posted, postedRev: lead.rev }, latest);
+          latest = await this.record(id, target, { ...posted, postedRev: lead.rev }, latest, last);
+          finished = last;
           const recordMs = Math.round((performance.now() - answered) * 100) / 100;
           log.info({ leadId: id, channel: target.channelKey, recordMs }, 'card posted');
         } else if ((target.postedRev ?? 0) < lead.rev) {
           await this.o.poster.update(target, lead, now);
-          latest = await this.record(id, target, { postedRev: lead.rev }, latest);
+          latest = await this.record(id, target, { postedRev: lead.rev }, latest, last);
+          finished = last;
           log.info({ leadId: id, channel: target.channelKey, rev: lead.rev }, 'card updated');
         }
       } catch (err) {
@@ -191,11 +211,13 @@ export class Outbox extends PeriodicJob<void> {
           await this.finish(id, { kind: 'failed', error: coded.code });
           return;
         }
-        await this.finish(id, { kind: 'retry', error: coded.code ?? 'error' });
+        // This instance is stopping: the lead goes back, due now, for another instance (or this one's successor).
+        if (isCoded(coded, 'service.stopping')) await this.finish(id, { kind: 'deferred', inMs: 0 });
+        else await this.finish(id, { kind: 'retry', error: coded.code ?? 'error' });
         return;
       }
     }
-    await this.finish(id, { kind: 'done' }, latest);
+    if (!finished) await this.finish(id, { kind: 'done' }, latest);
   }
 
   /** The bot was removed from the channel: forget the install; the lead goes elsewhere or waits for a channel. */
@@ -212,18 +234,30 @@ export class Outbox extends PeriodicJob<void> {
     await this.o.leads.update(id, (l) => ({ lead: targetGone(l, channelKey), result: true }));
   }
 
-  /** Records what a channel now shows; returns the written document (its `_etag` saves the next read). */
+  /**
+   * Records what a channel now shows; returns the written document (its `_etag` saves the next read). `finishing`
+   * (the last target): the outcome `done` goes in the same write, one commit after the post instead of two.
+   */
   private async record(
     id: string,
     target: DeliveryTarget,
     patch: Partial<DeliveryTarget>,
     known?: Lead,
+    finishing = false,
   ): Promise<Lead | undefined> {
+    const now = this.now();
     const out = await this.o.leads.update(
       id,
-      (l) => ({ lead: targetPosted(l, target, patch), result: undefined }),
+      (l) => {
+        const posted = targetPosted(l, target, patch);
+        return {
+          lead: finishing ? deliveryFinished(posted, { kind: 'done' }, now, this.policy) : posted,
+          result: undefined,
+        };
+      },
       known,
     );
+    if (finishing) this.againIfChanged(id, out?.lead);
     return out?.lead;
   }
 
@@ -235,9 +269,11 @@ export class Outbox extends PeriodicJob<void> {
       (l) => ({ lead: deliveryFinished(l, outcome, now, this.policy), result: undefined }),
       known,
     );
-    if (outcome.kind === 'done' && done?.lead.delivery.state === 'pending') {
-      // Changed while we were posting: go again once this run has ended.
-      setImmediate(() => this.deliverSoon(id));
-    }
+    if (outcome.kind === 'done') this.againIfChanged(id, done?.lead);
+  }
+
+  /** Done, but the lead changed while we were posting (it is pending again): go again once this run has ended. */
+  private againIfChanged(id: string, lead?: Lead): void {
+    if (lead?.delivery.state === 'pending') setImmediate(() => this.deliverSoon(id));
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { LeadDeskError } from '../leads/errors';
 import type { Logger } from 'pino';
+import { withLogContext } from '../log';
 
 export abstract class PeriodicJob<R> {
   private intervalTimer?: NodeJS.Timeout;
@@ -31,9 +32,9 @@ export abstract class PeriodicJob<R> {
     await this.inFlightPass?.catch(() => undefined);
   }
 
-  /** One pass; a pass already running is joined, not doubled. */
+  /** One pass; a pass already running is joined, not doubled. Its log lines carry a request id of its own. */
   tick(): Promise<R> {
-    this.inFlightPass ??= this.pass()
+    this.inFlightPass ??= withLogContext({}, () => this.pass())
       .then((result) => {
         if (this.lastFailure) this.jobLog.info({ code: this.lastFailure }, `${this.what} works again`);
         this.lastFailure = undefined;

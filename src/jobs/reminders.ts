@@ -14,8 +14,9 @@ import { followUpSent, takeFollowUpLease, type FollowUpPolicy } from '../leads/f
 import type { LeadDeskError } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
-import { logger } from '../log';
+import { logger, withLeadId } from '../log';
 import { PeriodicJob } from './periodicJob';
+import type { Liveness } from './instances';
 
 const log = logger('jobs:reminders');
 
@@ -41,6 +42,8 @@ export interface RemindersOptions {
   sender: ReminderSender;
   policy: FollowUpPolicy;
   instanceId: string;
+  /** Which instances are dead (their leases end at once) and whether this one may act (instances.ts). */
+  liveness?: Liveness;
   /** How long a pass may hold a lead's follow-up; a failed send is retried once it expires. */
   leaseMs?: number;
   batch?: number;
@@ -64,9 +67,11 @@ export class Reminders extends PeriodicJob<PassResult> {
 
   protected async pass(): Promise<PassResult> {
     const now = this.now();
-    const ids = await this.o.leads.dueForFollowUp(now, this.o.batch ?? 1_000);
+    if (this.o.liveness && !this.o.liveness.fresh()) return { due: 0, sent: 0, deferred: 0 };
+    const dead = this.o.liveness?.dead() ?? new Set<string>();
+    const ids = await this.o.leads.dueForFollowUp(now, this.o.batch ?? 1_000, [...dead]);
     if (!ids.length) return { due: 0, sent: 0, deferred: 0 };
-    const at = { me: this.o.instanceId, now, leaseMs: this.o.leaseMs ?? 60_000, policy: this.o.policy };
+    const at = { me: this.o.instanceId, now, leaseMs: this.o.leaseMs ?? 60_000, policy: this.o.policy, dead };
 
     // Lease every due follow-up (or, out of hours, move it to the next opening).
     const leased: DueReminder[] = [];
@@ -93,7 +98,7 @@ export class Reminders extends PeriodicJob<PassResult> {
     for (const r of leased) {
       if (r.kind === 'unclaimed' || r.kind === 'escalate') {
         jobs.push(
-          this.o.sender.toThread(r, now).then(
+          withLeadId(r.lead.id, () => this.o.sender.toThread(r, now)).then(
             () => [r],
             (err) => this.failed([r], err),
           ),
@@ -116,7 +121,7 @@ export class Reminders extends PeriodicJob<PassResult> {
     const sent = (await Promise.all(jobs)).flat();
     for (let i = 0; i < sent.length; i += LEASE_SLICE) {
       if (i) await new Promise((r) => setImmediate(r));
-      await Promise.all(sent.slice(i, i + LEASE_SLICE).map((r) => this.record(r, now)));
+      await Promise.all(sent.slice(i, i + LEASE_SLICE).map((r) => withLeadId(r.lead.id, () => this.record(r, now))));
     }
     if (sent.length || deferred) log.info({ due: ids.length, sent: sent.length, deferred }, 'reminder pass');
     return { due: ids.length, sent: sent.length, deferred };

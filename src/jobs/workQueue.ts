@@ -1,8 +1,11 @@
 /**
  * A queue of ids worked on by at most `concurrency` workers at once, each id at most once at a time (queued or
  * running), with a promise for "nothing queued or running". The outbox runs its deliveries on it. A worker that
- * fails is the worker's business (the outbox logs it); the queue carries on.
+ * fails is the worker's business (the outbox logs it); the queue carries on. Each piece of work runs in a log
+ * context of its own: a fresh request id and the id as `leadId` (the outbox's ids are lead ids).
  */
+import { withLogContext } from '../log';
+
 export class WorkQueue {
   private readonly inFlight = new Set<string>();
   private readonly queue: string[] = [];
@@ -19,10 +22,17 @@ export class WorkQueue {
     return this.inFlight.has(id) || this.queue.includes(id);
   }
 
-  /** Queues `id` unless it is queued or running already. */
-  push(id: string): void {
-    if (this.has(id)) return;
-    this.queue.push(id);
+  /**
+   * Queues `id` unless it is queued or running already. `urgent` work (a person is waiting for it) goes to the front
+   * and takes the next free worker, ahead of a backlog.
+   */
+  push(id: string, urgent = false): void {
+    if (this.inFlight.has(id)) return;
+    const at = this.queue.indexOf(id);
+    if (at >= 0 && !urgent) return;
+    if (at >= 0) this.queue.splice(at, 1);
+    if (urgent) this.queue.unshift(id);
+    else this.queue.push(id);
     this.pump();
   }
 
@@ -42,7 +52,7 @@ export class WorkQueue {
       const id = this.queue.shift() as string;
       this.inFlight.add(id);
       this.running++;
-      void this.work(id)
+      void withLogContext({ leadId: id }, () => this.work(id))
         .catch(() => undefined)
         .finally(() => {
           this.inFlight.delete(id);

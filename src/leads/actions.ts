@@ -19,6 +19,7 @@ import {
   type Refusal,
 } from './inputs';
 import { sameActor } from './roles';
+import { crmRetried } from './crmHandoff';
 import type { Verb } from './verbs';
 
 export type Command =
@@ -26,6 +27,8 @@ export type Command =
   | { verb: 'release' }
   | { verb: 'reopen' }
   | { verb: 'erase' }
+  /** Send a handoff the CRM refused again. */
+  | { verb: 'retry' }
   | { verb: 'qualify'; qualification: Qualification }
   | { verb: 'reject'; reason?: string; notes?: string }
   | { verb: 'nurture'; nextTouchAt: string; cadence?: string; note?: string }
@@ -70,7 +73,8 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
   reassign(next, command, { at }) {
     const to = actorOf(command.to);
     if (isRefusal(to)) return to;
-    if (sameActor(next.owner, to)) return invalid('to', `${to.name} already owns this lead.`);
+    if (sameActor(next.owner, to))
+      return invalid('to', `${to.name} already owns this lead.`, 'alreadyOwner', { name: to.name });
     next.owner = to;
     next.claimedAt ??= at;
     delete next.snoozedUntil;
@@ -158,7 +162,8 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
   /** No reminder for `days` (1 or 7 from a reminder card); a nurtured lead's next touch moves with it. */
   snooze(next, command, { now }) {
     const days = Number(command.days);
-    if (!Number.isInteger(days) || days < 1 || days > 90) return invalid('days', 'Snooze for 1 to 90 days.');
+    if (!Number.isInteger(days) || days < 1 || days > 90)
+      return invalid('days', 'Snooze for 1 to 90 days.', 'snoozeDays');
     const until = new Date(now.getTime() + days * 86_400_000).toISOString();
     next.snoozedUntil = until;
     if (next.nurture) next.nurture = { ...next.nurture, nextTouchAt: until };
@@ -171,6 +176,11 @@ const APPLY: { [V in Verb]: Apply<Extract<Command, { verb: V }>> } = {
     next.claimedAt ??= at;
     delete next.rejection;
     return {};
+  },
+
+  /** The CRM refused the handoff and the cause is fixed: it is due again now. */
+  retry(next, _command, { now }) {
+    return crmRetried(next, now) ? {} : refuse('crm.not-refused');
   },
 
   /** Right to erasure: the personal data of the lead goes (erasure.ts says what), the event names what went. */

@@ -15,7 +15,11 @@ import type { Delivery, DeliveryTarget, Lead } from './lead';
 import { routeLead, type RoutableChannel } from './routing';
 
 export interface DeliveryPolicy {
-  /** How long a worker holds a lead's delivery; another worker may take it after that. */
+  /**
+   * How long a worker holds a lead's delivery; another worker may take it after that, or as soon as the holder's
+   * heartbeat stops (src/jobs/instances.ts). Long, so that a live instance's lead waiting behind a channel's backlog
+   * (Teams allows 60 cards per 30 s) is never taken, and posted, by a second instance.
+   */
   leaseMs: number;
   /** First retry after a failed post; doubled per attempt up to `maxRetryMs`. */
   baseRetryMs: number;
@@ -25,7 +29,7 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  leaseMs: 60_000,
+  leaseMs: 600_000,
   baseRetryMs: 2_000,
   maxRetryMs: 300_000,
   waitForChannelMs: 10_000,
@@ -57,12 +61,18 @@ export function needsDelivery(lead: Lead): boolean {
   return targets.some((t) => !t.activityId || (t.postedRev ?? 0) < lead.rev);
 }
 
-/** Due, pending, and not leased by another live worker. */
-export function mayDeliver(d: Delivery, now: Date, me: string): boolean {
+/**
+ * Due, pending, and not leased by another live worker: a lease ends at its `until`, or as soon as its owner is one of
+ * `dead` (instances whose heartbeat stopped; src/jobs/instances.ts), which is how a crashed instance's work moves on
+ * within seconds while a live one's leases may be long.
+ */
+export function mayDeliver(d: Delivery, now: Date, me: string, dead: ReadonlySet<string> = NONE): boolean {
   const nowIso = now.toISOString();
   if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return false;
-  return !d.lease || d.lease.until <= nowIso || d.lease.owner === me;
+  return !d.lease || d.lease.until <= nowIso || d.lease.owner === me || dead.has(d.lease.owner);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** True when `me` holds a live lease on the lead's delivery (it was created leased by this process). */
 export function holdsDeliveryLease(lead: Lead, now: Date, me: string): boolean {
@@ -105,9 +115,9 @@ export function routed(lead: Lead, channels: readonly DeliveryChannel[]): Lead {
  */
 export function takeDeliveryLease(
   lead: Lead,
-  at: { me: string; now: Date; leaseMs: number; channels: readonly DeliveryChannel[] },
+  at: { me: string; now: Date; leaseMs: number; channels: readonly DeliveryChannel[]; dead?: ReadonlySet<string> },
 ): Lead | undefined {
-  if (!mayDeliver(lead.delivery, at.now, at.me)) return undefined;
+  if (!mayDeliver(lead.delivery, at.now, at.me, at.dead)) return undefined;
   const leased: Lead = { ...lead, delivery: { ...lead.delivery, lease: deliveryLease(at.me, at.now, at.leaseMs) } };
   return routed(leased, at.channels);
 }

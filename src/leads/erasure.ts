@@ -10,10 +10,10 @@ import type { Contact, Lead, LeadEvent } from './lead';
 const ERASE_KEEPS: readonly (keyof Contact)[] = ['company', 'country'];
 
 /**
- * Free text sellers type (notes, BANT answers, cadence) may name or describe the person: dropped from the lead and
- * its events. Choices (rating, reject reason), dates and the sellers' own names stay.
+ * Free text sellers type (notes, BANT answers, cadence) and a CRM's refusal (`message`) may name or describe the
+ * person: dropped from the lead and its events. Choices (rating, reject reason), dates and the sellers' own names stay.
  */
-const FREE_TEXT = ['note', 'notes', 'budget', 'need', 'timeframe', 'authority', 'cadence'] as const;
+const FREE_TEXT = ['note', 'notes', 'budget', 'need', 'timeframe', 'authority', 'cadence', 'message'] as const;
 
 /** An erased lead's dedupe key is this prefix + sha256 of the old key: it still identifies the lead, not the person. */
 const ERASED_KEY_PREFIX = 'erased:';
@@ -53,6 +53,11 @@ export function erasePersonalData(next: Lead, at: string): string[] {
   );
   if (next.nurture?.touches.some((t) => t.note !== undefined)) erased.push('nurture.touches.note');
   if (next.nurture) next.nurture.touches = next.nurture.touches.map(({ note: _dropped, ...touch }) => touch);
+  // A CRM's refusal may quote a value it refused (an email address).
+  if (next.crm?.refused?.message) {
+    next.crm.refused.message = '';
+    erased.push('crm.refused.message');
+  }
   if (!next.dedupeKey.startsWith(ERASED_KEY_PREFIX))
     next.dedupeKey = `${ERASED_KEY_PREFIX}${createHash('sha256').update(next.dedupeKey, 'utf8').digest('hex')}`;
   next.erasedAt ??= at;

@@ -38,6 +38,9 @@ export const ERRORS = {
     message:
       'The SQLite driver (better-sqlite3) did not load ({detail}). Fix: run `npm rebuild better-sqlite3` (npm 12 skips install scripts not listed in package.json allowScripts).',
   },
+  // the process: its store not open yet, or shutting down (rolling deploys, issue 13)
+  'service.starting': { status: 503, message: 'Lead Desk is starting and its store is not open yet; retry shortly.' },
+  'service.stopping': { status: 503, message: 'This Lead Desk instance is shutting down; retry shortly.' },
   // delivery
   'teams.throttled': { status: 429, message: 'Teams throttled the bot; retry after {retryAfterMs} ms.' },
   'teams.unavailable': { status: 502, message: 'Teams could not be reached: {detail}.' },
@@ -45,6 +48,15 @@ export const ERRORS = {
   'teams.rejected': { status: 400, message: 'Teams rejected the message with {status}: {detail}.' },
   'teams.too-large': { status: 413, message: 'Teams refused the message as too large ({status}).' },
   'reminder.no-card': { status: 409, message: 'The lead card is not in Teams yet; the reminder waits for it.' },
+  // the CRM handoff (issue 16): retry, retry after, stop and show on the card
+  'crm.unavailable': { status: 502, message: 'The CRM could not be reached: {detail}.' },
+  'crm.throttled': { status: 429, message: 'The CRM asked Lead Desk to slow down; retrying after {retryAfterMs} ms.' },
+  'crm.unauthorized': {
+    status: 502,
+    message: "The CRM refused Lead Desk's sign-in ({status}): check the application user or connected app.",
+  },
+  'crm.refused': { status: 422, message: 'The CRM refused it: {message}' },
+  'crm.not-refused': { status: 409, message: 'The CRM has not refused this lead: there is nothing to retry.' },
   // config
   'config.invalid': { status: 500, message: 'Invalid configuration: {detail}.' },
   // card actions (issue 4)
@@ -57,7 +69,8 @@ export const ERRORS = {
   'lead.already-claimed': { status: 409, message: 'Already claimed by {owner}.' },
   'lead.not-owner': { status: 403, message: 'Only {owner} (the owner) or a manager can {verb} this lead.' },
   'lead.managers-only': { status: 403, message: 'Only a manager can {verb} a lead.' },
-  // {verb} in the lead.* sentences is a verb phrase ('claim', 'log a touch on'); see the phrases of VERBS in leads/verbs.ts
+  // {verb} and {status} in the lead.* refusals are keys ('touch', 'nurturing'): the card's words are in the catalogs
+  // (locales/, `verb.<verb>.can`, `status.<status>`; src/teams/views/leadViews.ts `refusalText`)
   'lead.wrong-status': { status: 409, message: 'This lead is {status}; you cannot {verb} it now.' },
   'lead.reason-required': { status: 400, message: 'Pick a reason to reject the lead.' },
   'lead.do-not-contact': { status: 409, message: 'This is a do-not-contact notice, not a lead to work.' },
@@ -82,7 +95,8 @@ export const ERRORS = {
   },
   'pipeline.forbidden': {
     status: 403,
-    message: 'Only sales managers can see the pipeline; ask an admin to add you to MANAGER_IDS.',
+    message:
+      'Only sales managers can see the pipeline; ask a manager of your team to type "managers add @you" in a channel.',
   },
   'pipeline.keys-unavailable': {
     status: 503,
@@ -125,12 +139,30 @@ export const ERRORS = {
   },
   'privacy.forbidden': {
     status: 403,
-    message: 'Only sales managers can erase or export personal data; ask an admin to add you to MANAGER_IDS.',
+    message:
+      'Only sales managers can erase or export personal data; ask a manager of your team to add you ("managers add @you").',
   },
   'privacy.managers-only': {
     status: 403,
     message: 'Only a sales manager (MANAGER_IDS) can erase personal data.',
   },
+  // a team's managers: `managers add|remove @name` (issue 13)
+  'managers.managers-only': { status: 403, message: 'Only a manager of this team can change its managers.' },
+  'managers.no-mention': { status: 400, message: 'Say who: @mention them, e.g. "managers add @Ana".' },
+  'managers.last': {
+    status: 409,
+    message: 'A team keeps at least one manager: add another one before removing the last.',
+  },
+  'managers.global': {
+    status: 409,
+    message: '{name} manages every team through MANAGER_IDS; an admin changes that setting.',
+  },
+  'managers.too-many': { status: 409, message: 'A team can have at most {max} managers.' },
+  'managers.team-only': {
+    status: 400,
+    message: 'Managers are kept per team: use this command in a channel of the team.',
+  },
+  'managers.no-team': { status: 404, message: 'Lead Desk has no record of this team yet; reinstall the app.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

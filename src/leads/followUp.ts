@@ -87,30 +87,6 @@ export function nextCadenceTouch(startedAt: string, now: Date, cadenceMs: number
   return new Date(after + steps * gap).toISOString();
 }
 
-/** What a reminder of this kind says, in the lead's thread or the owner's chat. */
-export function followUpText(kind: FollowUpKind, lead: Lead, now: Date): string {
-  const ms = now.getTime() - Date.parse(lead.createdAt);
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  const age =
-    ms < 60_000
-      ? `${Math.max(1, Math.round(ms / 1000))} s`
-      : minutes < 120
-        ? `${minutes} min`
-        : minutes < 2880
-          ? `${Math.round(minutes / 60)} h`
-          : `${Math.round(minutes / 1440)} days`;
-  switch (kind) {
-    case 'unclaimed':
-      return `Unclaimed for ${age}: who takes it?`;
-    case 'escalate':
-      return `Still unclaimed after ${age}.`;
-    case 'first-touch':
-      return 'No first touch logged yet: reach out while the lead is warm.';
-    case 'nurture':
-      return 'A nurture touch is due.';
-  }
-}
-
 // ─── the reminder job's steps ───────────────────────────────────────────────
 
 /**
@@ -120,11 +96,12 @@ export function followUpText(kind: FollowUpKind, lead: Lead, now: Date): string 
  */
 export function takeFollowUpLease(
   lead: Lead,
-  at: { me: string; now: Date; leaseMs: number; policy: FollowUpPolicy },
+  at: { me: string; now: Date; leaseMs: number; policy: FollowUpPolicy; dead?: ReadonlySet<string> },
 ): { lead: Lead; kind: FollowUpKind | 'deferred' } | undefined {
   const f = lead.followUp;
   const nowIso = at.now.toISOString();
-  if (!f || f.dueAt > nowIso || (f.lease && f.lease.until > nowIso && f.lease.owner !== at.me)) return undefined;
+  const leasedByAnother = f?.lease && f.lease.until > nowIso && f.lease.owner !== at.me && !at.dead?.has(f.lease.owner);
+  if (!f || f.dueAt > nowIso || leasedByAnother) return undefined;
   if (!isOpenAt(at.now, at.policy.hours)) {
     const dueAt = nextOpening(at.now, at.policy.hours).toISOString();
     return { lead: { ...lead, followUp: { ...f, dueAt } }, kind: 'deferred' };

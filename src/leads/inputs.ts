@@ -43,15 +43,16 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
 /** Optional free text: trimmed, '' → undefined, longer than MAX_TEXT refused. */
 export function optionalText(value: unknown, field: string): string | undefined | Refusal {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') return invalid(field, `${FIELD_NAMES[field] ?? field} must be text.`);
+  if (typeof value !== 'string') return invalid(field, `${FIELD_NAMES[field] ?? field} must be text.`, 'notText');
   const text = value.trim();
-  if (text.length > MAX_TEXT)
-    return refuse('action.input-too-long', { field: FIELD_NAMES[field] ?? field, max: MAX_TEXT });
+  if (text.length > MAX_TEXT) return tooLong(field);
   return text === '' ? undefined : text;
 }
 
 function ratingOf(value: unknown): Rating | Refusal {
-  return RATINGS.includes(value as Rating) ? (value as Rating) : invalid('rating', 'Pick a rating: hot, warm or cold.');
+  return RATINGS.includes(value as Rating)
+    ? (value as Rating)
+    : invalid('rating', 'Pick a rating: hot, warm or cold.', 'rating');
 }
 
 export function reasonOf(value: unknown): RejectReason | Refusal {
@@ -61,7 +62,8 @@ export function reasonOf(value: unknown): RejectReason | Refusal {
 }
 
 export function qualificationOf(value: unknown): Qualification | Refusal {
-  if (typeof value !== 'object' || value === null) return invalid('qualification', 'Fill in the qualification.');
+  if (typeof value !== 'object' || value === null)
+    return invalid('qualification', 'Fill in the qualification.', 'qualification');
   const input = value as Record<string, unknown>;
   const rating = ratingOf(input.rating);
   if (isRefusal(rating)) return rating;
@@ -85,9 +87,9 @@ export function futureDateOf(value: unknown, now: Date, field = 'nextTouchAt'): 
   const match = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null;
   const ms = match ? Date.parse(value as string) : NaN;
   if (!match || Number.isNaN(ms) || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
-    return invalid(field, `${name} must be a date like 2026-12-01.`);
+    return invalid(field, `${name} must be a date like 2026-12-01.`, 'dateFormat');
   }
-  if (ms <= now.getTime()) return invalid(field, `${name} must be in the future.`);
+  if (ms <= now.getTime()) return invalid(field, `${name} must be in the future.`, 'datePast');
   return new Date(ms).toISOString();
 }
 
@@ -96,15 +98,24 @@ export function actorOf(value: unknown): Actor | Refusal {
   const input = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const id = typeof input.id === 'string' ? input.id.trim() : '';
   const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (!id || !name) return invalid('to', 'Pick the seller to hand the lead to.');
-  if (name.length > MAX_TEXT) return refuse('action.input-too-long', { field: FIELD_NAMES.to, max: MAX_TEXT });
+  if (!id || !name) return invalid('to', 'Pick the seller to hand the lead to.', 'assignee');
+  if (name.length > MAX_TEXT) return tooLong('to');
   const actor: Actor = { id, name };
   if (typeof input.aadObjectId === 'string' && input.aadObjectId.trim()) actor.aadObjectId = input.aadObjectId.trim();
   return actor;
 }
 
-export function invalid(field: string, detail: string): Refusal {
-  return refuse('action.invalid-input', { field, detail });
+/**
+ * An input the lifecycle cannot take: `detail` is the English sentence (logs, the API), `problem` the key of the
+ * reader's sentence (`input.<problem>` in locales/, with `{field}` and `values`); `field` is the input's key.
+ */
+export function invalid(field: string, detail: string, problem: string, values: Record<string, unknown> = {}): Refusal {
+  return refuse('action.invalid-input', { field, detail, problem, ...values });
+}
+
+/** Longer than MAX_TEXT: `field` in English for the message, `fieldKey` for the reader's words. */
+function tooLong(field: string): Refusal {
+  return refuse('action.input-too-long', { field: FIELD_NAMES[field] ?? field, fieldKey: field, max: MAX_TEXT });
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {

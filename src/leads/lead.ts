@@ -2,6 +2,7 @@
  * The lead and the values around it. Pure types: no I/O, nothing from outside `src/leads`.
  * Dates are ISO-8601 UTC strings, so both store backends compare and index them as strings.
  */
+import type { CrmHandoff } from './crmHandoff';
 
 export type Storefront = 'AppSource' | 'AzureMarketplace' | 'AzurePortal' | 'TestDrive' | 'Other';
 
@@ -16,7 +17,7 @@ export type ActionKind =
   | 'other';
 
 export type LeadStatus = 'new' | 'claimed' | 'nurturing' | 'qualified' | 'rejected';
-export const OPEN_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing'];
+const OPEN_STATUSES: readonly LeadStatus[] = ['new', 'claimed', 'nurturing'];
 
 export type Rating = 'hot' | 'warm' | 'cold';
 
@@ -191,6 +192,8 @@ export interface Lead {
   /** When the personal data of the lead was erased (leads/erasure.ts); the card then says so in place of the contact. */
   erasedAt?: string;
   delivery: Delivery;
+  /** The handoff to the team's CRM once qualified (leads/crmHandoff.ts); absent while never qualified or no CRM. */
+  crm?: CrmHandoff;
   /** Incremented on every change of what the card shows. */
   rev: number;
   raw: Record<string, unknown>[];

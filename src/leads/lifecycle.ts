@@ -9,10 +9,11 @@ import type { ErrorCode } from './errors';
 import type { Actor, Lead, LeadEvent } from './lead';
 import { DEFAULT_POLICY, withFollowUp, type FollowUpPolicy } from './followUp';
 import { refuse, isRefusal } from './inputs';
-import { STATUS_WORDS, VERBS, transitionOf, type Role } from './verbs';
+import { transitionOf, type Role } from './verbs';
 import { sameActor } from './roles';
 import { applyVerb, copyActor, defined, type Command } from './actions';
 import { cardChanged } from './delivery';
+import { crmOwed, crmWithdrawn, type CrmTarget } from './crmHandoff';
 
 export type { Command } from './actions';
 
@@ -26,6 +27,8 @@ export type Decision =
  * Returns a new lead (the input is not touched) with `rev` + 1, `updatedAt` = now and the card queued for an update
  * everywhere, plus the audit event whose `data` holds the command's inputs (never the contact).
  * Ownership is recognized from `role` or from `actor`, so a manager who owns the lead may also do owner-only verbs.
+ * With a CRM configured (`crm`), a qualified lead is owed to it and a reopen stops a handoff not yet done
+ * (leads/crmHandoff.ts); claim, nurture and reject never reach the CRM.
  */
 export function decide(
   lead: Lead,
@@ -34,26 +37,27 @@ export function decide(
   role: Role,
   now: Date,
   policy: FollowUpPolicy = DEFAULT_POLICY,
+  crm?: CrmTarget,
 ): Decision {
   const transition = transitionOf(command?.verb);
   if (!transition) return refuse('action.unknown-verb', { verb: String(command?.verb) });
   const { verb, who } = transition;
-  const phrase = VERBS[verb].phrase;
   const isOwner = role === 'owner' || sameActor(lead.owner, actor);
-  const owner = lead.owner?.name ?? 'the owner';
+  // Refusals carry keys (the verb, the status) and the owner's name; the views put them in the reader's words.
+  const owner = lead.owner?.name ? { owner: lead.owner.name } : {};
 
   if (!transition.from.includes(lead.status)) {
     if (verb === 'claim' && lead.owner && (lead.status === 'claimed' || lead.status === 'nurturing')) {
-      return isOwner ? refuse('lead.already-yours') : refuse('lead.already-claimed', { owner });
+      return isOwner ? refuse('lead.already-yours') : refuse('lead.already-claimed', owner);
     }
-    return refuse('lead.wrong-status', { status: STATUS_WORDS[lead.status], verb: phrase });
+    return refuse('lead.wrong-status', { status: lead.status, verb });
   }
   const allowed =
     who.includes('seller') || (who.includes('manager') && role === 'manager') || (who.includes('owner') && isOwner);
   if (!allowed) {
-    if (!who.includes('owner')) return refuse('lead.managers-only', { verb: phrase });
-    if (!who.includes('manager')) return refuse('lead.owner-only', { owner, verb: phrase });
-    return refuse('lead.not-owner', { owner, verb: phrase });
+    if (!who.includes('owner')) return refuse('lead.managers-only', { verb });
+    if (!who.includes('manager')) return refuse('lead.owner-only', { ...owner, verb });
+    return refuse('lead.not-owner', { ...owner, verb });
   }
 
   const next = structuredClone(lead);
@@ -62,6 +66,8 @@ export function decide(
   if (isRefusal(data)) return data;
 
   if (transition.to !== 'same') next.status = transition.to;
+  if (verb === 'qualify' && crm) crmOwed(next, crm, now);
+  if (verb === 'reopen') crmWithdrawn(next);
   next.rev = lead.rev + 1;
   next.updatedAt = at;
   next.delivery = cardChanged(next.delivery, now);

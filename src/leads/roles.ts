@@ -11,7 +11,7 @@ export interface Identity {
   aadObjectId?: string;
 }
 
-/** A sales manager: their Entra object id or Teams user id is among `managerIds` (MANAGER_IDS). */
+/** A sales manager: their Entra object id or Teams user id is among `managerIds` (MANAGER_IDS + the team's, managers.ts). */
 export function isManager(who: Identity, managerIds: readonly string[]): boolean {
   return Boolean((who.aadObjectId && managerIds.includes(who.aadObjectId)) || (who.id && managerIds.includes(who.id)));
 }

@@ -1,7 +1,7 @@
 /**
  * The verb registry: every action a seller or a manager can take on a lead, one entry each, and the single source
- * of what derives from a verb: the transitions table (status × role), the phrase a refusal uses, the notice the
- * clicking user gets, the History row's words, and whether a card button can send it. Pure data.
+ * of what derives from a verb: the transitions table (status × role), the catalog keys of its words (`verb.<verb>.*`
+ * in locales/: the refusal's phrase, the notice, the History row), and whether a card button can send it. Pure data.
  * docs/ARCHITECTURE.md ("Add a card verb") shows how an entry travels to the card, the parser and the handler.
  */
 import type { LeadStatus } from './lead';
@@ -15,12 +15,11 @@ interface VerbInfo {
   readonly to: LeadStatus | 'same';
   /** 'seller' means anyone in the channel. */
   readonly who: readonly Role[];
-  /** The verb as it reads in "you cannot {verb} it now" and "Only a manager can {verb} a lead". */
-  readonly phrase: string;
-  /** What a History row says someone did. */
+  /**
+   * What the audit trail says someone did, in English, for exports (the CRM's notes). What people read on cards (the
+   * History row, the notice, a refusal's verb phrase) is in the catalogs under `verb.<verb>.*` (locales/, src/i18n).
+   */
   readonly done: string;
-  /** The sentence on top of the clicking user's view once it is done. */
-  readonly notice: string;
   /** A card button sends it (Action.Execute / Action.Submit verb). */
   readonly onCard: boolean;
 }
@@ -43,81 +42,71 @@ export const VERBS = {
     from: ['new'],
     to: 'claimed',
     who: ['owner', 'manager', 'seller'],
-    phrase: 'claim',
     done: 'Claimed',
-    notice: 'You claimed this lead. It is yours: qualify, nurture or reject it.',
     onCard: true,
   },
   release: {
     from: ['claimed'],
     to: 'new',
     who: ['owner', 'manager'],
-    phrase: 'release',
     done: 'Released',
-    notice: 'You released the lead; it is open for anyone to claim.',
     onCard: true,
   },
   reassign: {
     from: ['claimed', 'nurturing'],
     to: 'claimed',
     who: ['manager'],
-    phrase: 'reassign',
     done: 'Reassigned',
-    notice: 'Reassigned.',
     onCard: true,
   },
   qualify: {
     from: ['claimed', 'nurturing'],
     to: 'qualified',
     who: ['owner', 'manager'],
-    phrase: 'qualify',
     done: 'Qualified',
-    notice: 'Qualified. Nice work.',
     onCard: true,
   },
   reject: {
     from: ['claimed', 'nurturing'],
     to: 'rejected',
     who: ['owner', 'manager'],
-    phrase: 'reject',
     done: 'Rejected',
-    notice: 'Rejected. The reason is on record.',
     onCard: true,
   },
   nurture: {
     from: ['claimed'],
     to: 'nurturing',
     who: ['owner'],
-    phrase: 'nurture',
     done: 'Started nurturing',
-    notice: 'Nurturing: you will get a reminder at the next touch.',
     onCard: true,
   },
   touch: {
     from: ['claimed', 'nurturing'],
     to: 'same',
     who: ['owner'],
-    phrase: 'log a touch on',
     done: 'Logged a touch',
-    notice: 'Touch logged.',
     onCard: true,
   },
   snooze: {
     from: ['claimed', 'nurturing'],
     to: 'same',
     who: ['owner', 'manager'],
-    phrase: 'snooze',
     done: 'Snoozed',
-    notice: 'Snoozed: no reminder about it until then.',
     onCard: true,
   },
   reopen: {
     from: ['qualified', 'rejected'],
     to: 'claimed',
     who: ['manager'],
-    phrase: 'reopen',
     done: 'Reopened',
-    notice: 'Reopened.',
+    onCard: true,
+  },
+  /** Send a handoff the CRM refused again, once the cause is fixed (leads/crmHandoff.ts `crmRetried`). */
+  retry: {
+    from: ['qualified'],
+    to: 'same',
+    who: ['owner', 'manager'],
+    done: 'Retried the CRM handoff',
     onCard: true,
   },
   // Not on any card: src/privacy erases (the `erase` chat command, POST /api/personal-data/erase, retention).
@@ -125,9 +114,7 @@ export const VERBS = {
     from: ALL_STATUSES,
     to: 'same',
     who: ['manager'],
-    phrase: 'erase the personal data of',
     done: 'Erased personal data',
-    notice: 'Personal data erased.',
     onCard: false,
   },
 } as const satisfies Record<string, VerbInfo>;
@@ -163,12 +150,3 @@ export function transitionOf(verb: string): Transition | undefined {
 export function isVerb(verb: string): verb is Verb {
   return Object.hasOwn(VERBS, verb);
 }
-
-/** The status as it reads in "This lead is {status}". */
-export const STATUS_WORDS: Readonly<Record<LeadStatus, string>> = {
-  new: 'new',
-  claimed: 'claimed',
-  nurturing: 'being nurtured',
-  qualified: 'qualified',
-  rejected: 'rejected',
-};

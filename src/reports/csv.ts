@@ -1,6 +1,7 @@
 /**
  * The leads behind a pipeline summary as CSV, for a CRM import (the tab's download, GET /api/pipeline.csv).
- * RFC 4180: CRLF rows, fields with " , CR or LF quoted, quotes doubled.
+ * RFC 4180: CRLF rows, fields with " , CR or LF quoted, quotes doubled; UTF-8. README "Pipeline" says how to
+ * import it (the phone column as text).
  */
 import type { Lead } from '../leads/lead';
 
@@ -21,13 +22,25 @@ const COLUMNS: [string, (l: Lead) => string | undefined][] = [
   ['title', (l) => l.contact.title],
 ];
 
+/** After a leading + or -: a phone number or a plain number (digits, spaces, parentheses, dots, dashes, slashes). */
+const PHONE_OR_NUMBER = /^\(?\d[\d ().\-/]*$/;
+
 /**
- * One CSV field. A value starting with = + - @ (or tab / CR) would run as a formula in Excel or Sheets
- * ("CSV injection"), so it gets a leading apostrophe: a phone "+44 20…" imports as "'+44 20…".
+ * A cell a spreadsheet would run as a formula ("CSV injection"): one starting with = or @, a tab or CR, or with
+ * + or - followed by anything but a phone number or a plain number (`-2+3`, `+HYPERLINK(…)`, `-cmd|…`).
+ * Phone numbers (`+44 20 7946 0958`, `+1 (555) 010-0199`) and other plain values stay as they are.
  */
+function runsAsFormula(s: string): boolean {
+  if (/^[=@\t\r]/.test(s)) return true;
+  if (!/^[+-]/.test(s)) return false;
+  const rest = s.slice(1);
+  return rest.trim() !== '' && !PHONE_OR_NUMBER.test(rest);
+}
+
+/** One CSV field: a cell that would run as a formula gets a leading apostrophe; RFC 4180 quoting. */
 export function csvCell(value: string | undefined): string {
   let s = value ?? '';
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (runsAsFormula(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

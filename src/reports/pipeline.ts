@@ -1,7 +1,8 @@
 /**
  * The pipeline as managers ask for it (card command, weekly digest, tab API): a range and filters → the summary of
  * the rollups of those days. Reads the per-day rollups only (store.stats), never every lead; the card and the digest
- * also list the hot unowned leads (`report`), the tab's CSV the leads behind the summary (`leads`, csv.ts).
+ * also list the hot unowned leads (`report`, with the team's zone the card names days in), the tab's CSV the leads
+ * behind the summary (`leads`, csv.ts).
  */
 import { dayOf, matches, summarize, type PipelineFilter, type PipelineSummary } from '../leads/pipeline';
 import { rangeOf, type DateRange, type RangeName } from '../leads/ranges';
@@ -42,10 +43,10 @@ export class Pipeline {
   }
 
   /** The summary and its hot unowned leads, read in full: what the pipeline card shows (the command, the digest). */
-  async report(q: PipelineQuery): Promise<{ answer: PipelineAnswer; hot: Lead[] }> {
+  async report(q: PipelineQuery): Promise<{ answer: PipelineAnswer; hot: Lead[]; zone: string }> {
     const answer = await this.summary(q);
     const hot = await Promise.all(answer.summary.hotUnowned.map((h) => this.d.leads.get(h.id)));
-    return { answer, hot: hot.filter((l): l is Lead => Boolean(l)) };
+    return { answer, hot: hot.filter((l): l is Lead => Boolean(l)), zone: this.d.zone };
   }
 
   /** The leads behind a summary (for the CSV download), oldest first. */

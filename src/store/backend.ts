@@ -9,7 +9,7 @@
  * otherwise, exactly like Cosmos' 412.
  */
 import type { Lead, LeadEvent } from '../leads/lead';
-import type { ChannelRecord } from './installStore';
+import type { ChannelRecord, TeamRecord } from './installStore';
 
 export const CONTAINER_NAMES = ['leads', 'events', 'installs', 'stats'] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
@@ -29,10 +29,24 @@ export interface LeadDocuments {
   create(lead: Lead): Promise<Lead | undefined>;
   /** The written lead with its new `_etag`, or undefined when the stored etag is no longer `etag` (a conflict). */
   replace(lead: Lead, etag: string): Promise<Lead | undefined>;
-  /** Ids of pending leads whose next attempt is due and whose lease (if any) has expired, oldest first. */
-  dueForDelivery(nowIso: string, limit: number): Promise<string[]>;
+  /**
+   * Optional (SQLite): `create` / `replace` and the writes that go with the lead in one transaction, one commit. A
+   * backend without them has LeadStore write those after the lead (Cosmos DB: other containers, no shared batch).
+   */
+  createWith?(lead: Lead, also: LeadSideWrites): Promise<Lead | undefined>;
+  replaceWith?(lead: Lead, etag: string, also: LeadSideWrites): Promise<Lead | undefined>;
+  /**
+   * Ids of pending leads whose next attempt is due and whose lease (if any) has expired or is held by one of `dead`
+   * (instances whose heartbeat stopped), oldest first.
+   */
+  dueForDelivery(nowIso: string, limit: number, dead?: readonly string[]): Promise<string[]>;
   /** Ids of leads whose follow-up (reminder, escalation) is due and not leased by a live worker, oldest first. */
-  dueForFollowUp(nowIso: string, limit: number): Promise<string[]>;
+  dueForFollowUp(nowIso: string, limit: number, dead?: readonly string[]): Promise<string[]>;
+  /**
+   * Ids of qualified leads whose CRM handoff is pending and due, not leased by a live worker (or leased by one of
+   * `dead`), oldest due first.
+   */
+  dueForCrm(nowIso: string, limit: number, dead?: readonly string[]): Promise<string[]>;
   /** Claimed or nurturing leads of one owner (Teams user id), at most `limit`, in no particular order. */
   openOwnedBy(ownerId: string, limit: number): Promise<Lead[]>;
   /** Leads past a deadline: a follow-up due at or before now, or unclaimed past the claim deadline; at most `limit`. */
@@ -56,6 +70,10 @@ export interface InstallDocuments {
   remove(id: string): Promise<void>;
   /** Every channel record, of one team or of all. */
   channels(teamId?: string): Promise<ChannelRecord[]>;
+  /** The written document with its new `_etag`, or undefined when the stored etag is no longer `etag` (a conflict). */
+  replace<T extends { id: string }>(doc: T, etag: string): Promise<T | undefined>;
+  /** Every team record (one per team the app is in), each with its `_etag`. */
+  teams(): Promise<TeamRecord[]>;
 }
 
 export interface EventDocuments {
@@ -70,6 +88,18 @@ export interface EventDocuments {
 export interface StatsDoc {
   id: string;
   _etag?: string;
+}
+
+/** A read-modify-write of one stats document: `apply` gets it as stored (or undefined) and returns what to write, or undefined to leave it. */
+export interface StatsChange {
+  id: string;
+  apply(stored: StatsDoc | undefined): StatsDoc | undefined;
+}
+
+/** What belongs to a lead write and is written only with it: its pipeline rollup entry, its audit events. */
+export interface LeadSideWrites {
+  stats?: StatsChange;
+  events?: StoredEvent[];
 }
 
 /** The rollup documents: the same etag compare-and-set as leads, plus a read of an id range (the days of a summary). */

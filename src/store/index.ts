@@ -9,6 +9,7 @@ import { InstallStore } from './installStore';
 import { EventStore } from './eventStore';
 import { StatsStore } from './statsStore';
 import { openSqliteBackend } from './sqlite';
+import type { WriteCounts } from './sqlite/writeQueue';
 import { openCosmosBackend } from './cosmos';
 
 export interface StoreOptions {
@@ -29,6 +30,8 @@ export interface Store {
   readonly coordination: CoordinationDocuments;
   /** SQLite only: a consistent online copy to `file` (Cosmos DB has the account's own continuous backup). */
   readonly backup?: (file: string) => Promise<number>;
+  /** SQLite only: durable commits (one fsync each) and the writes they held since the file was opened (group commit). */
+  readonly writeCounts?: Readonly<WriteCounts>;
   ping(): Promise<void>;
   /** Whether the store can take writes now (GET /api/ready); see StoreBackend.ready. */
   ready(): Promise<void>;
@@ -57,19 +60,23 @@ export async function openStore(
   return fromBackend(backend);
 }
 
-function fromBackend(backend: StoreBackend & { backup?: (file: string) => Promise<number> }): Store {
+function fromBackend(
+  backend: StoreBackend & { backup?: (file: string) => Promise<number>; writeCounts?: WriteCounts },
+): Store {
   const stats = new StatsStore(backend.stats, (id) => backend.leads.get(id));
   return {
     backend: backend.name,
     location: backend.location,
-    // Every lead write (create, update, receive) records the lead in its day's rollup; see statsStore.ts.
-    leads: new LeadStore(backend.leads, (lead, before) => stats.record(lead, before)),
+    // Every lead write (create, update, receive) records the lead in its day's rollup (statsStore.ts) and writes its
+    // decision's audit events: in the lead's own transaction on SQLite (leadStore.ts).
+    leads: new LeadStore(backend.leads, { stats, events: backend.events }),
     installs: new InstallStore(backend.installs),
     events: new EventStore(backend.events),
     stats,
     bulk: backend.bulk,
     coordination: backend.coordination,
     backup: backend.backup,
+    writeCounts: backend.writeCounts,
     ping: () => backend.ping(),
     ready: () => (backend.ready ? backend.ready() : backend.ping()),
     purge: () => backend.purge(),

@@ -4,6 +4,11 @@
  */
 import type { ChannelFilter, RoutableChannel } from '../leads/routing';
 import type { InstallDocuments } from './backend';
+import type { TeamManager } from '../leads/managers';
+import { LeadDeskError } from '../leads/errors';
+
+/** Changes of one team's managers are rare: a few retries cover two managers typing at once. */
+const MAX_CONFLICT_RETRIES = 10;
 
 export interface ChannelRecord extends RoutableChannel {
   id: string;
@@ -26,6 +31,11 @@ export interface TeamRecord {
   tenantId?: string;
   reference: Record<string, unknown>;
   installedAt: string;
+  /** The locale (BCP-47, e.g. `tr-TR`) of the person who installed the app: the team's language without TEAM_LOCALE. */
+  locale?: string;
+  /** The team's own managers (the installer first, then who they add in chat); MANAGER_IDS manage every team too. */
+  managers?: TeamManager[];
+  _etag?: string;
 }
 
 /** The bot's 1:1 chat with a team member (for reminders), kept once it was made. */
@@ -39,7 +49,23 @@ export interface UserChatRecord {
   createdAt: string;
 }
 
+/**
+ * A user's last seen language and time zone (from their activities), for messages sent with no activity to answer
+ * (reminders). Kept apart from the chat record, so saving one never overwrites the other.
+ */
+export interface UserPrefsRecord {
+  id: string;
+  type: 'prefs';
+  userId: string;
+  /** BCP-47 tag as Teams sent it (`tr-TR`). */
+  locale?: string;
+  /** IANA zone from the `clientInfo` entity (`Europe/Istanbul`). */
+  timeZone?: string;
+  seenAt: string;
+}
+
 export const userKey = (userId: string) => `user:${userId}`;
+export const prefsKey = (userId: string) => `prefs:${userId}`;
 export const channelKey = (channelId: string) => `channel:${channelId}`;
 export const teamKey = (teamId: string) => `team:${teamId}`;
 
@@ -66,6 +92,15 @@ export class InstallStore {
     return this.docs.remove(userKey(userId));
   }
 
+  getUserPrefs(userId: string): Promise<UserPrefsRecord | undefined> {
+    return this.docs.get<UserPrefsRecord>(prefsKey(userId));
+  }
+
+  /** Last write wins: these are the latest values seen, not a decision. */
+  saveUserPrefs(prefs: UserPrefsRecord): Promise<void> {
+    return this.upsert(prefs);
+  }
+
   /** A once-only marker (e.g. the weekly digest of one week): false when another process made it first. */
   /**
    * Something done once across every instance (this week's digest, today's retention pass): true for the one caller
@@ -80,6 +115,30 @@ export class InstallStore {
   /** Creates the team record; false when it exists already (Teams sends two events per install). */
   createTeam(team: TeamRecord): Promise<boolean> {
     return this.docs.create(team);
+  }
+
+  /** Every team the app is in, with its managers. */
+  teams(): Promise<TeamRecord[]> {
+    return this.docs.teams();
+  }
+
+  /**
+   * Changes a team's managers: `decide` gets the list as stored and answers the new one (or none: nothing to write);
+   * written conditional on the record's etag, on a conflict read again and decided again. Undefined: no such team.
+   */
+  async updateManagers<T>(
+    teamId: string,
+    decide: (current: TeamManager[]) => { managers?: TeamManager[]; result: T },
+  ): Promise<{ managers: TeamManager[]; result: T; written: boolean } | undefined> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const team = await this.getTeam(teamId);
+      if (!team) return undefined;
+      const current = team.managers ?? [];
+      const { managers, result } = decide(structuredClone(current));
+      if (!managers) return { managers: current, result, written: false };
+      if (await this.docs.replace({ ...team, managers }, team._etag!)) return { managers, result, written: true };
+    }
+    throw new LeadDeskError('store.conflict');
   }
 
   saveChannel(channel: ChannelRecord): Promise<void> {

@@ -1,21 +1,30 @@
 /**
  * Leads, on either backend. Every write that depends on a read is conditional on the read's `_etag`;
  * a conflict re-reads and re-applies the caller's decision (which may now decide differently).
- * After every write the lead goes to `onWritten` (the pipeline rollups, statsStore.ts); its failure is logged and
- * never fails the lead write, which has happened already (`npm run store -- rebuild-stats` repairs the rollups).
+ * Every lead write takes its pipeline rollup entry (statsStore.ts) and the decision's audit events along: in the same
+ * transaction where the backend can (SQLite: one commit per step of a lead), else right after the lead write, in
+ * parallel; there a rollup failure is logged and never fails the lead write, which has happened already
+ * (`npm run store -- rebuild-stats` repairs the rollups).
  */
-import type { Lead } from '../leads/lead';
+import { randomUUID } from 'node:crypto';
+import type { Lead, LeadEvent } from '../leads/lead';
 import { isOpen } from '../leads/lead';
 import { LeadDeskError } from '../leads/errors';
-import { logger } from '../log';
-import type { LeadDocuments } from './backend';
-
-const log = logger('store:leads');
+import type { EventDocuments, LeadDocuments, LeadSideWrites, StatsChange, StoredEvent } from './backend';
+import { rollupFailed, type StatsStore } from './statsStore';
 
 /** What an update function returns: a new lead to write (or undefined: write nothing) and a result for the caller. */
 export interface Decision<T> {
   lead?: Lead;
   result: T;
+  /** Audit events of this change: written with the lead, only when the lead is. */
+  events?: LeadEvent[];
+}
+
+/** What a lead write takes along (wired in index.ts). */
+export interface LeadWriteParts {
+  stats?: Pick<StatsStore, 'change' | 'record'>;
+  events?: EventDocuments;
 }
 
 const MAX_CONFLICT_RETRIES = 25;
@@ -23,8 +32,7 @@ const MAX_CONFLICT_RETRIES = 25;
 export class LeadStore {
   constructor(
     private readonly docs: LeadDocuments,
-    /** Called with each lead this store wrote (created or replaced), before the write's caller hears of it. */
-    private readonly onWritten?: (lead: Lead, before?: Lead) => Promise<unknown>,
+    private readonly parts: LeadWriteParts = {},
   ) {}
 
   get(id: string): Promise<Lead | undefined> {
@@ -33,9 +41,7 @@ export class LeadStore {
 
   /** Creates the lead; undefined when a lead with that id exists already. */
   async create(lead: Lead): Promise<Lead | undefined> {
-    const created = await this.docs.create(lead);
-    if (created) await this.written(created);
-    return created;
+    return this.write(lead);
   }
 
   /**
@@ -52,25 +58,27 @@ export class LeadStore {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const current = attempt === 0 && known?._etag && known.id === id ? known : await this.get(id);
       if (!current) return undefined;
-      const { lead, result } = decide(structuredClone(current));
+      const { lead, result, events } = decide(structuredClone(current));
       if (!lead) return { lead: current, result, written: false };
-      const written = await this.docs.replace(lead, current._etag!);
-      if (written) {
-        await this.written(written, current);
-        return { lead: written, result, written: true };
-      }
+      const written = await this.write(lead, current, events);
+      if (written) return { lead: written, result, written: true };
     }
     throw new LeadDeskError('store.conflict');
   }
 
   /** Leads whose delivery is due and not leased by a live worker (an indexed query: it reads only what is due). */
-  dueForDelivery(now: Date, limit: number): Promise<string[]> {
-    return this.docs.dueForDelivery(now.toISOString(), limit);
+  dueForDelivery(now: Date, limit: number, dead: readonly string[] = []): Promise<string[]> {
+    return this.docs.dueForDelivery(now.toISOString(), limit, dead);
   }
 
   /** Leads whose reminder or escalation is due and not leased by a live worker (indexed: reads only what is due). */
-  dueForFollowUp(now: Date, limit: number): Promise<string[]> {
-    return this.docs.dueForFollowUp(now.toISOString(), limit);
+  dueForFollowUp(now: Date, limit: number, dead: readonly string[] = []): Promise<string[]> {
+    return this.docs.dueForFollowUp(now.toISOString(), limit, dead);
+  }
+
+  /** Leads whose CRM handoff is due and not leased by a live worker (indexed: reads only pending handoffs). */
+  dueForCrm(now: Date, limit: number, dead: readonly string[] = []): Promise<string[]> {
+    return this.docs.dueForCrm(now.toISOString(), limit, dead);
   }
 
   /** A seller's open leads (`mine`), next touch first. */
@@ -109,17 +117,43 @@ export class LeadStore {
     return this.docs.testLeadsBefore(before.toISOString(), limit);
   }
 
-  /** `before`: the version this write replaced (its etag matched), when it was an update. */
-  private async written(lead: Lead, before?: Lead): Promise<void> {
-    if (!this.onWritten) return;
+  /**
+   * Writes the lead (created, or replacing `before` conditional on its etag) with its rollup change and `events`;
+   * undefined when it exists already (create) or its etag moved on (a conflict).
+   */
+  private async write(lead: Lead, before?: Lead, events?: LeadEvent[]): Promise<Lead | undefined> {
+    const also: LeadSideWrites = { stats: this.rollupOf(lead, before) };
+    if (events?.length) also.events = events.map((e) => ({ id: randomUUID(), ...e }));
+    const atomic = before ? this.docs.replaceWith : this.docs.createWith;
+    if (atomic && (also.stats || also.events)) {
+      return before ? this.docs.replaceWith!(lead, before._etag!, also) : this.docs.createWith!(lead, also);
+    }
+    const written = before ? await this.docs.replace(lead, before._etag!) : await this.docs.create(lead);
+    if (written)
+      await Promise.all([this.recorded(written, before), ...(also.events ?? []).map((e) => this.appended(e))]);
+    return written;
+  }
+
+  private rollupOf(lead: Lead, before?: Lead): StatsChange | undefined {
     try {
-      await this.onWritten(lead, before);
+      return this.parts.stats?.change(lead, before);
     } catch (err) {
-      const code = err instanceof LeadDeskError ? err.code : 'store.failed';
-      log.error(
-        { leadId: lead.id, rev: lead.rev, code },
-        'stats.failed: the pipeline rollup of this lead was not updated; npm run store -- rebuild-stats repairs it',
-      );
+      rollupFailed(lead, err);
+      return undefined;
+    }
+  }
+
+  private appended(event: StoredEvent): Promise<void> {
+    if (!this.parts.events) throw new LeadDeskError('store.failed', { detail: 'no event store' });
+    return this.parts.events.append(event);
+  }
+
+  /** `before`: the version this write replaced (its etag matched), when it was an update. */
+  private async recorded(lead: Lead, before?: Lead): Promise<void> {
+    try {
+      await this.parts.stats?.record(lead, before);
+    } catch (err) {
+      rollupFailed(lead, err);
     }
   }
 }

@@ -19,7 +19,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Lead } from '../leads/lead';
 import { LeadDeskError } from '../leads/errors';
 import { entryOf, type PipelineEntry } from '../leads/pipeline';
-import type { StatsDocuments } from './backend';
+import type { StatsChange, StatsDocuments } from './backend';
+import { StatsWriter } from './statsWriter';
+import { logger } from '../log';
 
 /**
  * The rollup document of one UTC hour of one day: a day's leads are split by hour so that a busy day (thousands of
@@ -50,9 +52,28 @@ export interface RebuildResult {
   extra: number;
 }
 
+const log = logger('store:leads');
+
+/** A lead's rollup entry was not written; the lead write stands (`npm run store -- rebuild-stats` repairs the day). */
+export function rollupFailed(lead: Lead, err: unknown): void {
+  const code = err instanceof LeadDeskError ? err.code : 'store.failed';
+  log.error(
+    { leadId: lead.id, rev: lead.rev, code },
+    'stats.failed: the pipeline rollup of this lead was not updated; npm run store -- rebuild-stats repairs it',
+  );
+}
+
 export const dayId = (bucket: string) => `day:${bucket}`;
 /** The rollup bucket of a lead: the UTC day and hour it arrived (`2026-12-02T10`). */
 export const bucketOf = (iso: string) => iso.slice(0, 13);
+
+/** The day with the lead's entry set, or undefined when it holds an entry of the same or a newer rev already. */
+function withEntry(stored: DayDoc | undefined, day: string, leadId: string, entry: PipelineEntry): DayDoc | undefined {
+  if (!stored) return { id: dayId(day), type: 'day', day, entries: { [leadId]: entry } };
+  const known = stored.entries[leadId];
+  if (known && known.rev >= entry.rev) return undefined;
+  return { ...stored, entries: { ...stored.entries, [leadId]: entry } };
+}
 
 /** Equal but for `rev`: what the pipeline shows of the lead did not change. */
 function sameEntry(a: PipelineEntry, b: PipelineEntry): boolean {
@@ -66,36 +87,36 @@ const MAX_CONFLICT_RETRIES = 100;
 
 export class StatsStore {
   /** `current`: reads a lead as it is now, so `rebuild` keeps the entry of a lead that arrived after its scan. */
+  /** Concurrent `record`s of one day share a write (statsWriter.ts). */
+  private readonly writer: StatsWriter;
+
   constructor(
     private readonly docs: StatsDocuments,
     private readonly current?: (id: string) => Promise<Lead | undefined>,
-  ) {}
+  ) {
+    this.writer = new StatsWriter(docs);
+  }
 
   /**
    * Sets the lead's entry in its day, unless the day holds an entry of the same or a newer rev. True when it wrote.
    * Safe to call again for the same lead (a retry) and in any order with other writers of the same lead.
    */
   async record(lead: Lead, before?: Lead): Promise<boolean> {
+    const change = this.change(lead, before);
+    return change ? this.writer.apply(change) : false;
+  }
+
+  /**
+   * What `record` writes for this lead write, as a change of its day's document (SQLite commits it with the lead), or
+   * undefined when what the pipeline shows of the lead did not change.
+   */
+  change(lead: Lead, before?: Lead): StatsChange | undefined {
     const entry = entryOf(lead);
     // Most writes (delivery, leases, reminders sent) leave the entry as it was: then the day, which the version this
     // write replaced was recorded in, already holds it, and a busy day's document is not read for nothing.
-    if (before && sameEntry(entryOf(before), entry)) return false;
+    if (before && sameEntry(entryOf(before), entry)) return undefined;
     const day = bucketOf(lead.createdAt);
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const stored = await this.docs.get<DayDoc>(dayId(day));
-      if (!stored) {
-        if (await this.docs.create<DayDoc>({ id: dayId(day), type: 'day', day, entries: { [lead.id]: entry } }))
-          return true;
-        continue; // another writer created the day meanwhile: read it
-      }
-      const known = stored.entries[lead.id];
-      if (known && known.rev >= entry.rev) return false;
-      if (
-        await this.docs.replace<DayDoc>({ ...stored, entries: { ...stored.entries, [lead.id]: entry } }, stored._etag!)
-      )
-        return true;
-    }
-    throw new LeadDeskError('store.conflict');
+    return { id: dayId(day), apply: (stored) => withEntry(stored as DayDoc | undefined, day, lead.id, entry) };
   }
 
   /** The entries of the leads that arrived from `fromDay` to `toDay` (UTC `YYYY-MM-DD`, both included), day by day. */

@@ -16,7 +16,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
 import { LeadDeskError } from '../leads/errors';
-import { logger } from '../log';
+import { addLogContext, logger } from '../log';
 import type { LeadBot } from './bot';
 import { authenticate, readActivity, refuse } from './inbound';
 import { quietSdk } from './sdkConsole';
@@ -89,6 +89,7 @@ export function messagesHandler(
     quietSdk(async () => {
       try {
         const activity = readActivity(req);
+        addLogContext({ activityId: activity.id });
         const checked = await authenticate(auth, activity, req, opts.localOnly);
         const answer = await adapter.runChecked(checked, activity, (ctx) => bot.run(ctx));
         res.status(answer?.status ?? 200);

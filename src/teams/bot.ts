@@ -10,7 +10,8 @@ import {
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import type { InstallStore } from '../store/installStore';
-import { formatMessage, isStoreError } from '../leads/errors';
+import { isStoreError } from '../leads/errors';
+import { refusalText } from './views/leadViews';
 import { logger } from '../log';
 import { InstallTracker } from './installs/installTracker';
 import { parseCommand, type Command, type Mentioned } from './commands/parseCommand';
@@ -22,6 +23,11 @@ import { replyText } from './sending/replies';
 import type { PersonalData } from '../privacy/personalData';
 import { EraseCommand } from './commands/eraseCommand';
 import { EraseConfirm, isEraseConfirm } from './actions/eraseConfirm';
+import { ManagersCommand } from './commands/managersCommand';
+import type { Locales } from './locales/locales';
+import { readerOf, setReader } from './locales/reader';
+import { seenIn } from './locales/seen';
+import type { ManagerDirectory } from './installs/managerDirectory';
 
 const log = logger('teams:bot');
 
@@ -40,7 +46,10 @@ export interface LeadBotDeps {
   reports: ReportCommands;
   /** `erase <email>` and its Erase button (managers only). */
   privacy: Pick<PersonalData, 'count' | 'erase'>;
-  managerIds: readonly string[];
+  /** MANAGER_IDS and each team's own managers (`managers add @name`); the installer becomes the first. */
+  managers: ManagerDirectory;
+  /** Whose language and time zone each answer and send is in (locales/locales.ts). */
+  locales?: Locales;
   now?: () => Date;
 }
 
@@ -58,16 +67,19 @@ export class LeadBot extends TeamsActivityHandler {
     const channels = new ChannelCommands(deps);
     const { reports, messenger } = deps;
     const erase = new EraseCommand(deps);
+    const managers = new ManagersCommand(deps);
     this.eraseConfirm = new EraseConfirm(deps);
     this.commands = {
-      subscribe: (ctx, c) => channels.subscribe(ctx, c.args),
-      unsubscribe: (ctx) => channels.unsubscribe(ctx),
-      pipeline: (ctx, c) => reports.pipeline(ctx, c),
-      mine: (ctx) => reports.mine(ctx),
-      stale: (ctx) => reports.stale(ctx),
-      erase: (ctx, c) => erase.run(ctx, c),
-      help: (ctx) => replyText(messenger, ctx, helpText()),
-      unknown: (ctx, c) => replyText(messenger, ctx, unknownCommandText(c.word, c.closest)),
+      // Answers are in the asker's language (locales/reader.ts).
+      subscribe: (ctx, c) => channels.subscribe(ctx, c.args, readerOf(ctx).locale),
+      unsubscribe: (ctx) => channels.unsubscribe(ctx, readerOf(ctx).locale),
+      pipeline: (ctx, c) => reports.pipeline(ctx, c, readerOf(ctx).locale),
+      mine: (ctx) => reports.mine(ctx, readerOf(ctx).locale),
+      stale: (ctx) => reports.stale(ctx, readerOf(ctx).locale),
+      erase: (ctx, c) => erase.run(ctx, c, readerOf(ctx).locale),
+      managers: (ctx, c) => managers.run(ctx, c),
+      help: (ctx) => replyText(messenger, ctx, helpText(readerOf(ctx).locale)),
+      unknown: (ctx, c) => replyText(messenger, ctx, unknownCommandText(c.word, c.closest, readerOf(ctx).locale)),
     };
     this.onTurn(async (ctx, next) => {
       await this.installTracker.track(ctx).catch((err) => {
@@ -76,6 +88,7 @@ export class LeadBot extends TeamsActivityHandler {
         if (!isStoreError(err)) throw err;
         log.warn({ code: err.code }, 'install not recorded: the store is unavailable');
       });
+      await this.rememberReader(ctx);
       await next();
     });
     this.onMessage(async (ctx, next) => {
@@ -99,8 +112,12 @@ export class LeadBot extends TeamsActivityHandler {
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
     const mentions: Mentioned[] = (activity.entities ?? [])
       .filter((e) => e.type === 'mention' && e.mentioned?.id && e.mentioned.id !== activity.recipient?.id)
-      .map((e) => ({ id: String(e.mentioned.id), name: String(e.mentioned.name ?? e.mentioned.id) }));
-    const command = parseCommand(text, mentions);
+      .map((e) => ({
+        id: String(e.mentioned.id),
+        name: String(e.mentioned.name ?? e.mentioned.id),
+        ...(e.mentioned.aadObjectId ? { aadObjectId: String(e.mentioned.aadObjectId) } : {}),
+      }));
+    const command = parseCommand(text, mentions, readerOf(ctx).locale);
     log.info({ command: command.name, inChannel: Boolean(channelOf(ctx)) }, 'command');
     const handler = this.commands[command.name] as (ctx: TurnContext, command: Command) => Promise<void>;
     try {
@@ -109,7 +126,20 @@ export class LeadBot extends TeamsActivityHandler {
       // The store failed or cannot write right now (full or damaged disk, lock): say so instead of staying silent.
       if (!isStoreError(err)) throw err;
       log.warn({ command: command.name, code: err.code }, 'command not answered: the store is unavailable');
-      await replyText(this.deps.messenger, ctx, formatMessage('action.not-saved'));
+      await replyText(this.deps.messenger, ctx, refusalText(readerOf(ctx).locale, { code: 'action.not-saved' }));
+    }
+  }
+
+  /** Who this turn answers, in which language and zone; their locale and zone are kept for later sends. */
+  private async rememberReader(ctx: TurnContext): Promise<void> {
+    const userId = ctx.activity.from?.id;
+    if (!this.deps.locales || !userId) return;
+    try {
+      setReader(ctx, await this.deps.locales.reader(userId, seenIn(ctx.activity)));
+    } catch (err) {
+      // Kept again with the next activity; this answer is still in the language the activity says.
+      if (!isStoreError(err)) throw err;
+      log.warn({ code: err.code }, 'locale not recorded: the store is unavailable');
     }
   }
 }

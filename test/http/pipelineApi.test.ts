@@ -138,6 +138,14 @@ describe('GET /api/pipeline with Teams SSO (MicrosoftAppId set)', () => {
     assert.equal(res.headers['cache-control'], 'no-store');
   });
 
+  it('asks who the managers are when the request comes: a manager of any team, added in chat, is let in', async () => {
+    let managers: string[] = ['aad-someone-else'];
+    const auth = sso({ managerIds: async () => managers });
+    assert.equal((await ask(auth, `Bearer ${await token()}`)).status, 403);
+    managers = [...managers, MANAGER_OID];
+    assert.equal((await ask(auth, `Bearer ${await token()}`)).status, 200);
+  });
+
   it('accepts a v1 token (sts.windows.net issuer) whose audience is the app id itself', async () => {
     const res = await ask(sso(), `Bearer ${await token({ iss: `https://sts.windows.net/${TENANT}/`, aud: APP_ID })}`);
     assert.equal(res.status, 200);
@@ -417,11 +425,26 @@ describe('GET /api/pipeline.csv', () => {
 
   it('neutralizes cells that a spreadsheet would run as a formula (= + - @, tab, CR)', () => {
     assert.equal(csvCell('=HYPERLINK("http://evil.example","x")'), `"'=HYPERLINK(""http://evil.example"",""x"")"`);
-    assert.equal(csvCell('+44 20 7946 0958'), "'+44 20 7946 0958");
     assert.equal(csvCell('-2+3'), "'-2+3");
+    assert.equal(csvCell('+HYPERLINK("http://evil.example")'), `"'+HYPERLINK(""http://evil.example"")"`);
+    assert.equal(csvCell("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
     assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
     assert.equal(csvCell('\t=1'), "'\t=1");
+    assert.equal(csvCell('\r=1'), `"'\r=1"`);
     assert.equal(csvCell('a=b'), 'a=b');
+  });
+
+  it('keeps phone numbers and other plain values as they are, so a CRM imports them intact', () => {
+    for (const v of [
+      '+44 20 7946 0958',
+      '+1 (555) 010-0199',
+      '+90 212 555 01 23',
+      '-42',
+      '-',
+      'Ana-Maria',
+      'x@y.example',
+    ])
+      assert.equal(csvCell(v), v);
   });
 
   it('downloads the leads behind the numbers as an attachment, one CRLF row per lead under a header row', async () => {
@@ -452,7 +475,7 @@ describe('GET /api/pipeline.csv', () => {
     );
     assert.equal(
       rows[1],
-      "lead-7f3a9c2e,2026-11-24T14:05:00.000Z,new,AppSource,Contoso Analytics for Dynamics 365,,hot,Jamie,Müller-Lindqvist,jamie.mueller@fabrikam.example,'+49 30 1234 5678,Fabrikam Logistics GmbH,DE,Head of Finance Operations",
+      'lead-7f3a9c2e,2026-11-24T14:05:00.000Z,new,AppSource,Contoso Analytics for Dynamics 365,,hot,Jamie,Müller-Lindqvist,jamie.mueller@fabrikam.example,+49 30 1234 5678,Fabrikam Logistics GmbH,DE,Head of Finance Operations',
     );
     assert.equal(
       rows[2],

@@ -186,4 +186,13 @@ describe('jobs/WorkQueue', () => {
     assert.deepEqual(q.started, ['a', 'b']);
     assert.equal(await isSettled(q.queue.idle()), true);
   });
+
+  it('a card someone acted on goes ahead of a queued backlog (urgent work takes the next free worker)', async () => {
+    const q = manualQueue(1);
+    for (const id of ['a', 'b', 'c']) q.queue.push(id);
+    q.queue.push('clicked', true);
+    q.queue.push('c', true); // queued already: moved to the front too
+    for (const id of ['a', 'c', 'clicked', 'b']) await q.finish(id);
+    assert.deepEqual(q.started, ['a', 'c', 'clicked', 'b']);
+  });
 });

@@ -83,9 +83,9 @@ function untouched<T>(input: Lead, step: (lead: Lead) => T): T {
 
 describe('leads/delivery', () => {
   describe('DEFAULT_DELIVERY_POLICY', () => {
-    it('retries from 2 s up to 5 min, holds a lead for a minute and looks for a channel again after 10 s', () => {
+    it('retries from 2 s up to 5 min, holds a lead for ten minutes (or until its holder dies) and looks for a channel again after 10 s', () => {
       assert.deepEqual(DEFAULT_DELIVERY_POLICY, {
-        leaseMs: 60_000,
+        leaseMs: 600_000,
         baseRetryMs: 2_000,
         maxRetryMs: 300_000,
         waitForChannelMs: 10_000,
@@ -148,6 +148,12 @@ describe('leads/delivery', () => {
 
     it('lets a worker go on with a lead it holds itself', () => {
       assert.equal(mayDeliver({ ...pending, lease: { owner: ME, until: later(30_000) } }, NOW, ME), true);
+    });
+
+    it('lets a worker take over at once a lease whose holder died (its heartbeat stopped)', () => {
+      const leased = { ...pending, lease: { owner: OTHER, until: later(600_000) } };
+      assert.equal(mayDeliver(leased, NOW, ME, new Set([OTHER])), true);
+      assert.equal(mayDeliver(leased, NOW, ME, new Set(['someone-else'])), false);
     });
   });
 

@@ -114,6 +114,7 @@ const COMMANDS: Record<Verb, Command> = {
   snooze: { verb: 'snooze', days: 1 },
   reassign: { verb: 'reassign', to: RUI },
   reopen: { verb: 'reopen' },
+  retry: { verb: 'retry' },
   erase: { verb: 'erase' },
 };
 
@@ -207,6 +208,14 @@ const EXPECTED: Record<Verb, Record<LeadStatus, [Outcome, Outcome, Outcome]>> = 
     nurturing: [WRONG, WRONG, WRONG],
     qualified: [MGR, 'claimed', MGR],
     rejected: [MGR, 'claimed', MGR],
+  },
+  // Allowed on a qualified lead, then refused by its handler: nothing was refused by a CRM (test/leads/crmHandoff.test.ts).
+  retry: {
+    new: [WRONG, WRONG, WRONG],
+    claimed: [WRONG, WRONG, WRONG],
+    nurturing: [WRONG, WRONG, WRONG],
+    qualified: ['crm.not-refused', 'crm.not-refused', NOT_OWNER],
+    rejected: [WRONG, WRONG, WRONG],
   },
   erase: {
     new: [MGR, 'new', MGR],
@@ -602,10 +611,10 @@ describe('lifecycle decide', () => {
       assert.equal(lead.followUp, undefined);
     });
 
-    it('says only the owner can log a touch', () => {
-      assert.equal(
-        refused(decide(makeLead('nurturing'), { verb: 'touch' }, MAYA, 'manager', NOW), 'lead.owner-only').message,
-        'Only Ana Souza (the owner) can log a touch on this lead.',
+    it('says only the owner can log a touch (the verb and the owner as keys; the card puts them in words)', () => {
+      assert.deepEqual(
+        refused(decide(makeLead('nurturing'), { verb: 'touch' }, MAYA, 'manager', NOW), 'lead.owner-only').params,
+        { owner: 'Ana Souza', verb: 'touch' },
       );
     });
   });

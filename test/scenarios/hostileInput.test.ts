@@ -75,7 +75,11 @@ describe('hostile input at the webhook and the bot endpoint', () => {
       return r.status === 200 ? r : undefined;
     });
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(await res.json(), { status: 'ready', store: { backend: app.store.backend, status: 'ok' } });
+    assert.deepEqual(await res.json(), {
+      status: 'ready',
+      store: { backend: app.store.backend, status: 'ok' },
+      jobs: 'started',
+    });
   });
 
   it('the same email with and without a zero-width space (and in full-width letters) is one lead', async () => {

@@ -93,11 +93,12 @@ describe('reminders: nobody forgets a lead', () => {
     await app.reminders.tick();
     const replies = threadReplies(thread);
     assert.equal(replies.length, 2, 'each stage once');
-    assert.match(replies[1].text!, /^<at>Sales manager<\/at> Still unclaimed after 30 min\./);
+    // Maya (MANAGER_IDS) and Ira, who installed the app and so manages the team.
+    assert.match(replies[1].text!, /^<at>Sales manager<\/at> <at>Ira<\/at> Still unclaimed after 30 min\./);
     assert.deepEqual(
       replies[1].entities?.map((e) => e.mentioned.id),
-      [MAYA.id],
-      'a real Teams mention of the manager',
+      [MAYA.id, '29:ira'],
+      'real Teams mentions of the managers',
     );
 
     const trail = await app.events.forLead(id, 10);

@@ -15,7 +15,10 @@ import { eventTrail } from './contract/events';
 import { bulkDocuments } from './contract/bulk';
 import { statsRollups } from './contract/stats';
 import { personalDataQueries } from './contract/personalData';
+import { userPrefsRecords } from './contract/userPrefs';
+import { teamManagerRecords } from './contract/teamManagers';
 import { coordinationDocuments } from './contract/coordination';
+import { crmQueue } from './contract/crm';
 import type { StoreFactory } from './contract/context';
 
 export type { StoreFactory } from './contract/context';
@@ -31,6 +34,9 @@ export function storeContract(backendName: string, factory: StoreFactory): void 
     describe('bulk', () => bulkDocuments(factory));
     describe('pipeline rollups', () => statsRollups(factory));
     describe('personal data', () => personalDataQueries(factory));
+    describe('user locale and time zone', () => userPrefsRecords(factory));
+    describe('team managers', () => teamManagerRecords(factory));
     describe('coordination between instances', () => coordinationDocuments(factory));
+    describe('CRM handoff queue', () => crmQueue(factory));
   });
 }

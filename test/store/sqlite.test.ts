@@ -8,7 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, sqliteFile } from '../../src/store';
-import { DUE_FOR_DELIVERY_SQL, DUE_FOR_FOLLOW_UP_SQL, openSqliteBackend } from '../../src/store/sqlite';
+import {
+  DUE_FOR_CRM_SQL,
+  DUE_FOR_DELIVERY_SQL,
+  DUE_FOR_FOLLOW_UP_SQL,
+  openSqliteBackend,
+} from '../../src/store/sqlite';
 import { channelKey } from '../../src/store/installStore';
 import { tempDir } from '../support/harness';
 import { assertReadsIndex } from './queryPlan';
@@ -64,6 +69,11 @@ describe('the SQLite store file', () => {
         DUE_FOR_FOLLOW_UP_SQL,
         'leads_follow_up_due',
       ],
+      [
+        'the CRM handoff job’s due query reads only the partial index of pending handoffs',
+        DUE_FOR_CRM_SQL,
+        'leads_crm_due',
+      ],
     ] as const)
       it(`${what}, never the whole leads table`, async () => {
         const store = await sqlite(dataDir);
@@ -75,7 +85,7 @@ describe('the SQLite store file', () => {
           );
         }
         await store.close();
-        assertReadsIndex(sqliteFile(dataDir), sql, { now: NOW.toISOString() }, index);
+        assertReadsIndex(sqliteFile(dataDir), sql, { now: NOW.toISOString(), dead: '["bot-gone"]' }, index);
       });
   });
 

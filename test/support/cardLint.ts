@@ -40,6 +40,7 @@ export function lintCard(card: object): string[] {
   ctx.targetVersion = AC.Versions.v1_5;
   const parsed = new AC.AdaptiveCard();
   parsed.hostConfig = new AC.HostConfig(teamsLight);
+  resetLangPattern(AC);
   try {
     parsed.parse(card, ctx);
   } catch (err) {
@@ -76,4 +77,13 @@ export function lintCard(card: object): string[] {
   if (bytes >= MAX_CARD_BYTES) problems.push(`card is ${bytes} bytes, Teams' limit is ${MAX_CARD_BYTES}`);
 
   return problems;
+}
+
+/**
+ * adaptivecards 3.0.x declares the `lang` pattern with the global flag (`/^[a-z]{2,3}$/gi`) and runs `exec` on it, so
+ * its `lastIndex` carries over and every second card with a `lang` is reported invalid. Reset it before each parse.
+ */
+function resetLangPattern(lib: { CardElement: unknown }): void {
+  const pattern = (lib.CardElement as { langProperty?: { regEx?: RegExp } }).langProperty?.regEx;
+  if (pattern) pattern.lastIndex = 0;
 }

@@ -19,6 +19,8 @@ import { erasePersonalData } from '../../src/leads/erasure';
 import { entryOf, summarize } from '../../src/leads/pipeline';
 import { rangeOf } from '../../src/leads/ranges';
 import type { Lead } from '../../src/leads/lead';
+import { t, type Locale } from '../../src/i18n';
+import { verbNotice } from '../../src/teams/views/leadViews';
 import {
   ANA,
   FIXTURE_NOW,
@@ -90,6 +92,8 @@ const PAGE = `<!doctype html>
     card.onExecuteAction = (a) => window.__actions.push({ type: a.getJsonTypeName(), verb: a.verb, data: a.data });
     const ctx = new AdaptiveCards.SerializationContext();
     ctx.targetVersion = AdaptiveCards.Versions.v1_5;
+    // adaptivecards 3.0.x: the lang pattern has the g flag, so its lastIndex must be reset (cardLint.ts).
+    AdaptiveCards.CardElement.langProperty.regEx.lastIndex = 0;
     card.parse(json, ctx);
     const el = card.render();
     if (!el) throw new Error('the card did not render');
@@ -181,14 +185,20 @@ export interface CardView {
   click?: string;
 }
 
-/** The views documented in docs/cards: one per thing a seller, an owner or a manager sees. */
-export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
+/** The views documented in docs/cards: one per thing a seller, an owner or a manager sees, in `locale`. */
+export function cardViews(now: Date = FIXTURE_NOW, locale: Locale = 'en'): CardView[] {
   const claimed = claimedByAna();
+  const word = (key: string) => t(locale, `card.${key}`);
   return [
-    { name: 'lead-new', card: leadCard(makeLead(), now) },
+    { name: 'lead-new', card: leadCard(makeLead(), now, [], locale) },
     {
       name: 'lead-claimed',
-      card: leadCard(makeLead({ status: 'claimed', owner: ANA, claimedAt: now.toISOString(), rev: 2 }), now),
+      card: leadCard(
+        makeLead({ status: 'claimed', owner: ANA, claimedAt: now.toISOString(), rev: 2 }),
+        now,
+        [],
+        locale,
+      ),
     },
     {
       name: 'lead-dnc',
@@ -200,56 +210,62 @@ export function cardViews(now: Date = FIXTURE_NOW): CardView[] {
           source: { ...makeLead().source, actionCode: 'DNC', action: 'do-not-contact' },
         }),
         now,
+        [],
+        locale,
       ),
     },
-    { name: 'test-lead', card: testLeadCard(makeLead({ isTest: true, rating: 'cold' }), now) },
+    { name: 'test-lead', card: testLeadCard(makeLead({ isTest: true, rating: 'cold' }), now, locale) },
     {
       name: 'welcome',
-      card: welcomeCard({ channelName: 'General', filterText: 'all leads (AppSource and Azure Marketplace)' }),
+      card: welcomeCard({ channelName: 'General', filter: { storefronts: ['appsource', 'azure'] } }, locale),
     },
     {
       name: 'owner-claimed',
-      card: ownerView(claimed, {
-        now,
-        role: 'owner',
-        notice: 'You claimed this lead. It is yours: qualify, nurture or reject it.',
-      }),
+      card: ownerView(claimed, { now, role: 'owner', notice: verbNotice(locale, 'claim'), locale }),
     },
-    { name: 'owner-qualify-form', card: ownerView(claimed, { now, role: 'owner' }), click: 'Qualify' },
-    { name: 'owner-reject-form', card: ownerView(claimed, { now, role: 'owner' }), click: 'Reject' },
+    { name: 'owner-qualify-form', card: ownerView(claimed, { now, role: 'owner', locale }), click: word('qualify') },
+    { name: 'owner-reject-form', card: ownerView(claimed, { now, role: 'owner', locale }), click: word('reject') },
+    {
+      name: 'owner-nurture-form',
+      card: ownerView(claimed, { now, role: 'owner', locale }),
+      click: word('nurture'),
+    },
     {
       name: 'owner-nurturing-touch-form',
-      card: ownerView(nurturingWithTouches(), { now, role: 'owner' }),
-      click: 'Log touch',
+      card: ownerView(nurturingWithTouches(), { now, role: 'owner', locale }),
+      click: word('logTouch'),
     },
     {
       name: 'manager-claimed-reassign-form',
-      card: ownerView(claimed, { now, role: 'manager', members: TEAM }),
-      click: 'Reassign',
+      card: ownerView(claimed, { now, role: 'manager', members: TEAM, locale }),
+      click: word('reassign'),
     },
-    { name: 'manager-qualified', card: ownerView(qualifiedLead(), { now, role: 'manager', members: TEAM }) },
-    { name: 'refusal', card: refusalView(claimed, now, 'Already claimed by Ana Souza.') },
-    { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id)) },
-    ...reminderViews(),
-    { name: 'pipeline', card: pipelineFixtureCard(now) },
-    ...privacyViews(now),
+    { name: 'manager-qualified', card: ownerView(qualifiedLead(), { now, role: 'manager', members: TEAM, locale }) },
+    {
+      name: 'refusal',
+      card: refusalView(claimed, now, t(locale, 'error.lead.already-claimed', { owner: 'Ana Souza' }), locale),
+    },
+    { name: 'history', card: historyView(nurturingWithTouches(), now, nurtureEvents(claimed.id), locale) },
+    ...reminderViews(locale),
+    { name: 'pipeline', card: pipelineFixtureCard(now, locale) },
+    ...privacyViews(now, locale),
   ];
 }
 
 /** A lead after its person's data was erased (shared and manager's view), and the `erase <email>` cards. */
-export function privacyViews(now: Date = FIXTURE_NOW): CardView[] {
+export function privacyViews(now: Date = FIXTURE_NOW, locale: Locale = 'en'): CardView[] {
   const erased = qualifiedLead();
   erasePersonalData(erased, now.toISOString());
   return [
-    { name: 'lead-erased', card: leadCard(erased, now) },
-    { name: 'manager-erased', card: ownerView(erased, { now, role: 'manager', members: TEAM }) },
-    { name: 'erase-confirm', card: eraseConfirmCard('jamie.mueller@fabrikam.example', 2) },
-    { name: 'erase-done', card: erasedCard({ leads: 2, events: 3 }) },
+    { name: 'lead-erased', card: leadCard(erased, now, [], locale) },
+    { name: 'manager-erased', card: ownerView(erased, { now, role: 'manager', members: TEAM, locale }) },
+    { name: 'erase-confirm', card: eraseConfirmCard('jamie.mueller@fabrikam.example', 2, locale) },
+    { name: 'erase-done', card: erasedCard({ leads: 2, events: 3 }, locale) },
   ];
 }
 
 /** A manager's "pipeline this week" card on a small, varied pipeline. */
-export function pipelineFixtureCard(now: Date = FIXTURE_NOW): AdaptiveCard {
+export function pipelineFixtureCard(now: Date = FIXTURE_NOW, locale: Locale = 'en'): AdaptiveCard {
   const leads: Lead[] = [
     makeLead({ id: 'L-p1', rating: 'hot' }),
     makeLead({ id: 'L-p2', rating: 'warm' }),
@@ -266,11 +282,11 @@ export function pipelineFixtureCard(now: Date = FIXTURE_NOW): AdaptiveCard {
   const range = rangeOf('this-week', now, 'UTC');
   const filter = { from: range.from, to: range.to };
   const summary = summarize(leads.map(entryOf), {}, new Date(now.getTime() + 3_600_000), 15 * 60_000);
-  return pipelineCard({ range, filter, summary }, leads);
+  return pipelineCard({ range, filter, summary }, leads, { locale, zone: 'UTC' });
 }
 
 /** The owner's reminder in her personal chat: one lead (with its forms), and a digest of three. */
-export function reminderViews(): CardView[] {
+export function reminderViews(locale: Locale = 'en'): CardView[] {
   const posted = (lead: Lead): Lead => ({
     ...lead,
     delivery: {
@@ -298,25 +314,35 @@ export function reminderViews(): CardView[] {
     claimedByAna({ id: 'L-reminder-3', contact: { firstName: 'Priya', lastName: 'Nair', company: 'Kestrel Labs' } }),
   );
   return [
-    { name: 'reminder-nurture', card: reminderCard([{ lead: nurturing, kind: 'nurture' }]) },
+    {
+      name: 'reminder-nurture',
+      card: reminderCard([{ lead: nurturing, kind: 'nurture' }], undefined, undefined, locale),
+    },
     {
       name: 'reminder-nurture-reject-form',
-      card: reminderCard([{ lead: nurturing, kind: 'nurture' }]),
-      click: 'Reject',
+      card: reminderCard([{ lead: nurturing, kind: 'nurture' }], undefined, undefined, locale),
+      click: t(locale, 'card.reject'),
     },
     {
       name: 'reminder-digest',
-      card: reminderCard([
-        { lead: fresh, kind: 'first-touch' },
-        { lead: nurturing, kind: 'nurture' },
-        { lead: third, kind: 'first-touch' },
-      ]),
+      card: reminderCard(
+        [
+          { lead: fresh, kind: 'first-touch' },
+          { lead: nurturing, kind: 'nurture' },
+          { lead: third, kind: 'first-touch' },
+        ],
+        undefined,
+        undefined,
+        locale,
+      ),
     },
     {
       name: 'reminder-after-done',
       card: reminderCard(
         [{ lead: { ...nurturing, followUp: { kind: 'nurture', dueAt: '2026-12-05T09:00:00.000Z' } } }],
-        'Touch logged.',
+        verbNotice(locale, 'touch'),
+        undefined,
+        locale,
       ),
     },
   ];

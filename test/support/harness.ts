@@ -21,7 +21,7 @@ export const TEST_STORE: 'sqlite' | 'cosmos' = process.env.TEST_STORE === 'cosmo
  * The environment that points a bot at the test run's store for `dataDir`: nothing for SQLite (the file lives in
  * DATA_DIR); for Cosmos, one database per data dir, so two bots given the same dir share a store, as on SQLite.
  */
-async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
   if (TEST_STORE !== 'cosmos') return {};
   const cosmos = await sharedCosmosServer();
   const database = `t${crypto.createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;

@@ -160,8 +160,11 @@ export class LocalTeams {
     };
   }
 
-  /** What Teams sends when the app is added to the team: installationUpdate, then conversationUpdate. */
-  installActivities(user = seller('Ana')): any[] {
+  /**
+   * What Teams sends when the app is added to the team: installationUpdate, then conversationUpdate. By default Ira
+   * (the team's admin, none of the sellers the scenarios use) installs it, and so becomes the team's first manager.
+   */
+  installActivities(user = seller('Ira')): any[] {
     const base = this.baseActivity(this.team.id, user);
     return [
       {

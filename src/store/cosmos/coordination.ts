@@ -7,7 +7,7 @@ import type { Container, Database } from '@azure/cosmos';
 import { withoutSystemFields, type CoordinationDoc, type CoordinationDocuments } from '../backend';
 import { statusOf, toStoreError } from './errors';
 
-export const COORDINATION_CONTAINER = 'coordination';
+const COORDINATION_CONTAINER = 'coordination';
 
 export async function openCosmosCoordination(database: Database): Promise<CoordinationDocuments> {
   const { container } = await database.containers.createIfNotExists({

@@ -9,7 +9,7 @@
  */
 import { CosmosClient, type Container } from '@azure/cosmos';
 import type { Lead } from '../../leads/lead';
-import type { ChannelRecord } from '../installStore';
+import type { ChannelRecord, TeamRecord } from '../installStore';
 import {
   CONTAINER_NAMES,
   withoutSystemFields,
@@ -86,22 +86,34 @@ function cosmosLeads(c: Record<ContainerName, Container>): LeadDocuments {
     get: (id) => read<Lead>(c.leads, id),
     create: (lead) => create(c.leads, lead),
     replace: (lead, etag) => replace(c.leads, lead, etag),
-    dueForDelivery: async (nowIso, limit) =>
+    dueForDelivery: async (nowIso, limit, dead = []) =>
       (
         await query<{ id: string }>(
           c.leads,
           "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
-            'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now) ORDER BY c.delivery.nextAttemptAt ASC',
-          { '@limit': limit, '@now': nowIso },
+            'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now OR ARRAY_CONTAINS(@dead, c.delivery.lease.owner)) ' +
+            'ORDER BY c.delivery.nextAttemptAt ASC',
+          { '@limit': limit, '@now': nowIso, '@dead': dead },
         )
       ).map((r) => r.id),
-    dueForFollowUp: async (nowIso, limit) =>
+    dueForFollowUp: async (nowIso, limit, dead = []) =>
       (
         await query<{ id: string }>(
           c.leads,
           "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.followUp.dueAt <= @now " +
-            'AND (NOT IS_DEFINED(c.followUp.lease) OR c.followUp.lease.until <= @now) ORDER BY c.followUp.dueAt ASC',
-          { '@limit': limit, '@now': nowIso },
+            'AND (NOT IS_DEFINED(c.followUp.lease) OR c.followUp.lease.until <= @now OR ARRAY_CONTAINS(@dead, c.followUp.lease.owner)) ' +
+            'ORDER BY c.followUp.dueAt ASC',
+          { '@limit': limit, '@now': nowIso, '@dead': dead },
+        )
+      ).map((r) => r.id),
+    dueForCrm: async (nowIso, limit, dead = []) =>
+      (
+        await query<{ id: string }>(
+          c.leads,
+          "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.crm.state = 'pending' AND c.crm.nextAttemptAt <= @now " +
+            'AND (NOT IS_DEFINED(c.crm.lease) OR c.crm.lease.until <= @now OR ARRAY_CONTAINS(@dead, c.crm.lease.owner)) ' +
+            'ORDER BY c.crm.nextAttemptAt ASC',
+          { '@limit': limit, '@now': nowIso, '@dead': dead },
         )
       ).map((r) => r.id),
     openOwnedBy: (ownerId, limit) =>
@@ -152,6 +164,8 @@ function cosmosInstalls(c: Record<ContainerName, Container>): InstallDocuments {
         `SELECT * FROM c WHERE c.type = 'channel'${teamId ? ' AND c.teamId = @teamId' : ''}`,
         teamId ? { '@teamId': teamId } : {},
       ),
+    replace: (doc, etag) => replace(c.installs, doc, etag),
+    teams: () => query<TeamRecord>(c.installs, "SELECT * FROM c WHERE c.type = 'team'"),
   };
 }
 

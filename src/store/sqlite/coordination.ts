@@ -10,7 +10,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { withoutSystemFields, type CoordinationDoc, type CoordinationDocuments } from '../backend';
 import { wrap } from './tables';
 
-export const coordinationFile = (leadsFile: string) => path.join(path.dirname(path.resolve(leadsFile)), 'coordination.db');
+export const coordinationFile = (leadsFile: string) =>
+  path.join(path.dirname(path.resolve(leadsFile)), 'coordination.db');
 
 export function openSqliteCoordination(
   Driver: typeof BetterSqlite3,

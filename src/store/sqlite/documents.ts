@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Lead } from '../../leads/lead';
-import { LeadDeskError } from '../../leads/errors';
-import type { ChannelRecord } from '../installStore';
+import type { ChannelRecord, TeamRecord } from '../installStore';
 import type {
   BulkDocuments,
   ContainerName,
@@ -18,16 +17,25 @@ import type {
   StoredEvent,
 } from '../backend';
 import { type Tables, wrap } from './tables';
+import { appendEvent, leadWithSideWrites } from './leadWrites';
 
 /** The outbox's due query (`@now`, `@limit`); it reads only the partial index `leads_delivery_due` (tested). */
 export const DUE_FOR_DELIVERY_SQL =
   "SELECT id FROM leads WHERE delivery_state = 'pending' AND delivery_due <= @now " +
-  'AND (lease_until IS NULL OR lease_until <= @now) ORDER BY delivery_due LIMIT @limit';
+  "AND (lease_until IS NULL OR lease_until <= @now OR doc ->> '$.delivery.lease.owner' IN (SELECT value FROM json_each(@dead))) " +
+  'ORDER BY delivery_due LIMIT @limit';
 
 /** The reminder job's due query (`@now`, `@limit`); it reads only the partial index `leads_follow_up_due` (tested). */
 export const DUE_FOR_FOLLOW_UP_SQL =
   'SELECT id FROM leads WHERE follow_up_due IS NOT NULL AND follow_up_due <= @now ' +
-  'AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now) ORDER BY follow_up_due LIMIT @limit';
+  'AND (follow_up_lease_until IS NULL OR follow_up_lease_until <= @now ' +
+  "OR doc ->> '$.followUp.lease.owner' IN (SELECT value FROM json_each(@dead))) ORDER BY follow_up_due LIMIT @limit";
+
+/** The CRM handoff job's due query (`@now`, `@limit`, `@dead`); it reads only the partial index `leads_crm_due`. */
+export const DUE_FOR_CRM_SQL =
+  "SELECT id FROM leads WHERE crm_state = 'pending' AND crm_due <= @now " +
+  "AND (crm_lease_until IS NULL OR crm_lease_until <= @now OR doc ->> '$.crm.lease.owner' IN (SELECT value FROM json_each(@dead))) " +
+  'ORDER BY crm_due LIMIT @limit';
 
 /** Retention's closed leads (`@before`, `@limit`); reads only the partial index `leads_closed_unerased` (tested). */
 export const CLOSED_BEFORE_SQL =
@@ -61,17 +69,23 @@ export function sqliteLeads(t: Tables): LeadDocuments {
   );
   const allLeads = t.db.prepare('SELECT doc, etag FROM leads');
   const keyPrefix = t.db.prepare(KEY_PREFIX_SQL);
+  const dueCrm = t.db.prepare(DUE_FOR_CRM_SQL);
   const closed = t.db.prepare(CLOSED_BEFORE_SQL);
   const tests = t.db.prepare(TEST_LEADS_BEFORE_SQL);
   const ids = (rows: unknown[]) => (rows as { id: string }[]).map((r) => r.id);
   return {
     get: async (id) => wrap(() => t.doc<Lead>(t.stmts.leads.get.get(id) as never)),
-    create: async (lead) => wrap(() => t.created('leads', lead)),
-    replace: async (lead, etag) => wrap(() => t.replaced('leads', lead, etag)),
-    dueForDelivery: async (nowIso, limit) =>
-      wrap(() => (due.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
-    dueForFollowUp: async (nowIso, limit) =>
-      wrap(() => (dueFollowUps.all({ now: nowIso, limit }) as { id: string }[]).map((r) => r.id)),
+    create: (lead) => t.writes.run(() => t.created('leads', lead)),
+    replace: (lead, etag) => t.writes.run(() => t.replaced('leads', lead, etag)),
+    ...leadWithSideWrites(t),
+    dueForDelivery: async (nowIso, limit, dead = []) =>
+      wrap(() => (due.all({ now: nowIso, limit, dead: JSON.stringify(dead) }) as { id: string }[]).map((r) => r.id)),
+    dueForFollowUp: async (nowIso, limit, dead = []) =>
+      wrap(() =>
+        (dueFollowUps.all({ now: nowIso, limit, dead: JSON.stringify(dead) }) as { id: string }[]).map((r) => r.id),
+      ),
+    dueForCrm: async (nowIso, limit, dead = []) =>
+      wrap(() => ids(dueCrm.all({ now: nowIso, limit, dead: JSON.stringify(dead) }))),
     openOwnedBy: async (ownerId, limit) =>
       wrap(() => (ownedOpen.all(ownerId, limit) as { doc: string; etag: string }[]).map((r) => t.doc<Lead>(r)!)),
     overdue: async (nowIso, limit) =>
@@ -91,11 +105,14 @@ export function sqliteLeads(t: Tables): LeadDocuments {
 export function sqliteInstalls(t: Tables): InstallDocuments {
   const channels = t.db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel'");
   const teamChannels = t.db.prepare("SELECT doc, etag FROM installs WHERE type = 'channel' AND team_id = ?");
+  const teams = t.db.prepare("SELECT doc, etag FROM installs WHERE type = 'team'");
   return {
     get: async (id) => wrap(() => t.doc(t.stmts.installs.get.get(id) as never)),
-    create: async (d) => wrap(() => Boolean(t.create('installs', d))),
-    upsert: async (d) => void wrap(() => t.stmts.installs.upsert.run(d.id, randomUUID(), t.json(d))),
-    remove: async (id) => void wrap(() => t.stmts.installs.remove.run(id)),
+    replace: (d, etag) => t.writes.run(() => t.replaced('installs', d, etag)),
+    teams: async () => wrap(() => (teams.all() as { doc: string; etag: string }[]).map((r) => t.doc<TeamRecord>(r)!)),
+    create: (d) => t.writes.run(() => Boolean(t.create('installs', d))),
+    upsert: (d) => t.writes.run(() => void t.stmts.installs.upsert.run(d.id, randomUUID(), t.json(d))),
+    remove: (id) => t.writes.run(() => void t.stmts.installs.remove.run(id)),
     channels: async (teamId) =>
       wrap(() =>
         ((teamId ? teamChannels.all(teamId) : channels.all()) as { doc: string; etag: string }[]).map(
@@ -108,10 +125,7 @@ export function sqliteInstalls(t: Tables): InstallDocuments {
 export function sqliteEvents(t: Tables): EventDocuments {
   const eventsOf = t.db.prepare('SELECT doc FROM events WHERE lead_id = ? ORDER BY at DESC LIMIT ?');
   return {
-    append: async (event) =>
-      wrap(() => {
-        if (!t.create('events', event)) throw new LeadDeskError('store.failed', { detail: 'event id exists' });
-      }),
+    append: (event) => t.writes.run(() => appendEvent(t, event)),
     forLead: async (leadId, limit) =>
       wrap(() => (eventsOf.all(leadId, limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as StoredEvent)),
     rewrite: async (events) => wrap(() => t.puts.events(events as unknown as Doc[])),
@@ -122,8 +136,8 @@ export function sqliteStats(t: Tables): StatsDocuments {
   const statsRange = t.db.prepare('SELECT doc, etag FROM stats WHERE id BETWEEN ? AND ? ORDER BY id');
   return {
     get: async <T extends StatsDoc>(id: string) => wrap(() => t.doc<T>(t.stmts.stats.get.get(id) as never)),
-    create: async (d) => wrap(() => t.created('stats', d)),
-    replace: async (d, etag) => wrap(() => t.replaced('stats', d, etag)),
+    create: (d) => t.writes.run(() => t.created('stats', d)),
+    replace: (d, etag) => t.writes.run(() => t.replaced('stats', d, etag)),
     range: async <T extends StatsDoc>(fromId: string, toId: string) =>
       wrap(() => (statsRange.all(fromId, toId) as { doc: string; etag: string }[]).map((r) => t.doc<T>(r)!)),
   };

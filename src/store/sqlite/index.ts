@@ -15,6 +15,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { LeadDeskError } from '../../leads/errors';
 import type { StoreBackend } from '../backend';
 import { Tables, toSqliteError, wrap } from './tables';
+import type { WriteCounts } from './writeQueue';
 import { sqliteBulk, sqliteEvents, sqliteInstalls, sqliteLeads, sqliteStats } from './documents';
 import { MIGRATIONS } from './schema';
 import { importSnapshotOnce } from './snapshotImport';
@@ -24,6 +25,7 @@ import { coordinationFile, openSqliteCoordination } from './coordination';
 export {
   DUE_FOR_DELIVERY_SQL,
   DUE_FOR_FOLLOW_UP_SQL,
+  DUE_FOR_CRM_SQL,
   CLOSED_BEFORE_SQL,
   TEST_LEADS_BEFORE_SQL,
   KEY_PREFIX_SQL,
@@ -54,7 +56,7 @@ export function loadDriver(): typeof BetterSqlite3 {
 
 export function openSqliteBackend(
   opts: SqliteOptions,
-): StoreBackend & { backup(file: string): Promise<number>; db: Database } {
+): StoreBackend & { backup(file: string): Promise<number>; db: Database; writeCounts: WriteCounts } {
   const Driver = loadDriver();
   fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
   const health = new SqliteHealth(path.resolve(opts.file));
@@ -81,6 +83,8 @@ export function openSqliteBackend(
     name: 'sqlite',
     location: path.resolve(opts.file),
     db,
+    /** Commits and writes of the group commit (writeQueue.ts) since the file was opened. */
+    writeCounts: t.writes.counts,
     // Once the file is known damaged every call fails fast with store.damaged (sqlite/health.ts).
     leads: health.guard(sqliteLeads(t)),
     installs: health.guard(sqliteInstalls(t)),
@@ -105,6 +109,7 @@ export function openSqliteBackend(
       await health.close();
       coordination.close();
       if (!db.open) return;
+      t.writes.drain(); // writes queued in this loop turn are committed, not lost
       wrap(() => db.pragma('optimize'));
       db.close();
     },

@@ -71,4 +71,12 @@ export const MIGRATIONS: string[] = [
     WHERE status IN ('qualified', 'rejected') AND erased_at IS NULL;
   CREATE INDEX leads_test_unerased ON leads (created_at) WHERE is_test = 1 AND erased_at IS NULL;
   `,
+  // 6: the CRM handoff (issue 16): qualified leads owed to the CRM, their due time and lease
+  `
+  ALTER TABLE leads ADD COLUMN crm_state TEXT GENERATED ALWAYS AS (doc ->> '$.crm.state') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN crm_due TEXT GENERATED ALWAYS AS (doc ->> '$.crm.nextAttemptAt') VIRTUAL;
+  ALTER TABLE leads ADD COLUMN crm_lease_until TEXT GENERATED ALWAYS AS (doc ->> '$.crm.lease.until') VIRTUAL;
+  -- Only pending handoffs are in it: leads sent or never qualified are not read at all.
+  CREATE INDEX leads_crm_due ON leads (crm_due) WHERE crm_state = 'pending';
+  `,
 ];

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { LeadDeskError } from '../../leads/errors';
 import { CONTAINER_NAMES, withoutSystemFields, type ContainerName, type Doc } from '../backend';
+import { WriteQueue } from './writeQueue';
 
 type Database = BetterSqlite3.Database;
 type StatementName = 'get' | 'insert' | 'upsert' | 'replace' | 'remove' | 'count' | 'pageFirst' | 'pageAfter';
@@ -15,8 +16,11 @@ export class Tables {
   readonly stmts: Record<ContainerName, Record<StatementName, BetterSqlite3.Statement>>;
   /** Writes documents as they are (replacing same ids), one transaction per call. */
   readonly puts: Record<ContainerName, (docs: Doc[]) => void>;
+  /** Group commit: the single writes of one loop turn in one transaction (writeQueue.ts). */
+  readonly writes: WriteQueue;
 
   constructor(readonly db: Database) {
+    this.writes = new WriteQueue(db, toSqliteError);
     this.stmts = Object.fromEntries(CONTAINER_NAMES.map((t) => [t, statements(db, t)])) as Tables['stmts'];
     const putMany = (t: ContainerName) =>
       db.transaction((docs: Doc[]) => {

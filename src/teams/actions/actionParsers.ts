@@ -96,6 +96,7 @@ export function commandFor(action: CardAction): Command | undefined {
     case 'claim':
     case 'release':
     case 'reopen':
+    case 'retry':
       return { verb: action.verb };
     case 'qualify':
       return {

@@ -14,11 +14,12 @@ import { TeamsInfo, type TurnContext, type AdaptiveCardInvokeResponse, type Adap
 import type { Actor, Lead } from '../../leads/lead';
 import { decide, type Decision } from '../../leads/lifecycle';
 import { roleOf } from '../../leads/roles';
-import { VERBS, type Role } from '../../leads/verbs';
-import { formatMessage, isStoreError } from '../../leads/errors';
+import type { Role } from '../../leads/verbs';
+import type { Locale } from '../../i18n';
+import { isStoreError } from '../../leads/errors';
 import type { LeadStore } from '../../store/leadStore';
 import type { EventStore } from '../../store/eventStore';
-import { logger } from '../../log';
+import { addLogContext, logger } from '../../log';
 import {
   commandFor,
   parseExecuteValue,
@@ -29,11 +30,14 @@ import {
 } from './actionParsers';
 import { reminderCard } from '../views/reminderViews';
 import type { FollowUpPolicy } from '../../leads/followUp';
-import { errorView, historyView, refusalView, viewFor } from '../views/leadViews';
+import type { CrmTarget } from '../../leads/crmHandoff';
+import { errorView, historyView, refusalText, refusalView, verbNotice, viewFor } from '../views/leadViews';
+import { readerOf } from '../locales/reader';
 import { ADAPTIVE_CARD } from '../views/activities';
 import type { CardActionHandler } from '../bot';
 import type { Messenger } from '../sending/messenger';
 import { reply } from '../sending/replies';
+import { teamOf, type TeamManagers } from '../installs/managerDirectory';
 
 const log = logger('teams:card-actions');
 
@@ -41,11 +45,14 @@ export interface CardActionsDeps {
   leads: LeadStore;
   events: EventStore;
   messenger: Messenger;
-  managerIds: readonly string[];
+  /** MANAGER_IDS and the managers of the team the card is in. */
+  managers: TeamManagers;
   /** Deadlines, cadence and business hours the lifecycle schedules the next reminder by. */
   policy?: FollowUpPolicy;
   /** Update the shared card everywhere (the outbox does it, with its lease and retries). */
   updateCardSoon(leadId: string, written?: Lead): void;
+  /** The configured CRM: a qualified lead is owed to it (leads/crmHandoff.ts); undefined = none. */
+  crmTarget?: CrmTarget;
   now?: () => Date;
 }
 
@@ -69,53 +76,63 @@ export class CardActions implements CardActionHandler {
   }
 
   private async handle(ctx: TurnContext, parsed: Parsed<CardAction>): Promise<Outcome> {
+    // The clicking user's language: their view, a refusal, an error (locales/reader.ts).
+    const locale = readerOf(ctx).locale;
     if (!parsed.ok) {
       log.info({ code: parsed.error.code }, 'card action refused at the boundary');
-      return { card: errorView(parsed.error.message), refused: parsed.error.message };
+      const message = refusalText(locale, { code: parsed.error.code, params: parsed.error.details });
+      return { card: errorView(message, locale), refused: message };
     }
     const action = parsed.value;
+    addLogContext({ leadId: action.leadId });
     const actor = actorOf(ctx);
     const now = this.deps.now?.() ?? new Date();
     let lead: Lead | undefined;
     try {
       lead = await this.deps.leads.get(action.leadId);
       if (!lead) {
-        const message = formatMessage('action.lead-not-found');
-        return { card: errorView(message), refused: message };
+        const message = refusalText(locale, { code: 'action.lead-not-found' });
+        return { card: errorView(message, locale), refused: message };
       }
       if (action.verb === 'refresh') return { card: await this.view(ctx, lead, actor, now) };
       if (action.verb === 'history')
-        return { card: historyView(lead, now, await this.deps.events.forLead(lead.id, 10)) };
+        return { card: historyView(lead, now, await this.deps.events.forLead(lead.id, 10), locale) };
       return await this.act(ctx, action, lead, actor, now);
     } catch (err) {
       // A full, failing or damaged disk: the click is answered with a card, never an error page; nothing was written.
       if (!isStoreError(err)) throw err;
       log.warn({ leadId: action.leadId, verb: action.verb, code: err.code }, 'card action not saved');
-      const message = formatMessage('action.not-saved');
-      return { card: lead ? refusalView(lead, now, message) : errorView(message), refused: message };
+      const message = refusalText(locale, { code: 'action.not-saved' });
+      return {
+        card: lead ? refusalView(lead, now, message, locale) : errorView(message, locale),
+        refused: message,
+      };
     }
   }
 
   /** A lifecycle verb: decide on the lead already read (re-read only on a conflict), write, answer with a view. */
   private async act(ctx: TurnContext, action: CardAction, lead: Lead, actor: Actor, now: Date): Promise<Outcome> {
     const command = commandFor(action)!;
+    const managerIds = await this.deps.managers.idsFor(teamOf(ctx.activity));
     const result = await this.deps.leads.update<{ decision: Decision; role: Role }>(
       lead.id,
       (current) => {
-        const role = roleOf(current, actor, this.deps.managerIds);
-        const decision = decide(current, command, actor, role, now, this.deps.policy);
+        const role = roleOf(current, actor, managerIds);
+        const decision = decide(current, command, actor, role, now, this.deps.policy, this.deps.crmTarget);
         return decision.ok ? { lead: decision.lead, result: { decision, role } } : { result: { decision, role } };
       },
       lead,
     );
+    const locale = readerOf(ctx).locale;
     if (!result) {
-      const message = formatMessage('action.lead-not-found');
-      return { card: errorView(message), refused: message };
+      const message = refusalText(locale, { code: 'action.lead-not-found' });
+      return { card: errorView(message, locale), refused: message };
     }
     const { decision } = result.result;
     if (!decision.ok) {
       log.info({ leadId: lead.id, verb: action.verb, code: decision.code }, 'action refused');
-      return { card: refusalView(result.lead, now, decision.message), refused: decision.message };
+      const message = refusalText(locale, decision);
+      return { card: refusalView(result.lead, now, message, locale), refused: message };
     }
     await this.deps.events
       .append(decision.event)
@@ -123,18 +140,23 @@ export class CardActions implements CardActionHandler {
     log.info({ leadId: lead.id, verb: action.verb, from: decision.event.from, to: decision.event.to }, 'lead action');
     this.deps.updateCardSoon(lead.id, result.lead);
     const reminder = reminderIdsOf(action);
-    const notice = VERBS[command.verb].notice;
-    if (reminder) return { card: await this.reminderView(reminder, result.lead, notice) };
+    const notice = verbNotice(locale, command.verb);
+    if (reminder) return { card: await this.reminderView(reminder, result.lead, notice, locale) };
     return { card: await this.view(ctx, result.lead, actor, now, notice) };
   }
 
   /** A click on a reminder card answers with that card, every lead on it re-read (the clicked one as just written). */
-  private async reminderView(ids: string[], written: Lead, notice?: string): Promise<Record<string, unknown>> {
+  private async reminderView(
+    ids: string[],
+    written: Lead,
+    notice: string | undefined,
+    locale: Locale,
+  ): Promise<Record<string, unknown>> {
     const leads = await Promise.all(ids.map((id) => (id === written.id ? written : this.deps.leads.get(id))));
     const lines = leads
       .filter((l): l is Lead => Boolean(l))
       .map((lead) => ({ lead, kind: lead.id === written.id ? undefined : lead.followUp?.kind }));
-    return reminderCard(lines, notice);
+    return reminderCard(lines, notice, undefined, locale);
   }
 
   /** The clicking user's view: owner and managers get their buttons; a manager's view lists the team to reassign to. */
@@ -145,9 +167,11 @@ export class CardActions implements CardActionHandler {
     now: Date,
     notice?: string,
   ): Promise<Record<string, unknown>> {
-    const role = roleOf(lead, actor, this.deps.managerIds);
+    const role = roleOf(lead, actor, await this.deps.managers.idsFor(teamOf(ctx.activity)));
     const members = role === 'manager' ? await teamMembers(ctx) : undefined;
-    return viewFor(lead, { now, role, viewerId: actor.id, notice, noticeStyle: notice ? 'good' : undefined, members });
+    const locale = readerOf(ctx).locale;
+    const noticeStyle = notice ? ('good' as const) : undefined;
+    return viewFor(lead, { now, role, viewerId: actor.id, notice, noticeStyle, members, locale });
   }
 }
 

@@ -4,7 +4,9 @@
  * confirmation with the result; anyone else gets a refusal and nothing is erased.
  */
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
-import { formatMessage, isCoded } from '../../leads/errors';
+import { isCoded } from '../../leads/errors';
+import { t } from '../../i18n';
+import { readerOf } from '../locales/reader';
 import type { Actor } from '../../leads/lead';
 import { isManager } from '../../leads/roles';
 import { isPlainObject } from '../../leads/values';
@@ -16,6 +18,7 @@ import { replyCard } from '../sending/replies';
 import { ADAPTIVE_CARD } from '../views/activities';
 import { errorView } from '../views/leadViews';
 import { erasedCard } from '../views/privacyViews';
+import { teamOf, type TeamManagers } from '../installs/managerDirectory';
 
 const log = logger('teams:erase');
 
@@ -30,7 +33,7 @@ export function isEraseConfirm(value: unknown): boolean {
 
 export class EraseConfirm {
   constructor(
-    private readonly d: { privacy: Pick<PersonalData, 'erase'>; messenger: Messenger; managerIds: readonly string[] },
+    private readonly d: { privacy: Pick<PersonalData, 'erase'>; messenger: Messenger; managers: TeamManagers },
   ) {}
 
   async onInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -43,14 +46,15 @@ export class EraseConfirm {
   async onSubmit(ctx: TurnContext): Promise<void> {
     const value: unknown = ctx.activity.value;
     const card = await this.handle(ctx, isPlainObject(value) ? value : {});
-    await replyCard(this.d.messenger, ctx, card, 'Erase personal data');
+    await replyCard(this.d.messenger, ctx, card, t(readerOf(ctx).locale, 'erase.resultSummary'));
   }
 
   private async handle(ctx: TurnContext, data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const from = ctx.activity.from;
-    if (!isManager(from, this.d.managerIds)) {
+    const locale = readerOf(ctx).locale;
+    if (!isManager(from, await this.d.managers.idsFor(teamOf(ctx.activity)))) {
       log.info({ code: 'privacy.managers-only' }, 'erase refused');
-      return errorView(formatMessage('privacy.managers-only'));
+      return errorView(t(locale, 'error.privacy.managers-only'), locale);
     }
     let person: ReturnType<typeof personOf>;
     try {
@@ -58,9 +62,9 @@ export class EraseConfirm {
     } catch (err) {
       if (!isCoded(err, 'privacy.bad-request')) throw err;
       log.info({ code: 'privacy.bad-request' }, 'erase refused');
-      return errorView('This button does not say whose personal data to erase. Type erase and the email again.');
+      return errorView(t(locale, 'erase.noEmailOnButton'), locale);
     }
-    const actor: Actor = { id: from.id, name: from.name || 'A manager', aadObjectId: from.aadObjectId };
-    return erasedCard(await this.d.privacy.erase(person, actor));
+    const actor: Actor = { id: from.id, name: from.name || t(locale, 'erase.aManager'), aadObjectId: from.aadObjectId };
+    return erasedCard(await this.d.privacy.erase(person, actor), locale);
   }
 }

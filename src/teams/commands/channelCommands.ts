@@ -4,7 +4,9 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { InstallStore } from '../../store/installStore';
-import { describeFilter, parseSubscription } from '../../leads/routing';
+import { parseSubscription } from '../../leads/routing';
+import { t, type Locale } from '../../i18n';
+import { filterInWords } from '../views/filterWords';
 import { channelRecordOf } from '../installs/installTracker';
 import { subscriptionCard } from '../views/cards';
 import type { Messenger } from '../sending/messenger';
@@ -29,12 +31,9 @@ export function channelOf(ctx: TurnContext): { teamId?: string; channelId: strin
 export class ChannelCommands {
   constructor(private readonly d: ChannelCommandDeps) {}
 
-  async subscribe(ctx: TurnContext, args: string): Promise<void> {
+  async subscribe(ctx: TurnContext, args: string, locale: Locale = 'en'): Promise<void> {
     const channel = channelOf(ctx);
-    if (!channel?.teamId) {
-      const text = 'Subscriptions belong to team channels: @mention me in the channel that should receive leads.';
-      return replyText(this.d.messenger, ctx, text);
-    }
+    if (!channel?.teamId) return replyText(this.d.messenger, ctx, t(locale, 'command.subscribeNotInChannel'));
     const parsed = parseSubscription(args);
     if (!parsed.ok) return replyText(this.d.messenger, ctx, parsed.message);
     const { installs } = this.d;
@@ -46,25 +45,17 @@ export class ChannelCommands {
     }
     await installs.setSubscription(channel.channelId, parsed.filter);
     this.d.onChannelsChanged?.();
-    const text = `It now receives ${describeFilter(parsed.filter)}.`;
-    await replyCard(
-      this.d.messenger,
-      ctx,
-      subscriptionCard({ title: 'This channel is subscribed', text }),
-      'Subscribed',
-    );
+    const text = t(locale, 'command.subscribed', { filter: filterInWords(parsed.filter, locale) });
+    const card = subscriptionCard({ title: t(locale, 'command.subscribedTitle'), text }, locale);
+    await replyCard(this.d.messenger, ctx, card, t(locale, 'command.subscribedSummary'));
   }
 
-  async unsubscribe(ctx: TurnContext): Promise<void> {
+  async unsubscribe(ctx: TurnContext, locale: Locale = 'en'): Promise<void> {
     const channel = channelOf(ctx);
-    if (!channel) {
-      return replyText(this.d.messenger, ctx, 'Run unsubscribe in the team channel that should stop receiving leads.');
-    }
+    if (!channel) return replyText(this.d.messenger, ctx, t(locale, 'command.unsubscribeNotInChannel'));
     const updated = await this.d.installs.setSubscription(channel.channelId, undefined);
-    const text = updated
-      ? 'New leads no longer come here (unless no other channel matches and this is the team default).'
-      : 'This channel was not receiving leads.';
-    const card = subscriptionCard({ title: 'This channel is unsubscribed', text });
-    await replyCard(this.d.messenger, ctx, card, 'Unsubscribed');
+    const text = t(locale, updated ? 'command.unsubscribed' : 'command.notSubscribed');
+    const card = subscriptionCard({ title: t(locale, 'command.unsubscribedTitle'), text }, locale);
+    await replyCard(this.d.messenger, ctx, card, t(locale, 'command.unsubscribedSummary'));
   }
 }

@@ -45,6 +45,11 @@ export const COMMANDS = [
     description: "managers: erase a person's personal data (asks to confirm)",
   },
   {
+    name: 'managers',
+    usage: 'managers [add|remove] @name',
+    description: 'who manages this team; managers add or remove others',
+  },
+  {
     name: 'help',
     usage: 'help',
     description: 'show what Lead Desk can do',

@@ -3,7 +3,7 @@
  * Erase button (Action.Execute `erase-confirm`, teams/actions/eraseConfirm.ts) erases them. Nothing is erased here.
  */
 import type { TurnContext } from 'botbuilder';
-import { formatMessage } from '../../leads/errors';
+import { t, type Locale } from '../../i18n';
 import { isManager } from '../../leads/roles';
 import type { PersonalData } from '../../privacy/personalData';
 import { emailIn, personOf } from '../../privacy/person';
@@ -12,31 +12,31 @@ import type { Command } from './parseCommand';
 import type { Messenger } from '../sending/messenger';
 import { replyCard, replyText } from '../sending/replies';
 import { eraseConfirmCard } from '../views/privacyViews';
+import { teamOf, type TeamManagers } from '../installs/managerDirectory';
 
 const log = logger('teams:erase');
 
 export interface EraseDeps {
   privacy: Pick<PersonalData, 'count' | 'erase'>;
   messenger: Messenger;
-  managerIds: readonly string[];
+  managers: TeamManagers;
 }
 
 export class EraseCommand {
   constructor(private readonly d: EraseDeps) {}
 
-  async run(ctx: TurnContext, cmd: Extract<Command, { name: 'erase' }>): Promise<void> {
+  async run(ctx: TurnContext, cmd: Extract<Command, { name: 'erase' }>, locale: Locale = 'en'): Promise<void> {
     const { messenger } = this.d;
-    if (!isManager(ctx.activity.from, this.d.managerIds)) {
+    if (!isManager(ctx.activity.from, await this.d.managers.idsFor(teamOf(ctx.activity)))) {
       log.info({ code: 'privacy.managers-only' }, 'erase refused');
-      return replyText(messenger, ctx, formatMessage('privacy.managers-only'));
+      return replyText(messenger, ctx, t(locale, 'error.privacy.managers-only'));
     }
     const email = emailIn(cmd.args);
-    if (!email)
-      return replyText(messenger, ctx, 'Which person? Type **erase** and their email: `erase dana@contoso.com`.');
+    if (!email) return replyText(messenger, ctx, t(locale, 'erase.whichPerson'));
     const person = personOf({ email }) as { email: string };
     const leads = await this.d.privacy.count(person);
     log.info({ leads }, 'erase asked');
-    if (!leads) return replyText(messenger, ctx, 'No lead holds personal data of that email: nothing to erase.');
-    await replyCard(messenger, ctx, eraseConfirmCard(person.email, leads), 'Erase personal data?');
+    if (!leads) return replyText(messenger, ctx, t(locale, 'erase.nothingToErase'));
+    await replyCard(messenger, ctx, eraseConfirmCard(person.email, leads, locale), t(locale, 'erase.confirmSummary'));
   }
 }

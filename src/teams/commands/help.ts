@@ -1,23 +1,23 @@
-/** The answer to `help`, built from the command list (commandList.ts), with an example for the commands that take words. */
+/**
+ * The answer to `help`, one line per command of the command list (commandList.ts), with its syntax, what it does
+ * and an example, in the reader's language (the catalogs' `command.list.*`).
+ */
+import { t, type Locale } from '../../i18n';
 import { COMMANDS } from './commandList';
 
-const EXAMPLES: Record<string, string> = {
-  subscribe: 'subscribe azure offer contoso',
-  pipeline: 'pipeline last week appsource',
-  mine: 'mine',
-  stale: 'stale',
-  erase: 'erase dana@contoso.com',
-};
-
-export function helpText(): string {
-  const line = (c: (typeof COMMANDS)[number]) =>
-    `- **${c.usage}**: ${c.description}${EXAMPLES[c.name] ? ` (e.g. *${EXAMPLES[c.name]}*)` : ''}`;
-  return ['Lead Desk commands:', ...COMMANDS.map(line)].join('\n\n');
+export function helpText(locale: Locale = 'en'): string {
+  const line = (c: (typeof COMMANDS)[number]) => {
+    const key = `command.list.${c.name}`;
+    const example = t(locale, `${key}.example`);
+    const e = example ? ` ${t(locale, 'command.example', { example })}` : '';
+    return `- **${t(locale, `${key}.usage`)}**: ${t(locale, `${key}.description`)}${e}`;
+  };
+  return [t(locale, 'command.intro'), ...COMMANDS.map(line)].join('\n\n');
 }
 
 /** The answer to a word that is no command: the closest command, or the whole help. */
-export function unknownCommandText(word: string, closest?: string): string {
+export function unknownCommandText(word: string, closest?: string, locale: Locale = 'en'): string {
   return closest
-    ? `I don't know "${word}". Did you mean **${closest}**? Type **help** for every command.`
-    : `I don't know "${word}". ${helpText()}`;
+    ? t(locale, 'command.unknownClosest', { word, closest })
+    : t(locale, 'command.unknown', { word, help: helpText(locale) });
 }

@@ -1,14 +1,20 @@
 /**
- * Text commands (channel @mention or personal chat) → intents. Pure, and forgiving: any case, any word order,
- * "pipeline last week azure", "Pipeline for @Ana this month", "stale", "mine", "erase dana@contoso.com". Anything not
- * understood names the closest command.
+ * Text commands (channel @mention or personal chat) → intents. Pure, and forgiving: English or Turkish, any case, any
+ * word order, accents or not ("pipeline last week azure", "Pipeline for @Ana this month", "pipeline bu hafta",
+ * "GEÇEN HAFTA", "yardim", "erase dana@contoso.com"). The words are in commandWords.ts; `locale` is the writer's
+ * (their casing rules, and the language of the "did you mean" suggestion for anything not understood).
  */
 import type { RangeName } from '../../leads/ranges';
-import { COMMANDS } from './commandList';
+import type { Locale } from '../../i18n';
+import { COMMAND_WORDS, KEYWORDS, RANGE_WORDS, commandWord, type CommandName } from './commandWords';
+import { distance, foldWord, phraseAt } from './words';
+import { parseManagers, type ManagersAction } from './parseManagers';
 
 export interface Mentioned {
   id: string;
   name: string;
+  /** Entra object id, when Teams put it in the mention. */
+  aadObjectId?: string;
 }
 
 export type Command =
@@ -26,93 +32,137 @@ export type Command =
   | { name: 'help' }
   /** `erase <email>`: the words after the command; the handler finds the email in them (src/privacy/person.ts). */
   | { name: 'erase'; args: string }
+  /** `managers [add|remove] @name…` (managersCommand.ts): list, add or remove the team's managers. */
+  | { name: 'managers'; action: ManagersAction; people: Mentioned[] }
+  /** `closest`: the command to suggest, as a word of the writer's language. */
   | { name: 'unknown'; word: string; closest?: string };
 
-/** Phrases of a range, longest first so "last 7 days" wins over "last". */
-const RANGE_PHRASES: [RegExp, RangeName][] = [
-  [/\blast\s+(7|seven)\s+days\b/, 'last-7-days'],
-  [/\blast\s+(30|thirty)\s+days\b/, 'last-30-days'],
-  [/\b(this|current)\s+week\b/, 'this-week'],
-  [/\blast\s+week\b/, 'last-week'],
-  [/\b(this|current)\s+month\b/, 'this-month'],
-  [/\blast\s+month\b/, 'last-month'],
-  [/\btoday\b/, 'today'],
-  [/\byesterday\b/, 'yesterday'],
-  [/\b(all|all\s+time|ever)\b/, 'all'],
-  [/\bweek\b/, 'this-week'],
-  [/\bmonth\b/, 'this-month'],
-];
+/** Every command phrase of every language, longest first ("abonelikten çık" before "abonelikten"). */
+const COMMAND_PHRASES: readonly (readonly [CommandName, string])[] = Object.entries(COMMAND_WORDS)
+  .flatMap(([name, byLocale]) => Object.values(byLocale).flatMap((ws) => ws.map((w) => [name as CommandName, w])))
+  .sort((a, b) => b[1].split(' ').length - a[1].split(' ').length) as [CommandName, string][];
 
-export function parseCommand(text: string, mentions: Mentioned[] = []): Command {
-  const clean = text
+export function parseCommand(text: string, mentions: Mentioned[] = [], locale: Locale = 'en'): Command {
+  const tokens = text
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/&nbsp;/g, ' ')
     .trim()
-    .replace(/\s+/g, ' ');
-  const [first = '', ...rest] = clean.split(' ');
-  const word = first.toLowerCase();
-  switch (word) {
-    case 'subscribe':
-      return { name: 'subscribe', args: rest.join(' ') };
-    case 'unsubscribe':
-      return { name: 'unsubscribe' };
-    case 'pipeline':
-    case 'summary':
-    case 'report':
-      return parsePipeline(rest.join(' '), mentions);
-    case 'stale':
-    case 'overdue':
-      return { name: 'stale' };
-    case 'mine':
-    case 'my':
-      return { name: 'mine' };
-    case 'erase':
-    case 'forget':
-      return { name: 'erase', args: rest.join(' ') };
-    case '':
-    case 'help':
-    case '?':
-      return { name: 'help' };
-    default:
-      return { name: 'unknown', word: first.slice(0, 40), closest: closestCommand(word) };
-  }
-}
-
-function parsePipeline(args: string, mentions: Mentioned[]): Command {
-  let rest = args.toLowerCase();
-  let range: RangeName = 'this-week';
-  for (const [re, name] of RANGE_PHRASES) {
-    if (re.test(rest)) {
-      range = name;
-      rest = rest.replace(re, ' ');
+    .split(/\s+/)
+    .filter(Boolean);
+  if (!tokens.length) return { name: 'help' };
+  let name: CommandName | undefined;
+  let used = 0;
+  for (const [candidate, phrase] of COMMAND_PHRASES) {
+    used = phraseAt(tokens, 0, phrase, locale);
+    if (used) {
+      name = candidate;
       break;
     }
   }
-  let storefront: 'AppSource' | 'AzureMarketplace' | undefined;
-  if (/\bappsource\b/.test(rest)) storefront = 'AppSource';
-  else if (/\b(azure|marketplace|azure\s+marketplace)\b/.test(rest)) storefront = 'AzureMarketplace';
-  // "offer <text>": the words after "offer" up to a keyword we know.
-  const offer = /\boffer\s+(.+?)(?=\s+\b(for|appsource|azure)\b|$)/
-    .exec(args.replace(/<at>[^<]*<\/at>/gi, ' ').trim())?.[1]
-    ?.trim();
-  return { name: 'pipeline', range, storefront, offer: offer || undefined, seller: mentions[0] };
-}
-
-/** The command whose name is nearest (edit distance ≤ 3) to what was typed. */
-function closestCommand(word: string): string | undefined {
-  let best: { name: string; d: number } | undefined;
-  for (const c of COMMANDS) {
-    const d = distance(word.toLowerCase(), c.name);
-    if (d <= 3 && (!best || d < best.d)) best = { name: c.name, d };
+  const rest = tokens.slice(used);
+  switch (name) {
+    case 'subscribe':
+      return { name, args: subscriptionArgs(rest, locale) };
+    case 'pipeline':
+      return parsePipeline(rest, mentions, locale);
+    case 'erase':
+      return { name, args: rest.join(' ') };
+    case 'managers':
+      return parseManagers(rest, mentions);
+    case 'unsubscribe':
+    case 'mine':
+    case 'stale':
+    case 'help':
+      return { name };
+    default:
+      return { name: 'unknown', word: tokens[0].slice(0, 40), closest: closestCommand(tokens[0], locale) };
   }
-  return best?.name;
 }
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
+const isKeyword = (token: string, words: readonly string[], locale: Locale) =>
+  words.some((w) => phraseAt([token], 0, w, locale));
+
+/** The range phrase at `tokens[at]`, with its length in tokens. */
+function rangeAt(
+  tokens: readonly string[],
+  at: number,
+  locale: Locale,
+): { range: RangeName; used: number } | undefined {
+  for (const [range, phrases] of RANGE_WORDS)
+    for (const p of phrases) {
+      const used = phraseAt(tokens, at, p, locale);
+      if (used) return { range, used };
+    }
+  return undefined;
+}
+
+function parsePipeline(tokens: readonly string[], mentions: Mentioned[], locale: Locale): Command {
+  let range: RangeName | undefined;
+  let storefront: 'AppSource' | 'AzureMarketplace' | undefined;
+  let offer: string[] | undefined;
+  const stops = [...KEYWORDS.for, ...KEYWORDS.appsource, ...KEYWORDS.azure];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (isKeyword(t, KEYWORDS.offer, locale)) {
+      // "offer <text>": the words after it up to a word we know.
+      offer = [];
+      while (i + 1 < tokens.length && !isKeyword(tokens[i + 1], stops, locale) && !rangeAt(tokens, i + 1, locale))
+        offer.push(tokens[++i]);
+      continue;
+    }
+    if (isKeyword(t, KEYWORDS.appsource, locale)) storefront ??= 'AppSource';
+    else if (isKeyword(t, KEYWORDS.azure, locale)) storefront ??= 'AzureMarketplace';
+    else if (!range) {
+      const found = rangeAt(tokens, i, locale);
+      if (found) {
+        range = found.range;
+        i += found.used - 1;
+      }
+    }
+  }
+  const offerText = offer?.join(' ').trim();
+  return {
+    name: 'pipeline',
+    range: range ?? 'this-week',
+    storefront,
+    offer: offerText || undefined,
+    seller: mentions[0],
+  };
+}
+
+/**
+ * `subscribe`'s words for src/leads/routing.ts, Turkish keywords in their English form: `teklif` → `offer`, `ülke` →
+ * `country`, and before those `tümü`/`hepsi` → `all`; the offer's and country's own words stay as typed.
+ */
+function subscriptionArgs(tokens: readonly string[], locale: Locale): string {
+  let inClause = false;
+  return tokens
+    .map((t) => {
+      const clause = isKeyword(t, KEYWORDS.offer, locale)
+        ? 'offer'
+        : isKeyword(t, KEYWORDS.country, locale)
+          ? 'country'
+          : undefined;
+      inClause ||= Boolean(clause);
+      if (clause) return clause;
+      if (!inClause && isKeyword(t, KEYWORDS.all, locale)) return 'all';
+      if (!inClause && isKeyword(t, [...KEYWORDS.appsource, 'azure'], locale)) return foldWord(t, locale);
+      return t;
+    })
+    .join(' ');
+}
+
+/**
+ * The command nearest to what was typed (any language), as the word to type in the writer's language. Near means
+ * within half the known word's letters, at most 3 edits ("pipline" → pipeline, "yardm" → yardım; "xyz" → nothing).
+ */
+function closestCommand(typed: string, locale: Locale): string | undefined {
+  const word = foldWord(typed, locale);
+  let best: { name: CommandName; d: number } | undefined;
+  for (const [name, phrase] of COMMAND_PHRASES) {
+    const known = foldWord(phrase.split(' ')[0], locale);
+    const d = distance(word, known);
+    if (d <= Math.min(3, Math.max(1, Math.floor(known.length / 2))) && (!best || d < best.d)) best = { name, d };
+  }
+  return best && commandWord(best.name, locale);
 }

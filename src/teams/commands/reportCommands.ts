@@ -9,9 +9,11 @@ import { isManager } from '../../leads/roles';
 import { logger } from '../../log';
 import type { Command } from './parseCommand';
 import type { Messenger } from '../sending/messenger';
-import { pipelineCard } from '../views/pipelineViews';
+import { pipelineCard, rangeInWords } from '../views/pipelineViews';
+import { formatNumber, t, type Locale } from '../../i18n';
 import { reminderCards } from '../views/reminderViews';
 import { replyCard, replyText } from '../sending/replies';
+import { teamOf, type TeamManagers } from '../installs/managerDirectory';
 
 const log = logger('teams:reports');
 
@@ -22,7 +24,8 @@ export interface ReportDeps {
   pipeline: Pipeline;
   leads: LeadStore;
   messenger: Messenger;
-  managerIds: readonly string[];
+  /** MANAGER_IDS and the managers of the team asked in (in a chat: of any team). */
+  managers: TeamManagers;
   /** Where the dashboard tab is served (linked from the card), when known. */
   tabUrl?: string;
   now?: () => Date;
@@ -31,48 +34,60 @@ export interface ReportDeps {
 export class ReportCommands {
   constructor(private readonly d: ReportDeps) {}
 
-  async pipeline(ctx: TurnContext, cmd: Extract<Command, { name: 'pipeline' }>): Promise<void> {
-    if (!isManager(ctx.activity.from, this.d.managerIds)) {
-      const text = 'The full pipeline is for sales managers (MANAGER_IDS). Try **mine** for your own open leads.';
-      return replyText(this.d.messenger, ctx, text);
+  async pipeline(ctx: TurnContext, cmd: Extract<Command, { name: 'pipeline' }>, locale: Locale = 'en'): Promise<void> {
+    if (!isManager(ctx.activity.from, await this.d.managers.idsFor(teamOf(ctx.activity)))) {
+      return replyText(this.d.messenger, ctx, t(locale, 'command.pipelineManagersOnly'));
     }
-    const { answer, hot } = await this.d.pipeline.report({
+    const { answer, hot, zone } = await this.d.pipeline.report({
       range: cmd.range,
       storefront: cmd.storefront,
       offer: cmd.offer,
       ownerId: cmd.seller?.id,
     });
     log.info({ range: cmd.range, total: answer.summary.total }, 'pipeline summary');
-    const card = pipelineCard(answer, hot, { sellerName: cmd.seller?.name, tabUrl: this.d.tabUrl });
-    await replyCard(this.d.messenger, ctx, card, `Pipeline · ${answer.range.label}`);
+    const opts = { sellerName: cmd.seller?.name, tabUrl: this.d.tabUrl, locale, zone };
+    const card = pipelineCard(answer, hot, opts);
+    await replyCard(
+      this.d.messenger,
+      ctx,
+      card,
+      t(locale, 'pipeline.heading', { range: rangeInWords(answer.range, locale, zone) }),
+    );
   }
 
-  async mine(ctx: TurnContext): Promise<void> {
+  async mine(ctx: TurnContext, locale: Locale = 'en'): Promise<void> {
     const leads = await this.d.leads.openOwnedBy(ctx.activity.from.id, LIST_LIMIT);
-    if (!leads.length) return replyText(this.d.messenger, ctx, 'You have no open leads. Claim one from a lead card.');
+    if (!leads.length) return replyText(this.d.messenger, ctx, t(locale, 'command.mineNone'));
     const cards = reminderCards(
       leads.map((lead) => ({ lead, kind: lead.followUp?.kind })),
       undefined,
       {
-        title: `Your open leads (${leads.length}${leads.length === LIST_LIMIT ? '+' : ''})`,
-        subtitle: 'Next touch first.',
+        title: t(locale, 'command.mineTitle', { count: countText(leads.length, locale) }),
+        subtitle: t(locale, 'command.mineSubtitle'),
       },
+      locale,
     );
-    for (const card of cards) await replyCard(this.d.messenger, ctx, card, 'Your open leads');
+    for (const card of cards) await replyCard(this.d.messenger, ctx, card, t(locale, 'command.mineSummary'));
   }
 
-  async stale(ctx: TurnContext): Promise<void> {
+  async stale(ctx: TurnContext, locale: Locale = 'en'): Promise<void> {
     const now = this.d.now?.() ?? new Date();
     const leads = await this.d.leads.stale(now, LIST_LIMIT);
-    if (!leads.length) return replyText(this.d.messenger, ctx, 'Nothing is past a deadline. 🎉');
+    if (!leads.length) return replyText(this.d.messenger, ctx, t(locale, 'command.staleNone'));
     const cards = reminderCards(
       leads.map((lead) => ({ lead, kind: lead.followUp?.kind ?? (lead.status === 'new' ? 'escalate' : undefined) })),
       undefined,
       {
-        title: `${leads.length}${leads.length === LIST_LIMIT ? '+' : ''} leads past a deadline`,
-        subtitle: 'Oldest first: unclaimed past the claim deadline, first touches and nurture touches overdue.',
+        title: t(locale, 'command.staleTitle', { count: countText(leads.length, locale) }),
+        subtitle: t(locale, 'command.staleSubtitle'),
       },
+      locale,
     );
-    for (const card of cards) await replyCard(this.d.messenger, ctx, card, 'Leads past a deadline');
+    for (const card of cards) await replyCard(this.d.messenger, ctx, card, t(locale, 'command.staleSummary'));
   }
+}
+
+/** "15" or, when the list was cut at LIST_LIMIT, "15+". */
+function countText(n: number, locale: Locale): string {
+  return `${formatNumber(locale, n)}${n === LIST_LIMIT ? '+' : ''}`;
 }

@@ -5,12 +5,17 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { InstallStore, ChannelRecord } from '../../store/installStore';
 import { channelKey, teamKey } from '../../store/installStore';
-import { describeFilter, type ChannelFilter } from '../../leads/routing';
+import type { ChannelFilter } from '../../leads/routing';
 import { logger } from '../../log';
 import { classifyInstallActivity, type InstallEvent } from './classifyInstall';
 import { welcomeCard } from '../views/cards';
 import { cardActivity } from '../views/activities';
 import type { Messenger } from '../sending/messenger';
+import { seenIn } from '../locales/seen';
+import type { Locales } from '../locales/locales';
+import { t } from '../../i18n';
+import { withFirstManager, type Person } from '../../leads/managers';
+import type { ManagerDirectory } from './managerDirectory';
 
 const log = logger('teams:installs');
 
@@ -21,6 +26,10 @@ export interface InstallTrackerDeps {
   messenger: Messenger;
   /** Called when a channel starts receiving leads, so leads waiting for a channel go out now. */
   onChannelsChanged?: () => void;
+  /** The installer becomes the team's first manager; an uninstall forgets the team's managers. */
+  managers?: ManagerDirectory;
+  /** The team's language for the welcome card. */
+  locales?: Locales;
   now?: () => Date;
 }
 
@@ -52,7 +61,12 @@ export class InstallTracker {
           tenantId: ev.tenantId,
           reference,
           installedAt: this.now().toISOString(),
+          // The installer's language is the team's, unless TEAM_LOCALE says otherwise (teams/locales/locales.ts).
+          ...(seenIn(activity).locale ? { locale: seenIn(activity).locale } : {}),
+          managers: withFirstManager(undefined, installerOf(activity), this.now()),
         });
+        // A team recorded before it had managers gets its installer as the first one.
+        if (!created) await this.deps.managers?.firstManager(ev.teamId, installerOf(activity), this.now());
         const channels = await installs.channels(ev.teamId);
         let general = channels.find((c) => c.channelId === ev.generalChannelId);
         if (!general) {
@@ -69,17 +83,16 @@ export class InstallTracker {
         }
         log.info({ team: ev.teamId, subscribed: general.subscribed, firstInstall: created }, 'installed in a team');
         if (created) {
+          // The team's language: TEAM_LOCALE, else the installer's just recorded (teams/locales/locales.ts).
+          this.deps.locales?.forgetTeam(ev.teamId);
+          const locale = this.deps.locales ? await this.deps.locales.ofTeam(ev.teamId) : 'en';
+          const welcomeFilter = general.subscribed ? general.filter : undefined;
           await this.deps.messenger
             .postToChannel(
               { serviceUrl: activity.serviceUrl, channelId: general.channelId, tenantId: ev.tenantId },
               cardActivity(
-                welcomeCard({
-                  channelName: general.channelName ?? 'General',
-                  filterText: general.subscribed
-                    ? describeFilter(general.filter)
-                    : 'only the leads no other channel matches',
-                }),
-                'Lead Desk is installed',
+                welcomeCard({ channelName: general.channelName ?? 'General', filter: welcomeFilter }, locale),
+                t(locale, 'welcome.summary'),
               ),
             )
             .catch((err) => log.warn({ code: (err as { code?: string }).code }, 'welcome card not posted'));
@@ -89,6 +102,7 @@ export class InstallTracker {
       }
       case 'team-removed': {
         const removed = await installs.removeTeam(ev.teamId);
+        this.deps.managers?.forget(ev.teamId);
         log.info({ team: ev.teamId, channels: removed }, 'removed from a team');
         return;
       }
@@ -107,6 +121,12 @@ export class InstallTracker {
         return;
     }
   }
+}
+
+/** Who installed the app: the `from` of the installationUpdate / conversationUpdate activity. */
+function installerOf(activity: Activity): Person {
+  const from = activity.from ?? { id: '' };
+  return { id: from.id, name: from.name ?? '', aadObjectId: from.aadObjectId };
 }
 
 /** A channel's install record, from an activity that came from it (the subscribe command, a channel message). */

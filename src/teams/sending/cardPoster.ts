@@ -6,9 +6,9 @@
 import type { Lead, DeliveryTarget } from '../../leads/lead';
 import { displayName } from '../../leads/lead';
 import { isCoded } from '../../leads/errors';
-import { actionInWords } from '../../leads/source';
 import type { CardPoster } from '../../jobs/outbox';
 import { logger } from '../../log';
+import { t, type Locale } from '../../i18n';
 import { leadCard, testLeadCard } from '../views/cards';
 import { reducedLeadCard } from '../views/reducedCard';
 import { cardActivity } from '../views/activities';
@@ -24,17 +24,18 @@ function refreshUserIds(lead: Lead, managerIds: readonly string[]): string[] {
   return [lead.owner?.id ?? '', ...managerIds.filter((m) => m.startsWith('29:'))];
 }
 
-function leadActivity(lead: Lead, now: Date, managerIds: readonly string[] = [], reduced = false) {
+function leadActivity(lead: Lead, now: Date, managerIds: readonly string[], reduced: boolean, locale: Locale) {
   const ids = refreshUserIds(lead, managerIds);
   if (lead.isTest)
     return cardActivity(
-      reduced ? reducedLeadCard(lead, now) : testLeadCard(lead, now),
-      'Partner Center test lead received',
+      reduced ? reducedLeadCard(lead, now, [], locale) : testLeadCard(lead, now, locale),
+      t(locale, 'lead.testLeadSummary'),
     );
   // The summary is what Teams notifications and the activity feed show.
+  const action = t(locale, `action.${lead.source.action}`);
   return cardActivity(
-    reduced ? reducedLeadCard(lead, now, ids) : leadCard(lead, now, ids),
-    `New lead: ${actionInWords(lead.source.action)} · ${displayName(lead.contact)}`,
+    reduced ? reducedLeadCard(lead, now, ids, locale) : leadCard(lead, now, ids, locale),
+    t(locale, 'lead.newLeadSummary', { action, name: displayName(lead.contact) }),
   );
 }
 
@@ -52,25 +53,37 @@ async function withReducedFallback<T>(lead: Lead, send: (reduced: boolean) => Pr
   }
 }
 
-export function channelCardPoster(messenger: Messenger, managerIds: readonly string[]): CardPoster {
+/**
+ * Posts and updates lead cards. The shared card is in the team's language: `teamLocale` answers it for a channel
+ * (teams/locales/locales.ts: TEAM_LOCALE, else the installer's); English when not given.
+ */
+export function channelCardPoster(
+  messenger: Messenger,
+  managerIds: readonly string[],
+  teamLocale: (channelId: string) => Promise<Locale> = async () => 'en',
+): CardPoster {
   return {
-    post: (target: DeliveryTarget, lead: Lead, now: Date) =>
-      withReducedFallback(lead, (reduced) =>
+    post: async (target: DeliveryTarget, lead: Lead, now: Date) => {
+      const locale = await teamLocale(target.channelId);
+      return withReducedFallback(lead, (reduced) =>
         messenger.postToChannel(
           { serviceUrl: target.serviceUrl, channelId: target.channelId, tenantId: target.tenantId },
-          leadActivity(lead, now, managerIds, reduced),
+          leadActivity(lead, now, managerIds, reduced, locale),
         ),
-      ),
-    update: (target: DeliveryTarget, lead: Lead, now: Date) =>
-      withReducedFallback(lead, (reduced) =>
+      );
+    },
+    update: async (target: DeliveryTarget, lead: Lead, now: Date) => {
+      const locale = await teamLocale(target.channelId);
+      return withReducedFallback(lead, (reduced) =>
         messenger.update(
           {
             serviceUrl: target.serviceUrl,
             conversationId: target.threadId ?? target.channelId,
             activityId: target.activityId!,
           },
-          leadActivity(lead, now, managerIds, reduced),
+          leadActivity(lead, now, managerIds, reduced, locale),
         ),
-      ),
+      );
+    },
   };
 }

@@ -1,15 +1,14 @@
 /**
  * Sends what the reminder job decided (src/jobs/reminders.ts), through the messenger (paced within Teams' limits):
  * - `unclaimed`: a reply in the lead's thread, "Unclaimed for 15 min: who takes it?";
- * - `escalate`: a reply there that @mentions the managers (MANAGER_IDS) with real Teams mention entities;
+ * - `escalate`: a reply there that @mentions the managers (MANAGER_IDS and the team's own) with real Teams mentions;
  * - owner reminders: the reminder card (one lead, or a digest) in the owner's 1:1 chat with Lead Desk. The chat is
  *   opened once (the bot may start one with a member of a team it is installed in) and kept in the store. Where that
  *   fails (no personal scope, an unknown user), each lead gets a reply in its thread that @mentions the owner.
+ * Thread replies are in the team's language; what goes to the owner is in hers, as last seen (teams/locales).
  */
 import type { Activity } from 'botbuilder';
 import type { Actor, Lead } from '../../leads/lead';
-import { displayName } from '../../leads/lead';
-import { followUpText } from '../../leads/followUp';
 import { LeadDeskError, isCoded } from '../../leads/errors';
 import type { InstallStore } from '../../store/installStore';
 import { userKey } from '../../store/installStore';
@@ -17,7 +16,11 @@ import type { ReminderSender } from '../../jobs/reminders';
 import { logger } from '../../log';
 import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
-import { reminderCards } from '../views/reminderViews';
+import { reminderCards, reminderSummary } from '../views/reminderViews';
+import { escalationText, followUpText, salesManagerWord } from '../views/followUpTexts';
+import type { Locale } from '../../i18n';
+import type { Locales } from '../locales/locales';
+import type { TeamManager } from '../../leads/managers';
 
 const log = logger('teams:reminders');
 
@@ -47,24 +50,43 @@ function threadsOf(lead: Lead) {
   return threads;
 }
 
-export function teamsReminderSender(deps: {
+/**
+ * Who an escalation @mentions: MANAGER_IDS (named as the channel knows them), then the own managers of the team the
+ * lead's card is in that are not among them (named as kept when they were added).
+ */
+async function managerMentions(deps: ReminderSenderDeps, lead: Lead, locale: Locale): Promise<Mention[]> {
+  const t = threadsOf(lead)[0];
+  const fallbackName = salesManagerWord(locale);
+  const configured = await Promise.all(
+    deps.managerIds.map(async (id) => ({
+      id,
+      name:
+        (await deps.messenger.memberName({ serviceUrl: t.serviceUrl, conversationId: t.channelId }, id)) ??
+        fallbackName,
+    })),
+  );
+  const own = ((await deps.teamManagers?.(t.channelId)) ?? []).filter((m) => !configured.some((c) => c.id === m.id));
+  return [...configured, ...own.map((m) => ({ id: m.id, name: m.name || fallbackName }))];
+}
+
+export interface ReminderSenderDeps {
   messenger: Messenger;
   installs: InstallStore;
   managerIds: readonly string[];
-}): ReminderSender {
-  const { messenger, installs } = deps;
+  /** Whose language (teams/locales/locales.ts); without it everything is in English. */
+  locales?: Locales;
+  /** The own managers of the team a channel is in (installs/managerDirectory.ts), @mentioned with MANAGER_IDS. */
+  teamManagers?: (channelId: string) => Promise<readonly TeamManager[]>;
+}
 
-  const managers = async (lead: Lead): Promise<Mention[]> => {
-    const t = threadsOf(lead)[0];
-    return Promise.all(
-      deps.managerIds.map(async (id) => ({
-        id,
-        name:
-          (await messenger.memberName({ serviceUrl: t.serviceUrl, conversationId: t.channelId }, id)) ??
-          'Sales manager',
-      })),
-    );
-  };
+export function teamsReminderSender(deps: ReminderSenderDeps): ReminderSender {
+  const { messenger, installs, locales } = deps;
+
+  /** The language of the team whose channel holds the lead's card. */
+  const teamLocale = async (lead: Lead): Promise<Locale> =>
+    locales ? locales.ofChannel(threadsOf(lead)[0].channelId) : 'en';
+
+  const managers = (lead: Lead, locale: Locale) => managerMentions(deps, lead, locale);
 
   const toThreads = async (lead: Lead, activity: Partial<Activity>) => {
     for (const t of threadsOf(lead))
@@ -108,26 +130,21 @@ export function teamsReminderSender(deps: {
 
   return {
     async toThread({ lead, kind }, now) {
-      const text = followUpText(kind, lead, now);
-      if (kind === 'unclaimed') return toThreads(lead, { type: 'message', text });
-      const people = await managers(lead);
-      await toThreads(
-        lead,
-        mentionActivity(
-          people.length ? `${text} Can one of you assign it?` : `${text} (No managers are configured in MANAGER_IDS.)`,
-          people,
-        ),
-      );
+      const locale = await teamLocale(lead);
+      if (kind === 'unclaimed')
+        return toThreads(lead, { type: 'message', text: followUpText(kind, lead, now, locale) });
+      const people = await managers(lead, locale);
+      await toThreads(lead, mentionActivity(escalationText(kind, lead, now, people.length > 0, locale), people));
     },
 
     async toOwner(owner, reminders, now) {
+      // Hers, as last seen; someone never seen reads the team's language.
+      const fallback = await teamLocale(reminders[0].lead).catch(() => undefined);
+      const { locale } = locales ? await locales.ofUser(owner.id, fallback) : { locale: 'en' as const };
       const chat = await personalChat(owner, reminders[0].lead);
       if (chat) {
-        const cards = reminderCards(reminders);
-        const summary =
-          reminders.length === 1
-            ? `Reminder: ${displayName(reminders[0].lead.contact)}`
-            : `${reminders.length} leads to follow up`;
+        const cards = reminderCards(reminders, undefined, undefined, locale);
+        const summary = reminderSummary(reminders, locale);
         try {
           for (const card of cards) await messenger.send(chat, cardActivity(card, summary));
           return;
@@ -138,8 +155,12 @@ export function teamsReminderSender(deps: {
           else await installs.forgetUserChat(owner.id); // the app was removed from their personal scope
         }
       }
+      // Addressed to her, so in her language, though in the thread.
       for (const { lead, kind } of reminders)
-        await toThreads(lead, mentionActivity(followUpText(kind, lead, now), [{ id: owner.id, name: owner.name }]));
+        await toThreads(
+          lead,
+          mentionActivity(followUpText(kind, lead, now, locale), [{ id: owner.id, name: owner.name }]),
+        );
     },
   };
 }

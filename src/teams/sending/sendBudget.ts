@@ -16,16 +16,21 @@
  * the bot keeps answering people rather than stopping.
  */
 import type { CoordinationDoc, CoordinationDocuments } from '../../store/backend';
+import { LeadDeskError } from '../../leads/errors';
 import { logger } from '../../log';
 import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, SlidingWindowLimiter, type Window } from './rateLimiter';
+import { HOUR_MS, MAX_SLEEP_MS, waitFor, withSend, type Limits } from './budgetWindows';
 
 const log = logger('teams:budget');
 
 export type SendPriority = 'person' | 'backlog';
 
 export interface SendBudget {
-  /** Resolves when one more call to `key` fits Teams' limits for the whole bot; the call is counted. */
-  acquire(key: string, priority: SendPriority): Promise<void>;
+  /**
+   * Resolves when one more call to `key` fits Teams' limits for the whole bot; the call is counted at the time
+   * returned (ms since the epoch): a caller that could not send right then must take another slot.
+   */
+  acquire(key: string, priority: SendPriority): Promise<number>;
   /** Teams answered 429 for `key`: nothing goes to it from any instance for `ms`. */
   pause(key: string, ms: number): Promise<void>;
 }
@@ -56,12 +61,9 @@ export interface SharedBudgetOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const HOUR_LIMIT_WINDOW_MS = 3_600_000;
-const MAX_SLEEP_MS = 250;
-
 interface Waiter {
   priority: SendPriority;
-  resolve: () => void;
+  resolve: (slotAt: number) => void;
   reject: (err: unknown) => void;
 }
 
@@ -71,19 +73,23 @@ export class SharedSendBudget implements SendBudget {
   private readonly lanes = new Map<string, Waiter[]>();
   private readonly pumping = new Set<string>();
   private readonly docs = new Map<string, BudgetDoc>();
-  private readonly windows: Window[];
+  private readonly limits: Limits;
   private readonly longestMs: number;
   private readonly global: Window[];
-  private readonly hourLimit?: number;
   private globalLimiter?: { share: number; limiter: SlidingWindowLimiter };
   private lastWarnAt = 0;
+  private closed = false;
+  /** How long a budget write usually takes (moving average, ms). */
+  private writeMs = 2;
 
   constructor(private readonly o: SharedBudgetOptions) {
     const margin = o.marginMs ?? 250;
     const windows = o.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS;
-    this.windows = windows.filter((w) => w.ms < HOUR_LIMIT_WINDOW_MS).map((w) => ({ ...w, ms: w.ms + margin }));
-    this.longestMs = Math.max(0, ...this.windows.map((w) => w.ms));
-    this.hourLimit = windows.find((w) => w.ms >= HOUR_LIMIT_WINDOW_MS)?.limit;
+    this.limits = {
+      windows: windows.filter((w) => w.ms < HOUR_MS).map((w) => ({ ...w, ms: w.ms + margin })),
+      hourLimit: windows.find((w) => w.ms >= HOUR_MS)?.limit,
+    };
+    this.longestMs = Math.max(0, ...this.limits.windows.map((w) => w.ms));
     this.global = o.globalWindows ?? TEAMS_GLOBAL_WINDOWS;
   }
 
@@ -101,8 +107,19 @@ export class SharedSendBudget implements SendBudget {
     this.docs.clear();
   }
 
-  acquire(key: string, priority: SendPriority): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Shutting down: every waiting send is refused with `service.stopping` (the outbox hands its lead back for another
+   * instance), and so is every later one.
+   */
+  close(): void {
+    this.closed = true;
+    for (const lane of this.lanes.values())
+      for (const w of lane.splice(0)) w.reject(new LeadDeskError('service.stopping'));
+  }
+
+  acquire(key: string, priority: SendPriority): Promise<number> {
+    if (this.closed) return Promise.reject(new LeadDeskError('service.stopping'));
+    return new Promise<number>((resolve, reject) => {
       const lane = this.lanes.get(key) ?? [];
       lane.push({ priority, resolve, reject });
       this.lanes.set(key, lane);
@@ -123,8 +140,8 @@ export class SharedSendBudget implements SendBudget {
         const lane = this.lanes.get(key);
         if (!lane?.length) break;
         const i = lane.findIndex((w) => w.priority === 'person');
-        const head = lane[i >= 0 ? i : 0];
-        let taken: boolean;
+        const head = lane[Math.max(i, 0)];
+        let taken: number | undefined;
         try {
           taken = await this.tryTake(
             key,
@@ -136,9 +153,9 @@ export class SharedSendBudget implements SendBudget {
           head.reject(err);
           continue;
         }
-        if (taken) {
+        if (taken !== undefined) {
           lane.splice(lane.indexOf(head), 1);
-          head.resolve();
+          head.resolve(taken);
         }
       }
     } finally {
@@ -147,9 +164,11 @@ export class SharedSendBudget implements SendBudget {
     }
   }
 
-  /** One attempt to take a slot for `key`: true when taken; false after waiting a little (try again). */
-  private async tryTake(key: string, priority: SendPriority, personWaiting: boolean): Promise<boolean> {
-    const t = this.now();
+  /** One attempt to take a slot for `key`: its time when taken; undefined after waiting a little (try again). */
+  private async tryTake(key: string, priority: SendPriority, personWaiting: boolean): Promise<number | undefined> {
+    // The slot is planned for when the write will have reached the store (the usual write time, with room to
+    // spare): the time recorded for the others is when the request really leaves, not when we began to ask.
+    const t = this.now() + Math.ceil(this.writeMs * 1.5);
     const doc = await this.current(key);
     const wait = Math.max(this.waitFor(doc, t, priority), this.globalWait());
     if (wait > 0) {
@@ -159,47 +178,27 @@ export class SharedSendBudget implements SendBudget {
         await this.change(key, () => ({ priorityUntil: t + wait + 2_000, priorityBy: this.o.instanceId }));
       }
       await this.sleep(Math.min(wait, MAX_SLEEP_MS));
-      return false;
+      return undefined;
     }
+    const writing = this.now();
     const written = await this.change(
       key,
       (d) => {
         if (this.waitFor(d, t, priority) > 0) return undefined;
-        const sends = [...d.sends.filter((x) => x > t - this.longestMs), t];
-        const minute = String(Math.floor(t / 60_000));
-        const minutes = Object.fromEntries(
-          Object.entries(d.minutes).filter(([m]) => Number(m) > Math.floor((t - HOUR_LIMIT_WINDOW_MS) / 60_000)),
-        );
-        minutes[minute] = (minutes[minute] ?? 0) + 1;
+        const { sends, minutes } = withSend(d, t, this.longestMs);
         const mine = d.priorityBy === this.o.instanceId && !personWaitingAfter(this.lanes.get(key), priority);
         return { sends, minutes, ...(mine ? { priorityUntil: undefined, priorityBy: undefined } : {}) };
       },
       true,
     );
-    if (!written) return false;
+    this.writeMs = 0.8 * this.writeMs + 0.2 * (this.now() - writing);
+    if (!written) return undefined;
     this.recordGlobal();
-    return true;
+    return t;
   }
 
-  /** How long a `priority` send to this conversation must wait (0: now). */
   private waitFor(doc: BudgetDoc, t: number, priority: SendPriority): number {
-    let wait = doc.pausedUntil && doc.pausedUntil > t ? doc.pausedUntil - t : 0;
-    if (priority === 'backlog' && doc.priorityUntil && doc.priorityUntil > t && doc.priorityBy !== this.o.instanceId)
-      wait = Math.max(wait, Math.min(doc.priorityUntil - t, MAX_SLEEP_MS));
-    for (const w of this.windows) {
-      const inWindow = doc.sends.filter((x) => x > t - w.ms);
-      if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.ms - t + 1);
-    }
-    if (this.hourLimit !== undefined) {
-      const since = Math.floor((t - HOUR_LIMIT_WINDOW_MS) / 60_000);
-      const used = Object.entries(doc.minutes).filter(([m]) => Number(m) > since);
-      const total = used.reduce((n, [, c]) => n + c, 0);
-      if (total >= this.hourLimit) {
-        const oldest = Math.min(...used.map(([m]) => Number(m)));
-        wait = Math.max(wait, (oldest + 1) * 60_000 + HOUR_LIMIT_WINDOW_MS - t);
-      }
-    }
-    return wait;
+    return waitFor(doc, t, this.limits, priority === 'backlog', this.o.instanceId);
   }
 
   /** This instance's share of the per-app limit (50 per second split between the live instances). */

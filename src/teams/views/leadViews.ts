@@ -16,10 +16,17 @@
  * | reassign | claimed, nurturing  | manager, when there is someone to pick  |
  * | reopen   | qualified, rejected | manager                                 |
  */
-import type { Actor, Lead, LeadEvent, RejectReason } from '../../leads/lead';
+import { t, type Locale } from '../../i18n';
+import type { Lead, LeadEvent } from '../../leads/lead';
 import { REJECT_REASONS } from '../../leads/lead';
 import { VERBS, type Role, type Verb } from '../../leads/verbs';
-import { expandTemplate, leadCardData, localTimeText, type AdaptiveCard, type Fact, type LeadCardData } from './cards';
+import { expandTemplate, leadCardData, localTimeText, type AdaptiveCard, type Fact } from './cards';
+import type { LeadCardData } from './leadCardData';
+import { authorityInWords, reasonInWords } from './leadCardData';
+import { historyRow } from './historyRows';
+
+export { reasonInWords } from './leadCardData';
+export { verbInWords } from './historyRows';
 
 export interface ViewOptions {
   now: Date;
@@ -33,6 +40,8 @@ export interface ViewOptions {
   members?: { id: string; name: string }[];
   /** Teams user id of the viewer: a manager who owns the lead also gets the owner-only Nurture and Log touch. */
   viewerId?: string;
+  /** The viewer's language. @default 'en' */
+  locale?: Locale;
 }
 
 /** Rows on the History card; older events are counted, not listed (the card stays far below 28 KB). */
@@ -65,6 +74,8 @@ export interface OwnerViewData extends LeadCardData {
   canRelease: boolean;
   canReassign: boolean;
   canReopen: boolean;
+  /** The CRM refused the handoff: Retry sends it again (leads/crmHandoff.ts). */
+  canRetry: boolean;
   /** Reassign choices: value "<teamsUserId>|<name>". */
   members: Choice[];
   /** All REJECT_REASONS, in words. */
@@ -82,75 +93,73 @@ export interface OwnerViewData extends LeadCardData {
   touchesText?: string;
 }
 
-export const REASON_WORDS: Record<RejectReason, string> = {
-  'not-a-fit': 'Not a fit',
-  'no-budget': 'No budget',
-  'cannot-contact': 'Cannot contact them',
-  'no-longer-interested': 'No longer interested',
-  duplicate: 'Duplicate lead',
-  'spam-or-test': 'Spam or test',
-  competitor: 'Went with a competitor',
-  other: 'Other',
-};
-
-/** What a History row says: each lifecycle verb's words from the registry, and the steps Lead Desk takes itself. */
-const VERB_WORDS: Record<string, string> = {
-  ...Object.fromEntries((Object.keys(VERBS) as Verb[]).map((v) => [v, VERBS[v].done])),
-  remind: 'Sent a reminder',
-  escalate: 'Escalated to the managers',
-  history: 'Viewed the history',
-  refresh: 'Refreshed the card',
-};
-
-const AUTHORITY_WORDS: Record<string, string> = {
-  yes: 'Yes, they decide',
-  no: 'No, they influence it',
-  unknown: 'Not sure yet',
-};
-
-/** "Not a fit"; an unknown reason reads as itself without dashes. */
-export function reasonInWords(r: string): string {
-  return REASON_WORDS[r as RejectReason] ?? r.replace(/-/g, ' ');
+/** Every reject reason as a choice, in the reader's words. */
+export function reasonChoices(locale: Locale = 'en'): Choice[] {
+  return REJECT_REASONS.map((r) => ({ title: reasonInWords(r, locale), value: r }));
 }
 
-/** What a History row says someone did: "Claimed", "Logged a touch"; an unknown verb reads as itself. */
-export function verbInWords(verb: string): string {
-  return VERB_WORDS[verb] ?? (verb ? verb.charAt(0).toUpperCase() + verb.slice(1).replace(/-/g, ' ') : 'Changed');
+/** The sentence on top of the clicking user's view once `verb` is done: "You claimed this lead. …". */
+export function verbNotice(locale: Locale, verb: Verb): string {
+  return t(locale, `verb.${verb}.notice`);
+}
+
+/**
+ * A refusal (a lifecycle Decision that is not ok, or any coded error a user caused) in the reader's words. The
+ * params carry keys (the verb, the status, the field), which become words here.
+ */
+export function refusalText(locale: Locale, refusal: { code: string; params?: Record<string, unknown> }): string {
+  const p = { ...(refusal.params ?? {}) };
+  if (typeof p.verb === 'string' && Object.hasOwn(VERBS, p.verb)) {
+    p.verb = t(locale, refusal.code === 'lead.wrong-status' ? `verb.${p.verb}.cannotNow` : `verb.${p.verb}.can`);
+  }
+  if (typeof p.status === 'string') p.status = t(locale, `status.${p.status}`);
+  if (typeof p.owner !== 'string') p.owner = t(locale, 'error.theOwner');
+  const fieldKey = typeof p.fieldKey === 'string' ? p.fieldKey : p.field;
+  if (typeof fieldKey === 'string') {
+    const word = t(locale, `field.${fieldKey}`);
+    p.field = word === `field.${fieldKey}` ? p.field : word;
+  }
+  if (refusal.code === 'action.invalid-input' && typeof p.problem === 'string') {
+    p.detail = t(locale, `input.${p.problem}`, p);
+  }
+  const text = t(locale, `error.${refusal.code}`, p);
+  return text === `error.${refusal.code}` ? t(locale, 'error.action.not-saved') : text;
 }
 
 /** What the owner or a manager sees: the lead plus the buttons their role allows on the lead's status. */
 export function ownerView(lead: Lead, opts: ViewOptions): AdaptiveCard {
-  return expandTemplate('ownerView', ownerViewData(lead, opts));
+  return expandTemplate('ownerView', ownerViewData(lead, opts), opts.locale);
 }
 
 /** The clicking user's view: a seller who does not own the lead gets the shared card (Claim while new), no refresh. */
 export function viewFor(lead: Lead, opts: ViewOptions): AdaptiveCard {
-  if (opts.role === 'seller') return expandTemplate('lead', { ...leadCardData(lead, opts.now), ...notice(opts) });
+  if (opts.role === 'seller')
+    return expandTemplate('lead', { ...leadCardData(lead, opts.now, opts.locale), ...notice(opts) }, opts.locale);
   return ownerView(lead, opts);
 }
 
-/** "Already claimed by Ana" on top, then the lead as it is now; no owner buttons. */
-export function refusalView(lead: Lead, now: Date, message: string): AdaptiveCard {
-  return expandTemplate('refusal', { ...leadCardData(lead, now), message });
+/** "Already claimed by Ana" on top (`message`, already in the reader's words), then the lead as it is now. */
+export function refusalView(lead: Lead, now: Date, message: string, locale: Locale = 'en'): AdaptiveCard {
+  return expandTemplate('refusal', { ...leadCardData(lead, now, locale), message }, locale);
 }
 
 /** The newest HISTORY_ROWS events, newest first: "<time> · <who> · <verb in words> (<from> → <to>)". */
-export function historyView(lead: Lead, now: Date, events: LeadEvent[]): AdaptiveCard {
+export function historyView(lead: Lead, now: Date, events: LeadEvent[], locale: Locale = 'en'): AdaptiveCard {
   const sorted = [...events].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  const rows = sorted.slice(0, HISTORY_ROWS).map(historyRow);
+  const rows = sorted.slice(0, HISTORY_ROWS).map((e) => historyRow(e, locale));
   const countText =
     events.length === 0
-      ? 'Nothing has happened to this lead yet.'
+      ? t(locale, 'history.none')
       : events.length > rows.length
-        ? `The latest ${rows.length} of ${events.length} events, newest first.`
-        : `${events.length} ${events.length === 1 ? 'event' : 'events'}, newest first.`;
-  const { leadId, name, offer, statusText } = leadCardData(lead, now);
-  return expandTemplate('history', { leadId, name, offer, statusText, countText, rows });
+        ? t(locale, 'history.latest', { shown: rows.length, total: events.length })
+        : t(locale, 'history.count', { count: events.length });
+  const { leadId, name, offer, statusText } = leadCardData(lead, now, locale);
+  return expandTemplate('history', { leadId, name, offer, statusText, countText, rows }, locale);
 }
 
-/** A clear sentence and no buttons: unknown button, missing lead id, lead not found, input too long. */
-export function errorView(message: string): AdaptiveCard {
-  return expandTemplate('error', { message });
+/** A clear sentence (already in the reader's words) and no buttons: unknown button, lead not found, input too long. */
+export function errorView(message: string, locale: Locale = 'en'): AdaptiveCard {
+  return expandTemplate('error', { message }, locale);
 }
 
 // ─── data ───────────────────────────────────────────────────────────────────
@@ -168,7 +177,8 @@ function allowed(verb: Verb, lead: Lead, opts: ViewOptions): boolean {
 }
 
 function ownerViewData(lead: Lead, opts: ViewOptions): OwnerViewData {
-  const base = leadCardData(lead, opts.now);
+  const locale = opts.locale ?? 'en';
+  const base = leadCardData(lead, opts.now, locale);
   const members = (opts.members ?? [])
     .filter((m) => m.id.trim() && m.name.trim() && m.id !== lead.owner?.id)
     .slice(0, MAX_MEMBERS)
@@ -187,8 +197,9 @@ function ownerViewData(lead: Lead, opts: ViewOptions): OwnerViewData {
     canRelease: allowed('release', lead, opts),
     canReassign: allowed('reassign', lead, opts) && members.length > 0,
     canReopen: allowed('reopen', lead, opts),
+    canRetry: allowed('retry', lead, opts) && lead.crm?.state === 'refused',
     members,
-    reasonChoices: REJECT_REASONS.map((r) => ({ title: reasonInWords(r), value: r })),
+    reasonChoices: reasonChoices(locale),
     form: {
       budget: q?.budget ?? '',
       need: q?.need ?? '',
@@ -200,70 +211,38 @@ function ownerViewData(lead: Lead, opts: ViewOptions): OwnerViewData {
     minTouchDate: opts.now.toISOString().slice(0, 10),
     // A touch needs no date: on a claimed lead it is the first touch; a date schedules the next one.
     touchDateRequired: false,
-    touchDateLabel: hasSchedule ? 'Snooze: next touch on (optional)' : 'Next touch on (optional)',
+    touchDateLabel: t(locale, hasSchedule ? 'owner.snoozeDateLabel' : 'owner.nextTouchDateLabel'),
     touchHint: hasSchedule
-      ? `Next touch is due ${localTimeText(lead.nurture!.nextTouchAt)}. Pick a new date to snooze it.`
-      : 'Log your first touch. Pick a date to be reminded of the next one.',
-    outcomeFacts: outcomeFacts(lead),
+      ? t(locale, 'owner.touchHintScheduled', { time: localTimeText(lead.nurture!.nextTouchAt, locale) })
+      : t(locale, 'owner.touchHintFirst'),
+    outcomeFacts: outcomeFacts(lead, locale),
   };
   if (touches.length) {
     const last = touches[touches.length - 1];
-    data.touchesText = `${touches.length} ${touches.length === 1 ? 'touch' : 'touches'} logged · last ${localTimeText(last.at)}`;
+    data.touchesText = t(locale, 'owner.touchesLogged', {
+      count: touches.length,
+      time: localTimeText(last.at, locale),
+    });
   }
   return data;
 }
 
-function outcomeFacts(lead: Lead): Fact[] {
+function outcomeFacts(lead: Lead, locale: Locale): Fact[] {
   const facts: Fact[] = [];
-  const add = (title: string, value: string | undefined) => {
-    if (value?.trim()) facts.push({ title, value: value.trim() });
+  const add = (field: string, value: string | undefined) => {
+    if (value?.trim()) facts.push({ title: t(locale, `field.${field}`), value: value.trim() });
   };
   if (lead.status === 'qualified' && lead.qualification) {
     const q = lead.qualification;
-    add('Budget', q.budget);
-    add('Need', q.need);
-    add('Timeframe', q.timeframe);
-    add('Decision maker', q.authority ? (AUTHORITY_WORDS[q.authority] ?? q.authority) : undefined);
-    add('Notes', q.notes);
+    add('budget', q.budget);
+    add('need', q.need);
+    add('timeframe', q.timeframe);
+    add('authority', q.authority ? authorityInWords(q.authority, locale) : undefined);
+    add('notes', q.notes);
   }
   if (lead.status === 'rejected' && lead.rejection) {
-    add('Reason', reasonInWords(lead.rejection.reason));
-    add('Notes', lead.rejection.notes);
+    add('reason', reasonInWords(lead.rejection.reason, locale));
+    add('notes', lead.rejection.notes);
   }
   return facts;
-}
-
-function historyRow(event: LeadEvent): { line: string; detail?: string } {
-  const who = event.actor?.name ?? 'Lead Desk';
-  const move = event.from && event.to && event.from !== event.to ? ` (${event.from} → ${event.to})` : '';
-  const detail = eventDetail(event);
-  const line = `${localTimeText(event.at)} · ${who} · ${verbInWords(event.verb)}${move}`;
-  return detail ? { line, detail } : { line };
-}
-
-/** The inputs worth reading again: reason, qualification, next touch, new owner, notes. Text only, never the contact. */
-function eventDetail(event: LeadEvent): string | undefined {
-  const d = event.data ?? {};
-  const parts: string[] = [];
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  if (str(d.reason)) parts.push(`Reason: ${reasonInWords(str(d.reason)!)}`);
-  const q = d.qualification as Record<string, unknown> | undefined;
-  if (q && typeof q === 'object') {
-    if (str(q.rating)) parts.push(`Rated ${str(q.rating)}`);
-    for (const [key, title] of [
-      ['budget', 'Budget'],
-      ['need', 'Need'],
-      ['timeframe', 'Timeframe'],
-    ] as const) {
-      if (str(q[key])) parts.push(`${title}: ${str(q[key])}`);
-    }
-    if (str(q.authority)) parts.push(`Decision maker: ${AUTHORITY_WORDS[str(q.authority)!] ?? str(q.authority)}`);
-    if (str(q.notes)) parts.push(`Notes: ${str(q.notes)}`);
-  }
-  const to = d.to as Partial<Actor> | undefined;
-  if (to && typeof to === 'object' && str(to.name)) parts.push(`To ${str(to.name)}`);
-  if (str(d.nextTouchAt)) parts.push(`Next touch ${localTimeText(str(d.nextTouchAt)!)}`);
-  if (str(d.notes)) parts.push(`Notes: ${str(d.notes)}`);
-  if (str(d.note)) parts.push(`Note: ${str(d.note)}`);
-  return parts.length ? parts.join(' · ') : undefined;
 }

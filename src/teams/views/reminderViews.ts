@@ -5,11 +5,11 @@
  * (`touch`, `snooze`, `qualify`, `reject`), so it goes through the same lifecycle; each carries `reminder` (the lead
  * ids of this card) so the answer is this card again, re-read, rather than a different card.
  */
+import { formatNumber, t, type Locale } from '../../i18n';
 import type { FollowUpKind, Lead } from '../../leads/lead';
 import { displayName, isOpen } from '../../leads/lead';
-import { REJECT_REASONS } from '../../leads/lead';
 import { expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
-import { REASON_WORDS } from './leadViews';
+import { reasonChoices } from './leadViews';
 import { CARD_BUDGET_BYTES, shorten } from './cardText';
 
 export interface ReminderLine {
@@ -18,66 +18,74 @@ export interface ReminderLine {
   kind?: FollowUpKind;
 }
 
-const WHY: Record<FollowUpKind, string> = {
-  unclaimed: 'Nobody has claimed it yet.',
-  escalate: 'Still unclaimed.',
-  'first-touch': 'No first touch logged yet: reach out while the lead is warm.',
-  nurture: 'A nurture touch is due.',
-};
-
 /** A link that opens the lead's card in its channel thread (Teams deep link), when the card was posted. */
 export function leadLink(lead: Lead): string | undefined {
-  const t = lead.delivery.targets?.find((x) => x.activityId);
-  if (!t?.activityId) return undefined;
-  const q = new URLSearchParams({ ...(t.tenantId ? { tenantId: t.tenantId } : {}), parentMessageId: t.activityId });
-  return `https://teams.microsoft.com/l/message/${encodeURIComponent(t.channelId)}/${t.activityId}?${q.toString()}`;
+  const target = lead.delivery.targets?.find((x) => x.activityId);
+  if (!target?.activityId) return undefined;
+  const { tenantId, activityId, channelId } = target;
+  const q = new URLSearchParams({ ...(tenantId ? { tenantId } : {}), parentMessageId: activityId });
+  return `https://teams.microsoft.com/l/message/${encodeURIComponent(channelId)}/${activityId}?${q.toString()}`;
+}
+
+/** One lead's line on the reminder card: why it is there, its facts, and whether its buttons show. */
+function reminderItem({ lead, kind }: ReminderLine, locale: Locale): Record<string, unknown> {
+  const facts: Fact[] = [
+    {
+      title: t(locale, 'field.offer'),
+      value: lead.source.offerTitle || lead.source.offer || t(locale, 'lead.unknownOffer'),
+    },
+  ];
+  facts.push({ title: t(locale, 'field.received'), value: localTimeText(lead.createdAt, locale) });
+  if (lead.nurture?.nextTouchAt && lead.status === 'nurturing')
+    facts.push({ title: t(locale, 'field.nextTouch'), value: localTimeText(lead.nurture.nextTouchAt, locale) });
+  if (lead.nurture?.touches.length)
+    facts.push({ title: t(locale, 'field.touches'), value: formatNumber(locale, lead.nurture.touches.length) });
+  const open = isOpen(lead.status) && lead.status !== 'new';
+  const doneText = !open
+    ? t(locale, 'reminder.nothingMore', { status: t(locale, `status.${lead.status}`) })
+    : !kind && lead.followUp
+      ? t(locale, 'reminder.nextReminder', { time: localTimeText(lead.followUp.dueAt, locale) })
+      : undefined;
+  const item: Record<string, unknown> = {
+    leadId: lead.id,
+    name: shorten(displayName(lead.contact), 200),
+    why: kind ? t(locale, `reminder.why.${kind}`) : t(locale, open ? 'reminder.upToDate' : 'reminder.closed'),
+    urgent: kind === 'first-touch',
+    facts,
+    canAct: open && Boolean(kind),
+  };
+  if (lead.contact.company) item.company = shorten(lead.contact.company, 200);
+  if (doneText) item.doneText = doneText;
+  const link = leadLink(lead);
+  if (link) item.link = link;
+  return item;
+}
+
+/** "Reminder: Dana" for one lead, "3 leads to follow up" for several: the card's title and notification line. */
+export function reminderSummary(lines: readonly ReminderLine[], locale: Locale = 'en'): string {
+  return lines.length === 1
+    ? t(locale, 'reminder.title', { name: shorten(displayName(lines[0].lead.contact), 200) })
+    : t(locale, 'reminder.digestTitle', { count: lines.length });
 }
 
 export function reminderCard(
   lines: ReminderLine[],
   notice?: string,
   heading?: { title: string; subtitle?: string },
+  locale: Locale = 'en',
 ): AdaptiveCard {
   const single = lines.length === 1;
-  const items = lines.map(({ lead, kind }) => {
-    const facts: Fact[] = [{ title: 'Offer', value: lead.source.offerTitle || lead.source.offer || 'Unknown offer' }];
-    facts.push({ title: 'Received', value: localTimeText(lead.createdAt) });
-    if (lead.nurture?.nextTouchAt && lead.status === 'nurturing')
-      facts.push({ title: 'Next touch', value: localTimeText(lead.nurture.nextTouchAt) });
-    if (lead.nurture?.touches.length) facts.push({ title: 'Touches', value: String(lead.nurture.touches.length) });
-    const open = isOpen(lead.status) && lead.status !== 'new';
-    const doneText = !open
-      ? `This lead is ${lead.status}: nothing more to do.`
-      : !kind && lead.followUp
-        ? `Next reminder ${localTimeText(lead.followUp.dueAt)}.`
-        : undefined;
-    const item: Record<string, unknown> = {
-      leadId: lead.id,
-      name: shorten(displayName(lead.contact), 200),
-      why: kind ? WHY[kind] : open ? 'Up to date.' : 'Closed.',
-      urgent: kind === 'first-touch',
-      facts,
-      canAct: open && Boolean(kind),
-    };
-    if (lead.contact.company) item.company = shorten(lead.contact.company, 200);
-    if (doneText) item.doneText = doneText;
-    const link = leadLink(lead);
-    if (link) item.link = link;
-    return item;
-  });
   const data: Record<string, unknown> = {
-    title:
-      heading?.title ??
-      (single ? `Reminder: ${shorten(displayName(lines[0].lead.contact), 200)}` : `${lines.length} leads to follow up`),
-    subtitle: heading ? heading.subtitle : single ? undefined : 'Work through them here, or open each lead card.',
+    title: heading?.title ?? reminderSummary(lines, locale),
+    subtitle: heading ? heading.subtitle : single ? undefined : t(locale, 'reminder.digestSubtitle'),
     single,
-    items,
+    items: lines.map((line) => reminderItem(line, locale)),
     reminderIds: lines.map((l) => l.lead.id).join(','),
-    reasons: REJECT_REASONS.map((r) => ({ title: REASON_WORDS[r], value: r })),
+    reasons: reasonChoices(locale),
   };
   if (notice) data.notice = notice;
   if (!data.subtitle) delete data.subtitle;
-  return expandTemplate('reminder', data);
+  return expandTemplate('reminder', data, locale);
 }
 
 /**
@@ -89,12 +97,13 @@ export function reminderCards(
   lines: ReminderLine[],
   notice?: string,
   heading?: { title: string; subtitle?: string },
+  locale: Locale = 'en',
 ): AdaptiveCard[] {
-  const card = reminderCard(lines, notice, heading);
+  const card = reminderCard(lines, notice, heading, locale);
   if (lines.length <= 1 || Buffer.byteLength(JSON.stringify(card)) <= CARD_BUDGET_BYTES) return [card];
   const half = Math.ceil(lines.length / 2);
   return [
-    ...reminderCards(lines.slice(0, half), notice, heading),
-    ...reminderCards(lines.slice(half), notice, heading),
+    ...reminderCards(lines.slice(0, half), notice, heading, locale),
+    ...reminderCards(lines.slice(half), notice, heading, locale),
   ];
 }

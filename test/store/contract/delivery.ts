@@ -80,6 +80,11 @@ export function deliveryQueue(factory: StoreFactory): void {
       assert.ok((await s.store.leads.dueForDelivery(new Date(at(30_000)), 50)).includes(ids.dueButLeasedLive));
     });
 
+    it('returns a lead leased by an instance that died (its heartbeat stopped) before its lease runs out', async () => {
+      assert.ok((await s.store.leads.dueForDelivery(NOW, 50, ['bot-b'])).includes(ids.dueButLeasedLive));
+      assert.ok(!(await s.store.leads.dueForDelivery(NOW, 50, ['bot-c'])).includes(ids.dueButLeasedLive));
+    });
+
     it('returns nothing when nothing is due yet', async () => {
       assert.deepEqual(await s.store.leads.dueForDelivery(new Date(at(-60 * MIN)), 50), []);
     });

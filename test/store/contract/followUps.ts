@@ -67,6 +67,11 @@ export function followUpQueries(factory: StoreFactory): void {
       ]);
     });
 
+    it('returns a follow-up leased by an instance that died before its lease runs out', async () => {
+      assert.ok(!(await s.store.leads.dueForFollowUp(NOW, 50)).includes(ids.reminderDueButLeasedLive));
+      assert.ok((await s.store.leads.dueForFollowUp(NOW, 50, ['bot-b'])).includes(ids.reminderDueButLeasedLive));
+    });
+
     it('returns at most limit leads', async () => {
       assert.deepEqual(await s.store.leads.dueForFollowUp(NOW, 1), [ids.reminderDueTenMinutesAgo]);
     });

@@ -35,7 +35,7 @@ describe('teams/sendBudget: one send budget for every instance', () => {
     const dir = tempDir();
     const [a, b] = [budget(await open(dir), 'a'), budget(await open(dir), 'b')];
     const sent: number[] = [];
-    const post = (x: SharedSendBudget) => x.acquire('19:sales', 'backlog').then(() => sent.push(t));
+    const post = (x: SharedSendBudget) => x.acquire('19:sales', 'backlog').then((slot) => sent.push(slot));
     await Promise.all(Array.from({ length: 60 }, (_, i) => post(i % 2 ? a : b)));
     assert.equal(sent.length, 60);
     for (const w of TEAMS_CONVERSATION_WINDOWS.slice(0, 3))
@@ -48,8 +48,8 @@ describe('teams/sendBudget: one send budget for every instance', () => {
     await a.acquire('19:sales', 'person');
     const pausedAt = t;
     await a.pause('19:sales', 5_000);
-    await b.acquire('19:sales', 'person');
-    assert.ok(t >= pausedAt + 5_000, `the other instance sent ${t - pausedAt} ms after the 429`);
+    const slot = await b.acquire('19:sales', 'person');
+    assert.ok(slot >= pausedAt + 5_000, `the other instance sent ${slot - pausedAt} ms after the 429`);
   });
 
   it('a person waiting on one instance goes ahead of the backlog queued on it', async () => {
@@ -86,5 +86,17 @@ describe('teams/sendBudget: one send budget for every instance', () => {
     const a = budget(await open(tempDir()), 'a', 1);
     for (let i = 0; i < 10; i++) await a.acquire('19:sales', 'person');
     assert.deepEqual(a.stats, { reads: 1, writes: 10, conflicts: 0 });
+  });
+
+  it('shutting down: the sends still waiting are refused (their leads go back), none is lost silently', async () => {
+    const a = budget(await open(tempDir()), 'a', 1);
+    const sends = Array.from({ length: 12 }, () => a.acquire('19:sales', 'backlog'));
+    await sends[0];
+    a.close();
+    const outcomes = await Promise.allSettled(sends);
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    assert.ok(refused.length > 0 && refused.length < 12, `${refused.length} refused`);
+    for (const o of refused) assert.equal((o as PromiseRejectedResult).reason.code, 'service.stopping');
+    await assert.rejects(a.acquire('19:sales', 'person'), /shutting down/);
   });
 });

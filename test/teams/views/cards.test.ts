@@ -255,7 +255,7 @@ describe('teams/cards: lead card content', () => {
     assert.equal(status('claimed'), 'Claimed by Ana Souza · 2 min after arrival');
     assert.equal(status('nurturing'), 'Nurturing by Ana Souza · next touch {{DATE(2026-12-01T09:00:00Z, SHORT)}}');
     assert.equal(status('qualified'), 'Qualified by Ana Souza · rated 🔥 Hot');
-    assert.equal(status('rejected'), 'Rejected by Ana Souza · not a fit');
+    assert.equal(status('rejected'), 'Rejected by Ana Souza · Not a fit');
     const late = makeLead({ status: 'claimed', owner: ANA, claimedAt: '2026-11-24T16:20:00.000Z' });
     assert.equal(leadCardData(late, FIXTURE_NOW).statusText, 'Claimed by Ana Souza · 2 h 15 min after arrival');
   });
@@ -310,12 +310,14 @@ describe('teams/cards: templates are compiled once', () => {
     const { leadInEveryStatus } = require('../../support/leadFixtures') as typeof import('../../support/leadFixtures');
     const { leadCard, leadCardData } =
       require('../../../src/teams/views/cards') as typeof import('../../../src/teams/views/cards');
+    const { wordsOf } = require('../../../src/i18n') as typeof import('../../../src/i18n');
     const template = require('../../../cards/lead.json');
     const now = new Date('2026-11-24T12:00:00Z');
     for (let round = 0; round < 2; round++) {
       for (const entry of leadInEveryStatus() as unknown[]) {
         const lead = ((entry as { lead?: unknown }).lead ?? entry) as Parameters<typeof leadCard>[0];
-        const fresh = new ACData.Template(template).expand({ $root: leadCardData(lead, now) });
+        const words = { t: wordsOf('en', 'card') };
+        const fresh = new ACData.Template(template).expand({ $root: { ...leadCardData(lead, now), ...words } });
         const dropNull = (v: unknown): unknown =>
           Array.isArray(v)
             ? v.map(dropNull)
@@ -326,7 +328,7 @@ describe('teams/cards: templates are compiled once', () => {
                     .map(([k, x]) => [k, dropNull(x)]),
                 )
               : v;
-        assert.deepEqual(leadCard(lead, now), dropNull(fresh));
+        assert.deepEqual(leadCard(lead, now), { ...(dropNull(fresh) as object), lang: 'en' });
       }
     }
   });

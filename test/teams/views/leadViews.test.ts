@@ -327,7 +327,7 @@ describe('teams/leadViews: forms', () => {
     for (const c of choices) assert.doesNotMatch(c.title, /-/, c.title);
     assert.deepEqual(
       choices.map((c) => c.title),
-      REJECT_REASONS.map(reasonInWords),
+      REJECT_REASONS.map((r) => reasonInWords(r)),
     );
   });
 
@@ -451,7 +451,7 @@ describe('teams/leadViews: refusal, history and error', () => {
     const card = historyView(qualifiedLead(), FIXTURE_NOW, [event]);
     assert.ok(
       texts(card).includes(
-        'Rated hot · Budget: 40k EUR a year · Need: Margin reporting per warehouse · Timeframe: Go-live in Q1 · Decision maker: Yes, they decide · Notes: CFO joins the demo on Tuesday',
+        'Rated 🔥 Hot · Budget: 40k EUR a year · Need: Margin reporting per warehouse · Timeframe: Go-live in Q1 · Decision maker: Yes, they decide · Notes: CFO joins the demo on Tuesday',
       ),
     );
     assert.deepEqual(buttons(card), ['Back']);
