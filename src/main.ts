@@ -202,7 +202,8 @@ function wire(config: Config, store: Store, messenger: Messenger, liveness: Live
   const intake = new Intake({ leads, policy, delivery: outbox });
   const teamManagers = (channelId: string) => managers.ofChannel(channelId);
   const sender = teamsReminderSender({ messenger, installs, managerIds, locales, teamManagers });
-  const reminders = new Reminders({ leads, events, sender, policy, instanceId, liveness, now });
+  const ownerZone = async (id: string) => (await locales.ofUser(id)).zone;
+  const reminders = new Reminders({ leads, events, sender, policy, instanceId, liveness, ownerZone, now });
   const cardChanged = (id: string, written?: Lead) => outbox.deliverSoon(id, written);
   const crm = crmJob(config, store, cardChanged, overrides);
   // A qualified lead (or a Retry) is handed to the CRM right away, not at the next pass.

@@ -131,8 +131,8 @@ async function takeover(ctx: BaseCtx): Promise<{ firstMs: number; allMs: number;
       () => 0,
     );
     await waitUntil(() => cardsPerLead(fleet.teams).size >= 3, 30_000);
-    const last = fleet.teams.posts().at(-1)?.at ?? Date.now();
-    await sleep(last + 60 - Date.now());
+    const store = await fleetStore(fleet);
+    await quietMoment(fleet, store).finally(() => store.close());
     const killedAt = Date.now();
     await signalBot(fleet.bots[0], 'SIGKILL');
     const before = cardsPerLead(fleet.teams).size;

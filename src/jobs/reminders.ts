@@ -44,6 +44,11 @@ export interface RemindersOptions {
   instanceId: string;
   /** Which instances are dead (their leases end at once) and whether this one may act (instances.ts). */
   liveness?: Liveness;
+  /**
+   * The owner's own time zone as last seen in Teams: her reminders keep business hours there (issue 15), while the
+   * thread replies (unclaimed, escalate) keep the team's.
+   */
+  ownerZone?: (ownerId: string) => Promise<string | undefined>;
   /** How long a pass may hold a lead's follow-up; a failed send is retried once it expires. */
   leaseMs?: number;
   batch?: number;
@@ -80,12 +85,20 @@ export class Reminders extends PeriodicJob<PassResult> {
     // loop (webhooks, clicks) for a few hundred ms.
     for (let i = 0; i < ids.length; i += LEASE_SLICE) {
       if (i) await new Promise((r) => setImmediate(r));
-      const slice = ids.slice(i, i + LEASE_SLICE).map((id) =>
-        this.o.leads.update<FollowUpKind | 'deferred' | undefined>(id, (lead) => {
-          const taken = takeFollowUpLease(lead, at);
-          return taken ? { lead: taken.lead, result: taken.kind } : { result: undefined };
-        }),
-      );
+      const slice = ids.slice(i, i + LEASE_SLICE).map(async (id) => {
+        // Read first (update reuses it: no second read) to know whose business hours apply.
+        const read = await this.o.leads.get(id);
+        if (!read) return undefined;
+        const policy = await this.hoursFor(read);
+        return this.o.leads.update<FollowUpKind | 'deferred' | undefined>(
+          id,
+          (lead) => {
+            const taken = takeFollowUpLease(lead, { ...at, policy });
+            return taken ? { lead: taken.lead, result: taken.kind } : { result: undefined };
+          },
+          read,
+        );
+      });
       for (const out of await Promise.all(slice)) {
         if (out?.result === 'deferred') deferred++;
         else if (out?.result) leased.push({ lead: out.lead, kind: out.result });
@@ -125,6 +138,15 @@ export class Reminders extends PeriodicJob<PassResult> {
     }
     if (sent.length || deferred) log.info({ due: ids.length, sent: sent.length, deferred }, 'reminder pass');
     return { due: ids.length, sent: sent.length, deferred };
+  }
+
+  /** The policy with the owner's own zone for her reminders (first touch, nurture); the team's otherwise. */
+  private async hoursFor(lead: Lead): Promise<FollowUpPolicy> {
+    const { policy, ownerZone } = this.o;
+    const kind = lead.followUp?.kind;
+    if (!ownerZone || !lead.owner || kind === 'unclaimed' || kind === 'escalate') return policy;
+    const zone = await ownerZone(lead.owner.id).catch(() => undefined);
+    return zone && zone !== policy.hours.zone ? { ...policy, hours: { ...policy.hours, zone } } : policy;
   }
 
   /** The send failed: the lease stays until it expires, then the next pass tries again. */

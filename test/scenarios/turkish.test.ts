@@ -211,4 +211,21 @@ describe('the Turkish seller’s story', () => {
     assert.ok(help.body.text.includes('pipeline'), 'a Turkish word typed by an English reader gets English help');
     assert.ok(!help.body.text.includes('yardım'));
   });
+
+  it('her reminders keep her own business hours when the team’s office is in another zone', async () => {
+    // The team works London hours; Ayşe's Teams client says Istanbul (two hours ahead).
+    const app = await scenario.bot({ TIMEZONE: 'Europe/London' });
+    await installAs(app, ZEYNEP, 'tr-TR');
+    const lead = await newLead(app); // Friday 14:00 in London, 17:00 in Istanbul
+    await click(app, AYSE, 'tr-TR', 'claim', lead.id, lead.thread);
+    // The first touch is due at 15:00 London time: London is still open, Istanbul closed (18:00).
+    scenario.clock.setSystemTime(T0 + 61 * MIN);
+    await app.reminders.tick();
+    assert.equal(scenario.teams.personal(AYSE.id).length, 0, 'nothing after 18:00 her time on Friday');
+    scenario.clock.setSystemTime(MONDAY_9 + 30_000);
+    await app.reminders.tick();
+    const [reminder] = scenario.teams.personal(AYSE.id);
+    assert.ok(reminder, 'a reminder in Ayşe’s personal chat');
+    assert.match(inIstanbul(reminder.at), /^Pazartesi 09:0\d$/, 'at 09:00 on Monday in Istanbul, her opening');
+  });
 });
