@@ -19,7 +19,16 @@ import { createApp, type App } from '../../src/main';
 import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, type Window } from '../../src/teams/sending/rateLimiter';
 import type { SharedSendBudget } from '../../src/teams/sending/sendBudget';
 import { LocalTeams } from '../../test/support/localTeams';
-import { busiestWindows, cardsPerLead, fleetTeam, postLeads, setUpTeam, startFleet } from '../../test/support/fleet';
+import {
+  busiestWindows,
+  cardsPerLead,
+  fleetStore,
+  fleetTeam,
+  postLeads,
+  quietMoment,
+  setUpTeam,
+  startFleet,
+} from '../../test/support/fleet';
 import { signalBot, startBotProcess } from '../../test/support/botProcess';
 import { dot, mark, ms, out, sleep, table, waitUntil, type BaseCtx, type Section } from './support';
 
