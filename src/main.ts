@@ -132,6 +132,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       registry = new InstanceRegistry({
         coordination: store.coordination,
         instanceId: config.instanceId,
+        machine: config.machine,
         onDeparted: () => {
           void parts?.outbox.tick();
           void parts?.reminders.tick();

@@ -20,8 +20,10 @@ import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, type Window } from '.
 import type { SharedSendBudget } from '../../src/teams/sending/sendBudget';
 import { LocalTeams } from '../../test/support/localTeams';
 import {
+  arrivalsByChannel,
   busiestWindows,
   cardsPerLead,
+  fleetChannel,
   fleetStore,
   fleetTeam,
   postLeads,
@@ -35,16 +37,19 @@ import { dot, mark, ms, out, sleep, table, waitUntil, type BaseCtx, type Section
 const SECRET = 'test-webhook-secret-0123456789';
 
 /**
- * The earliest moment (ms after the first send) Teams' limits allow the last of these cards: every send as early as
- * its conversation's windows and the app's 50/s allow, the earliest-possible conversation first.
+ * The earliest moment (ms after the first webhook) Teams' limits allow the last of these cards: every send as early
+ * as its conversation's windows and the app's 50/s allow, the earliest-possible conversation first, counting what each
+ * channel received in the minutes before (`prior`, ms relative to the first webhook, ≤ 0).
  */
 function earliestLastSendMs(
   perChannel: number[],
+  prior: number[][] = [],
   windows: Window[] = TEAMS_CONVERSATION_WINDOWS,
   global: Window[] = TEAMS_GLOBAL_WINDOWS,
 ): number {
-  const sent = perChannel.map(() => [] as number[]);
-  const all: number[] = [];
+  // What each channel received just before (the set-up's replies: times ≤ 0) still counts in its windows.
+  const sent = perChannel.map((_, c) => [...(prior[c] ?? [])].sort((x, y) => x - y));
+  const all = sent.flat().sort((x, y) => x - y);
   const left = [...perChannel];
   const earliest = (times: number[], ws: Window[]) =>
     Math.max(0, ...ws.map((w) => (times.length >= w.limit ? times[times.length - w.limit] + w.ms : 0)));
@@ -113,7 +118,7 @@ async function round(instances: number, leads: number, channels: number): Promis
       leads,
       channels,
       tookMs: lastAt - since,
-      idealMs: earliestLastSendMs(perChannel),
+      idealMs: earliestLastSendMs(perChannel, priorSends(teams, channels, since)),
       busiest: busiestWindows(teams, since),
       perSecond: cards.length / ((lastAt - since) / 1000),
       twice: [...counts.values()].filter((n) => n > 1).length,
@@ -128,9 +133,19 @@ async function round(instances: number, leads: number, channels: number): Promis
   }
 }
 
+/** What each lead channel received in the hour before `since` (ms relative to it): still in Teams' windows. */
+function priorSends(teams: LocalTeams, channels: number, since: number): number[][] {
+  const byChannel = arrivalsByChannel(teams);
+  return Array.from({ length: channels }, (_, c) =>
+    (byChannel.get(fleetChannel(c + 1)) ?? [])
+      .filter((at) => at < since && at > since - 3_600_000)
+      .map((at) => at - since),
+  );
+}
+
 /** Two processes; the first takes every lead and is killed between two posts: the survivor's first card after it. */
 async function takeover(ctx: BaseCtx): Promise<{ firstMs: number; allMs: number; twice: number; delivered: number }> {
-  const fleet = await startFleet(2, { channels: 1 });
+  const fleet = await startFleet(2, { channels: 1, machines: true });
   ctx.cleanups.push(() => fleet.stop());
   try {
     await postLeads(

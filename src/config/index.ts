@@ -60,6 +60,8 @@ export interface Config {
   crm?: CrmSettings;
   /** Identifies this process in delivery leases (several instances may share one Cosmos account). */
   instanceId: string;
+  /** The machine this process runs on (App Service's WEBSITE_INSTANCE_ID, else the host name): see jobs/instances.ts. */
+  machine: string;
   version: string;
   /** Non-fatal findings, e.g. a variable that looks like a typo of one of ours; main logs them. */
   warnings: string[];
@@ -158,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     crm,
     instanceId:
       e.INSTANCE_ID ?? `${require('node:os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    machine: e.WEBSITE_INSTANCE_ID ?? require('node:os').hostname(),
     version: packageVersion(),
     warnings: suspiciousNames(env).map((n) => `unknown setting ${n}`),
   };

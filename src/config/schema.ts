@@ -29,6 +29,7 @@ export const KNOWN = [
   'MANAGER_IDS',
   'CLAIM_SLA',
   'INSTANCE_ID',
+  'WEBSITE_INSTANCE_ID',
   'FIRST_TOUCH_SLA',
   'NURTURE_CADENCE',
   'BUSINESS_HOURS',
@@ -163,6 +164,8 @@ export const schema = z.object({
       return { weekday: DAYS.indexOf(m[1].toLowerCase().slice(0, 3)) + 1, minutes: Number(m[2]) * 60 + Number(m[3]) };
     }),
   INSTANCE_ID: z.string().optional(),
+  /** Set by App Service: which machine (instance) of the plan this process runs on. */
+  WEBSITE_INSTANCE_ID: z.string().optional(),
   RETENTION_DAYS: z
     .string()
     .regex(/^\s*[1-9]\d{0,4}\s*$/, 'RETENTION_DAYS: expected a whole number of days from 1 to 99999 (unset = keep)')

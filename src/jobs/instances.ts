@@ -32,6 +32,8 @@ export interface InstanceDoc extends CoordinationDoc {
 export interface InstanceRegistryOptions {
   coordination: CoordinationDocuments;
   instanceId: string;
+  /** The machine this process runs on: a heartbeat of this machine whose process is gone is dead at once. */
+  machine?: string;
   /** @default 1000 */
   beatMs?: number;
   /** @default 5000 */
@@ -67,7 +69,9 @@ export class InstanceRegistry implements Liveness {
   private lastBeatOk = Number.NEGATIVE_INFINITY;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private readonly host = os.hostname();
+  private get host(): string {
+    return this.o.machine ?? os.hostname();
+  }
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly o: InstanceRegistryOptions) {}

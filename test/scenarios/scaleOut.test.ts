@@ -83,8 +83,8 @@ describe('scenario: several instances share one store and one Teams budget', fun
     assertOnceEach(fleet, 12);
   });
 
-  it('an instance killed mid-burst: the other sends its waiting cards within 10 s, each once', async () => {
-    fleet = await startFleet(2, { channels: 1 });
+  it('an instance killed mid-burst: the other (on another machine) sends its waiting cards within 10 s, each once', async () => {
+    fleet = await startFleet(2, { channels: 1, machines: true });
     const [doomed] = fleet.bots;
     // Every lead through the doomed instance: it holds all their delivery leases.
     await postLeads(

@@ -48,7 +48,7 @@ export async function setUpTeam(bot: { url: string }, teams: LocalTeams, channel
 
 export async function startFleet(
   size: number,
-  opts: { channels: number; env?: Record<string, string> } = { channels: 1 },
+  opts: { channels: number; env?: Record<string, string>; machines?: boolean } = { channels: 1 },
 ): Promise<Fleet> {
   const teams = await new LocalTeams(fleetTeam(opts.channels)).start();
   const dataDir = tempDir();
@@ -59,7 +59,11 @@ export async function startFleet(
     dataDir,
     bots,
     add: async () => {
-      const bot = await startBotProcess(dataDir, { env });
+      // `machines`: each process as if on a machine of its own (App Service's WEBSITE_INSTANCE_ID).
+      const machine: Record<string, string> = opts.machines
+        ? { WEBSITE_INSTANCE_ID: `machine-${bots.length + 1}` }
+        : {};
+      const bot = await startBotProcess(dataDir, { env: { ...env, ...machine } });
       bots.push(bot);
       return bot;
     },
@@ -122,7 +126,7 @@ export function cardsPerLead(teams: LocalTeams): Map<string, number> {
 }
 
 /** When Teams accepted each message into a channel (new threads, replies and updates in it), by channel id. */
-function arrivalsByChannel(teams: LocalTeams, since = 0): Map<string, number[]> {
+export function arrivalsByChannel(teams: LocalTeams, since = 0): Map<string, number[]> {
   const byChannel = new Map<string, number[]>();
   for (const r of teams.requests) {
     if (r.at < since || r.status >= 300 || r.personal || !['create', 'send', 'reply', 'update'].includes(r.op))
