@@ -9,8 +9,8 @@ import type { LeadStore } from './store/leadStore';
 import type { InstallStore } from './store/installStore';
 import type { EventStore } from './store/eventStore';
 import { Messenger, type MessengerOptions } from './teams/sending/messenger';
-import { SharedSendBudget } from './teams/sending/sendBudget';
-import { InstanceRegistry, type Liveness } from './jobs/instances';
+import type { InstanceRegistry, Liveness } from './jobs/instances';
+import { joinInstances, sendBudget } from './main/instances';
 import { LeadBot } from './teams/bot';
 import { botAuthentication } from './teams/adapter';
 import { channelCardPoster } from './teams/sending/cardPoster';
@@ -45,6 +45,8 @@ import { LeadDeskError } from './leads/errors';
 import { apiRoutes } from './main/apiRoutes';
 
 const log = logger('main');
+/** The longest card work waits for the HTTP requests in flight to be answered (see OutboxOptions.quiet). */
+const QUIET_CAP_MS = 500;
 
 /** Knobs tests and the bench turn (not configuration a deployment sets). */
 export interface AppOverrides {
@@ -98,11 +100,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const life = new Lifecycle(config);
   const auth = botAuthentication(config.bot);
   // Teams' limits, held with every other instance on the store once it is open (issue 13; sendBudget.ts).
-  const budget = new SharedSendBudget({
-    instanceId: config.instanceId,
-    conversationWindows: overrides.messenger?.conversationWindows,
-    globalWindows: overrides.messenger?.globalWindows,
-  });
+  const budget = sendBudget(config, overrides.messenger);
   const messenger = new Messenger({ appId: config.bot.appId, auth, budget, ...overrides.messenger });
   const routes = lateRoutes();
   const server = await startHttpServer(
@@ -129,19 +127,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       log.info({ backend: store.backend, location: store.location }, 'store open');
       // Heartbeats: who else shares the store; a dead instance's leases end at once (jobs/instances.ts).
       let parts: ReturnType<typeof wire> | undefined;
-      registry = new InstanceRegistry({
-        coordination: store.coordination,
-        instanceId: config.instanceId,
-        machine: config.machine,
-        onDeparted: () => {
-          void parts?.outbox.tick();
-          void parts?.reminders.tick();
-        },
+      registry = await joinInstances(config, store, budget, () => {
+        void parts?.outbox.tick();
+        void parts?.reminders.tick();
       });
-      await registry.start();
-      const live = registry;
-      budget.share(store.coordination, () => live.liveCount());
-      parts = wire(config, store, messenger, registry, overrides);
+      const quiet = () => server.drain(QUIET_CAP_MS);
+      parts = wire(config, store, messenger, { liveness: registry, quiet }, overrides);
       routes.bind(apiRoutes(config, overrides, auth, parts));
       const { outbox, reminders, digest, retention, crm } = parts;
       // Sends still waiting for Teams' budget are refused at once: their leads go back for another instance.
@@ -180,7 +171,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 }
 
 /** The use cases, jobs and the Teams surface, wired to one store and one messenger. */
-function wire(config: Config, store: Store, messenger: Messenger, liveness: Liveness, overrides: AppOverrides) {
+function wire(
+  config: Config,
+  store: Store,
+  messenger: Messenger,
+  { liveness, quiet }: Pick<OutboxOptions, 'quiet'> & { liveness: Liveness },
+  overrides: AppOverrides,
+) {
   const { leads, installs, events } = store;
   const { managerIds, followUp: policy, instanceId } = config;
   const now = overrides.now;
@@ -196,6 +193,7 @@ function wire(config: Config, store: Store, messenger: Messenger, liveness: Live
     poster,
     instanceId,
     liveness,
+    quiet,
     waitForChannelMs,
     now,
     ...overrides.outbox,
@@ -206,7 +204,7 @@ function wire(config: Config, store: Store, messenger: Messenger, liveness: Live
   const ownerZone = async (id: string) => (await locales.ofUser(id)).zone;
   const reminders = new Reminders({ leads, events, sender, policy, instanceId, liveness, ownerZone, now });
   const cardChanged = (id: string, written?: Lead) => outbox.deliverSoon(id, written);
-  const crm = crmJob(config, store, cardChanged, overrides);
+  const crm = crmJob(config, store, cardChanged, liveness, overrides);
   // A qualified lead (or a Retry) is handed to the CRM right away, not at the next pass.
   const updateCardSoon = (id: string, written?: Lead) => {
     cardChanged(id, written);
@@ -250,6 +248,7 @@ function crmJob(
   config: Config,
   store: Store,
   updateCardSoon: (id: string, written?: Lead) => void,
+  liveness: Liveness,
   overrides: AppOverrides,
 ): CrmHandoffJob | undefined {
   if (!config.crm) return undefined;
@@ -261,6 +260,7 @@ function crmJob(
     events,
     client,
     instanceId: config.instanceId,
+    liveness,
     updateCardSoon,
     now: overrides.now,
     ...timing,

@@ -20,6 +20,7 @@ import { isCoded, type LeadDeskError } from '../leads/errors';
 import type { LeadStore } from '../store/leadStore';
 import type { EventStore } from '../store/eventStore';
 import { logger } from '../log';
+import type { Liveness } from './instances';
 import { PeriodicJob } from './periodicJob';
 import { WorkQueue } from './workQueue';
 
@@ -54,6 +55,8 @@ export interface CrmJobOptions extends Partial<CrmPolicy> {
   events: EventStore;
   client: CrmClient;
   instanceId: string;
+  /** Which instances are dead: their leases end at once (instances.ts). */
+  liveness?: Liveness;
   /** The shared card shows the handoff: have it updated once sent or refused. */
   updateCardSoon(leadId: string, written?: Lead): void;
   concurrency?: number;
@@ -115,8 +118,9 @@ export class CrmHandoffJob extends PeriodicJob<void> {
     if (start.getTime() < this.pausedUntil) return;
     const leaseMs = this.policy.leaseMs;
     const target = this.o.client.target;
+    const dead = this.o.liveness?.dead();
     const leased = await this.o.leads.update(id, (lead) => {
-      const next = takeCrmLease(lead, { me, now: start, leaseMs, target });
+      const next = takeCrmLease(lead, { me, now: start, leaseMs, target, dead });
       return next ? { lead: next, result: true } : { result: false };
     });
     if (!leased?.result || !leased.lead.crm) return;

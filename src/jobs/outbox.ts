@@ -43,6 +43,11 @@ export interface OutboxOptions extends Partial<DeliveryPolicy> {
   instanceId: string;
   /** Which instances are dead (their leases end at once) and whether this one may post (instances.ts). */
   liveness?: Liveness;
+  /**
+   * Resolves once no HTTP request is being answered (or after a short cap): card work waits for it, so that in a
+   * burst the webhooks' acknowledgements (and Teams' requests) go ahead of rendering and posting cards.
+   */
+  quiet?: () => Promise<unknown>;
   concurrency?: number;
   /** How long the channel list may be served from memory. */
   channelCacheMs?: number;
@@ -138,6 +143,7 @@ export class Outbox extends PeriodicJob<void> {
 
   /** Delivers one lead's cards if it is due and nobody else holds its lease. */
   async deliver(id: string): Promise<void> {
+    await this.o.quiet?.();
     const me = this.o.instanceId;
     const start = this.now();
     const known = this.known.get(id);

@@ -62,11 +62,11 @@ export function crmKey(lead: Lead): string {
   return lead.id;
 }
 
-/** Due, pending, and not leased by another live worker. */
-function mayAttemptCrm(c: CrmHandoff | undefined, now: Date, me: string): c is CrmHandoff {
+/** Due, pending, and not leased by another live worker (a lease of a dead instance ends at once: `dead`). */
+function mayAttemptCrm(c: CrmHandoff | undefined, now: Date, me: string, dead?: ReadonlySet<string>): c is CrmHandoff {
   const nowIso = now.toISOString();
   if (c?.state !== 'pending' || c.nextAttemptAt > nowIso) return false;
-  return !c.lease || c.lease.until <= nowIso || c.lease.owner === me;
+  return !c.lease || c.lease.until <= nowIso || c.lease.owner === me || Boolean(dead?.has(c.lease.owner));
 }
 
 /** Qualified (`next` is the lifecycle's clone): the lead is owed to the CRM, as a new round of the same record. */
@@ -100,9 +100,9 @@ export function crmWithdrawn(next: Lead): void {
 /** A worker takes a due handoff: undefined when it is not due, held by another live worker, or not to be sent. */
 export function takeCrmLease(
   lead: Lead,
-  at: { me: string; now: Date; leaseMs: number; target: CrmTarget },
+  at: { me: string; now: Date; leaseMs: number; target: CrmTarget; dead?: ReadonlySet<string> },
 ): Lead | undefined {
-  if (!mayAttemptCrm(lead.crm, at.now, at.me)) return undefined;
+  if (!mayAttemptCrm(lead.crm, at.now, at.me, at.dead)) return undefined;
   if (lead.status !== 'qualified' || lead.erasedAt) return undefined;
   const lease = { owner: at.me, until: new Date(at.now.getTime() + at.leaseMs).toISOString() };
   return { ...lead, crm: { ...lead.crm, target: at.target, lease } };

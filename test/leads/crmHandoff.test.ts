@@ -58,6 +58,12 @@ describe('leads/crmHandoff', () => {
     assert.ok(takeCrmLease(lead, { me: 'bot-b', now: later(60_000), leaseMs: 60_000, target: 'dynamics' }));
   });
 
+  it('a handoff leased by an instance that died is taken over at once', () => {
+    const lead = leased(qualified(), 'bot-a');
+    const dead = new Set(['bot-a']);
+    assert.ok(takeCrmLease(lead, { me: 'bot-b', now: NOW, leaseMs: 60_000, target: 'dynamics', dead }));
+  });
+
   it('sent: the record and its link are kept, the lease released, the card updated, History says so', () => {
     const lead = leased(qualified());
     const step = crmAttempted(

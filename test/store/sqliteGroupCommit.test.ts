@@ -69,10 +69,7 @@ describe('group commit on the SQLite store', () => {
           }),
         ),
       );
-      assert.ok(
-        seen.every(Boolean),
-        'every caller’s lead was readable by another connection when its call returned',
-      );
+      assert.ok(seen.every(Boolean), 'every caller’s lead was readable by another connection when its call returned');
       assert.equal(outcomes.filter((o) => o === 'created').length, 80);
       assert.deepEqual(
         outcomes.slice(80, 90),
