@@ -167,7 +167,13 @@ describe('a qualified lead goes on to the CRM by itself', function () {
       assert.equal(dataverse.leads.size, 1);
       assert.equal(dataverse.notesOf(dataverse.leads.get(l.leadId)!).length, 1);
       assert.ok(dataverse.requests.some((r) => r.status === 429) && dataverse.requests.some((r) => r.status === 503));
-      const verbs = (await app.events.forLead(l.leadId, 50)).map((e) => e.verb).filter((v) => v.startsWith('crm-'));
+      // History is written just after the outcome: wait for it rather than race it.
+      const crmVerbs = async () =>
+        (await app.events.forLead(l.leadId, 50)).map((e) => e.verb).filter((v) => v.startsWith('crm-'));
+      const verbs = await waitFor('History says sent', async () => {
+        const v = await crmVerbs();
+        return v.includes('crm-sent') ? v : undefined;
+      });
       assert.equal(verbs.filter((v) => v === 'crm-sent').length, 1);
       assert.ok(verbs.filter((v) => v === 'crm-retry').length >= 2);
     } finally {

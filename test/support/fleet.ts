@@ -6,7 +6,10 @@
  */
 import crypto from 'node:crypto';
 import { LocalTeams, seller, type TeamModel } from './localTeams';
-import { postLead, sendActivity, storeEnv, tempDir } from './harness';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { TEST_STORE, postLead, sendActivity, tempDir } from './harness';
+import { LOCAL_COSMOS_KEY } from './cosmosServer';
 import { openStore, type Store } from '../../src/store';
 import { signalBot, startBotProcess, type BotProcess } from './botProcess';
 import { contactMePayload } from './payloads';
@@ -21,6 +24,8 @@ const LEAD_ID = /\bL[0-9a-f]{24}(?:-\d+)?\b/g;
 export interface Fleet {
   teams: LocalTeams;
   dataDir: string;
+  /** The store's settings every process of the fleet gets (a Cosmos test server of its own on TEST_STORE=cosmos). */
+  storeEnv: Record<string, string>;
   bots: BotProcess[];
   /** Starts one more bot process on the same store. */
   add(): Promise<BotProcess>;
@@ -52,11 +57,16 @@ export async function startFleet(
 ): Promise<Fleet> {
   const teams = await new LocalTeams(fleetTeam(opts.channels)).start();
   const dataDir = tempDir();
-  const env = { LOG_LEVEL: 'warn', ...opts.env };
+  const cosmos = TEST_STORE === 'cosmos' ? await cosmosProcess() : undefined;
+  const storeEnv: Record<string, string> = cosmos
+    ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: LOCAL_COSMOS_KEY, COSMOS_DATABASE: 'fleet' }
+    : {};
+  const env = { LOG_LEVEL: 'warn', ...storeEnv, ...opts.env };
   const bots: BotProcess[] = [];
   const fleet: Fleet = {
     teams,
     dataDir,
+    storeEnv,
     bots,
     add: async () => {
       // `machines`: each process as if on a machine of its own (App Service's WEBSITE_INSTANCE_ID).
@@ -69,6 +79,7 @@ export async function startFleet(
     },
     stop: async () => {
       await Promise.all(bots.map((b) => signalBot(b, 'SIGKILL')));
+      cosmos?.child.kill('SIGKILL');
       await teams.stop();
     },
   };
@@ -156,7 +167,7 @@ export function busiestWindows(teams: LocalTeams, since = 0): { s1: number; s2: 
 
 /** The fleet's store, opened by the test as one more client (to see what the instances have recorded). */
 export async function fleetStore(fleet: Fleet): Promise<Store> {
-  const env = await storeEnv(fleet.dataDir);
+  const env = fleet.storeEnv;
   return openStore({
     dataDir: fleet.dataDir,
     cosmos: { endpoint: env.COSMOS_ENDPOINT, key: env.COSMOS_KEY, database: env.COSMOS_DATABASE ?? 'leaddesk' },
@@ -176,4 +187,23 @@ export async function quietMoment(fleet: Fleet, store: Store): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('the fleet never had a quiet moment');
+}
+
+/** The Cosmos test server as a child process (cosmosServerProcess.ts), once it listens. */
+async function cosmosProcess(): Promise<{ child: ChildProcess; endpoint: string }> {
+  const root = path.resolve(__dirname, '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/cosmosServerProcess.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the Cosmos test server exited (${code})`)));
+  });
+  return { child, endpoint: `http://127.0.0.1:${port}` };
 }

@@ -7,6 +7,11 @@ import type { Window } from './rateLimiter';
 export const HOUR_MS = 3_600_000;
 /** The longest a waiting pump sleeps before looking again (a person may have arrived meanwhile). */
 export const MAX_SLEEP_MS = 250;
+/**
+ * Sends recorded further ahead than this are from a clock that jumped back (a test's fake clock, a corrected host
+ * clock): forgotten, or the conversation would wait for hours. A planned slot is milliseconds ahead.
+ */
+const AHEAD_MS = 10_000;
 
 /** What of a budget document the arithmetic reads. */
 export interface SendLog {
@@ -30,7 +35,7 @@ export function waitFor(doc: SendLog, t: number, limits: Limits, backlog: boolea
   if (backlog && doc.priorityUntil && doc.priorityUntil > t && doc.priorityBy !== me)
     wait = Math.max(wait, Math.min(doc.priorityUntil - t, MAX_SLEEP_MS));
   for (const w of limits.windows) {
-    const inWindow = doc.sends.filter((x) => x > t - w.ms);
+    const inWindow = doc.sends.filter((x) => x > t - w.ms && x <= t + AHEAD_MS);
     if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.ms - t + 1);
   }
   if (limits.hourLimit !== undefined) {
@@ -46,7 +51,7 @@ export function waitFor(doc: SendLog, t: number, limits: Limits, backlog: boolea
 
 /** The sends and per-minute counts with one more send at `t`, forgetting what no window looks at any more. */
 export function withSend(doc: SendLog, t: number, longestMs: number): Pick<SendLog, 'sends' | 'minutes'> {
-  const sends = [...doc.sends.filter((x) => x > t - longestMs), t];
+  const sends = [...doc.sends.filter((x) => x > t - longestMs && x <= t + AHEAD_MS), t].sort((a, b) => a - b);
   const since = Math.floor((t - HOUR_MS) / 60_000);
   const minutes = Object.fromEntries(Object.entries(doc.minutes).filter(([m]) => Number(m) > since));
   const minute = String(Math.floor(t / 60_000));

@@ -172,7 +172,7 @@ export class Messenger {
       // elsewhere), the request would reach Teams bunched with later ones, so it takes a fresh slot instead.
       for (;;) {
         const slot = await this.budget.acquire(key, priority);
-        if (slot > Date.now()) await this.sleep(slot - Date.now());
+        if (slot > Date.now()) await this.sleep(Math.min(slot - Date.now(), 250));
         if (Date.now() - slot <= STALE_SLOT_MS) break;
         this.stats.staleSlots++;
       }

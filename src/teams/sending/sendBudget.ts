@@ -55,7 +55,7 @@ export interface SharedBudgetOptions {
   liveCount?: () => number;
   conversationWindows?: Window[];
   globalWindows?: Window[];
-  /** Added to every window: Teams counts arrivals, and a request may leave a little after its slot. @default 250 */
+  /** Added to every window (at least; 3 % of a long one): Teams counts arrivals, which drift from slots. @default 250 */
   marginMs?: number;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -86,7 +86,8 @@ export class SharedSendBudget implements SendBudget {
     const margin = o.marginMs ?? 250;
     const windows = o.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS;
     this.limits = {
-      windows: windows.filter((w) => w.ms < HOUR_MS).map((w) => ({ ...w, ms: w.ms + margin })),
+      // The margin grows with the window (3 %): arrivals drift a little more over 30 s than over 1 s.
+      windows: windows.filter((w) => w.ms < HOUR_MS).map((w) => ({ ...w, ms: w.ms + Math.max(margin, w.ms * 0.03) })),
       hourLimit: windows.find((w) => w.ms >= HOUR_MS)?.limit,
     };
     this.longestMs = Math.max(0, ...this.limits.windows.map((w) => w.ms));
