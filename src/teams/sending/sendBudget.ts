@@ -1,19 +1,12 @@
 /**
- * Teams' send limits held by the bot as a whole (issue 13), not by each process: per conversation 7 per 1 s, 8 per
- * 2 s, 60 per 30 s and 1800 per hour, whichever instance sends.
- *
- * - **One budget document per conversation** in the store's coordination part (SQLite: its own file without fsync;
- *   Cosmos DB: a point write). A send takes a slot by writing its time into that document with an etag
- *   compare-and-set; a conflict means another instance sent meanwhile, so it reads the document again and decides
- *   again. With one instance the document this process wrote last is still current: one write per send, no read.
- * - **A 429 holds every instance back**: `pause` writes `pausedUntil` into the same document.
- * - **People before backlog**: in this process, the callers of one conversation wait in two lanes and a waiting
- *   person (a reply, a clicked card's update, a reminder) always goes first. Across instances, a person waiting for a
- *   full window writes `priorityUntil`: other instances' backlog (new-lead posts) leaves the next slots to it.
- * - **Per app, 50 per second**: split evenly between the live instances (the heartbeat registry counts them), each
- *   holding its share in memory: no store round trip.
- * If the store cannot be reached, the last known document and this process's own sends decide (a warning is logged):
- * the bot keeps answering people rather than stopping.
+ * Teams' send limits held by the bot as a whole (issue 13), not by each process; the design and its costs are in
+ * README "Several instances".
+ * - One budget document per conversation in the store's coordination part, a slot taken by writing its time there
+ *   with an etag compare-and-set (a conflict: read again, decide again). One instance: one write per send, no read.
+ * - A 429 holds every instance back (`pausedUntil`). People before backlog: two lanes per conversation here, and a
+ *   waiting person marks the document (`priorityUntil`) so the other instances' backlog leaves it the next slots.
+ * - Per app, 50 per second: split evenly between the live instances, each share held in memory.
+ * If the store cannot be reached, the last known document and this process's own sends decide (a warning is logged).
  */
 import type { CoordinationDoc, CoordinationDocuments } from '../../store/backend';
 import { LeadDeskError } from '../../leads/errors';
@@ -22,6 +15,13 @@ import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, SlidingWindowLimiter,
 import { HOUR_MS, MAX_SLEEP_MS, waitFor, withSend, type Limits } from './budgetWindows';
 
 const log = logger('teams:budget');
+
+/**
+ * The per-app window's margin: 50 per 1.15 s. Its slots are exact (taken synchronously in this process), and a request
+ * leaves within 100 ms of its slot or takes another (messenger.ts), so 150 ms covers the drift at a cost of 13 % of the
+ * rate where 250 ms would cost 20 %.
+ */
+const GLOBAL_MARGIN_MS = 150;
 
 export type SendPriority = 'person' | 'backlog';
 
@@ -181,6 +181,9 @@ export class SharedSendBudget implements SendBudget {
       await this.sleep(Math.min(wait, MAX_SLEEP_MS));
       return undefined;
     }
+    // This instance's share of the per-app limit is taken now, before the write's await: the pumps of other
+    // conversations run meanwhile and would otherwise all see the same free second. A write that loses keeps it taken.
+    this.recordGlobal();
     const writing = this.now();
     const written = await this.change(
       key,
@@ -194,7 +197,6 @@ export class SharedSendBudget implements SendBudget {
     );
     this.writeMs = 0.8 * this.writeMs + 0.2 * (this.now() - writing);
     if (!written) return undefined;
-    this.recordGlobal();
     return t;
   }
 
@@ -213,7 +215,11 @@ export class SharedSendBudget implements SendBudget {
     const live = Math.max(1, this.o.liveCount?.() ?? 1);
     if (this.globalLimiter?.share !== live) {
       const windows = this.global.map((w) => ({ ...w, limit: Math.max(1, Math.floor(w.limit / live)) }));
-      this.globalLimiter = { share: live, limiter: new SlidingWindowLimiter(windows, () => this.now()) };
+      // A smaller margin than the conversations' (see GLOBAL_MARGIN_MS).
+      this.globalLimiter = {
+        share: live,
+        limiter: new SlidingWindowLimiter(windows, () => this.now(), GLOBAL_MARGIN_MS),
+      };
     }
     return this.globalLimiter.limiter;
   }
