@@ -169,7 +169,8 @@ export class SharedSendBudget implements SendBudget {
   private async tryTake(key: string, priority: SendPriority, personWaiting: boolean): Promise<number | undefined> {
     // The slot is planned for when the write will have reached the store (the usual write time, with room to
     // spare): the time recorded for the others is when the request really leaves, not when we began to ask.
-    const t = this.now() + Math.ceil(this.writeMs * 1.5);
+    // (A store that writes in a millisecond or two, SQLite's coordination file, plans no time ahead: nothing to wait.)
+    const t = this.now() + (this.writeMs < 2 ? 0 : Math.ceil(this.writeMs * 1.5));
     const doc = await this.current(key);
     const wait = Math.max(this.waitFor(doc, t, priority), this.globalWait());
     if (wait > 0) {
