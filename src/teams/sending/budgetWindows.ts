@@ -34,10 +34,7 @@ export function waitFor(doc: SendLog, t: number, limits: Limits, backlog: boolea
   let wait = doc.pausedUntil && doc.pausedUntil > t ? doc.pausedUntil - t : 0;
   if (backlog && doc.priorityUntil && doc.priorityUntil > t && doc.priorityBy !== me)
     wait = Math.max(wait, Math.min(doc.priorityUntil - t, MAX_SLEEP_MS));
-  for (const w of limits.windows) {
-    const inWindow = doc.sends.filter((x) => x > t - w.ms && x <= t + AHEAD_MS);
-    if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.ms - t + 1);
-  }
+  wait = Math.max(wait, windowsWait(doc.sends, t, limits.windows));
   if (limits.hourLimit !== undefined) {
     const since = Math.floor((t - HOUR_MS) / 60_000);
     const used = Object.entries(doc.minutes).filter(([m]) => Number(m) > since);
@@ -45,6 +42,19 @@ export function waitFor(doc: SendLog, t: number, limits: Limits, backlog: boolea
       const oldest = Math.min(...used.map(([m]) => Number(m)));
       wait = Math.max(wait, (oldest + 1) * 60_000 + HOUR_MS - t);
     }
+  }
+  return wait;
+}
+
+/**
+ * How long one more send must wait at `t` so that no window holds more than its limit, given the `times` of the sends
+ * so far (0: now). The per-app share uses it on this process's own sends.
+ */
+export function windowsWait(times: readonly number[], t: number, windows: readonly Window[]): number {
+  let wait = 0;
+  for (const w of windows) {
+    const inWindow = times.filter((x) => x > t - w.ms && x <= t + AHEAD_MS);
+    if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.ms - t + 1);
   }
   return wait;
 }

@@ -11,8 +11,8 @@
 import type { CoordinationDoc, CoordinationDocuments } from '../../store/backend';
 import { LeadDeskError } from '../../leads/errors';
 import { logger } from '../../log';
-import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, SlidingWindowLimiter, type Window } from './rateLimiter';
-import { HOUR_MS, MAX_SLEEP_MS, waitFor, withSend, type Limits } from './budgetWindows';
+import { TEAMS_CONVERSATION_WINDOWS, TEAMS_GLOBAL_WINDOWS, type Window } from './rateLimiter';
+import { HOUR_MS, MAX_SLEEP_MS, waitFor, windowsWait, withSend, type Limits } from './budgetWindows';
 
 const log = logger('teams:budget');
 
@@ -76,7 +76,8 @@ export class SharedSendBudget implements SendBudget {
   private readonly limits: Limits;
   private readonly longestMs: number;
   private readonly global: Window[];
-  private globalLimiter?: { share: number; limiter: SlidingWindowLimiter };
+  /** This process's sends (any conversation) within the per-app window. */
+  private globalSends: number[] = [];
   private lastWarnAt = 0;
   private closed = false;
   /** How long a budget write usually takes (moving average, ms). */
@@ -207,22 +208,17 @@ export class SharedSendBudget implements SendBudget {
 
   /** This instance's share of the per-app limit (50 per second split between the live instances). */
   private globalWait(): number {
-    return this.globalShare().delayFor('*');
+    const live = Math.max(1, this.o.liveCount?.() ?? 1);
+    const share = this.global.map((w) => ({
+      limit: Math.max(1, Math.floor(w.limit / live)),
+      ms: w.ms + GLOBAL_MARGIN_MS,
+    }));
+    return windowsWait(this.globalSends, this.now(), share);
   }
   private recordGlobal(): void {
-    this.globalShare().record('*');
-  }
-  private globalShare(): SlidingWindowLimiter {
-    const live = Math.max(1, this.o.liveCount?.() ?? 1);
-    if (this.globalLimiter?.share !== live) {
-      const windows = this.global.map((w) => ({ ...w, limit: Math.max(1, Math.floor(w.limit / live)) }));
-      // A smaller margin than the conversations' (see GLOBAL_MARGIN_MS).
-      this.globalLimiter = {
-        share: live,
-        limiter: new SlidingWindowLimiter(windows, () => this.now(), GLOBAL_MARGIN_MS),
-      };
-    }
-    return this.globalLimiter.limiter;
+    const t = this.now();
+    const longest = Math.max(...this.global.map((w) => w.ms + GLOBAL_MARGIN_MS));
+    this.globalSends = [...this.globalSends.filter((x) => x > t - longest), t];
   }
 
   /** The conversation's budget as this process last saw it, read from the store when it has none. */
