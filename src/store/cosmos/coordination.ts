@@ -1,11 +1,12 @@
 /**
  * The coordination documents on Cosmos DB (heartbeats, send budgets; see CoordinationDocuments in backend.ts): the
- * `coordination` container, pk /id, so every read and conditional write is a point operation (about 1 RU to read,
- * 6–10 RU to write a document this small). Listing one kind is a small cross-partition query.
+ * `coordination` container, pk /id, so every read and conditional write is a point operation (by Cosmos DB's published
+ * figures about 1 RU to read and 5–10 RU to write a document this small; not measured here). Listing one kind is a
+ * small cross-partition query.
  */
 import type { Container, Database } from '@azure/cosmos';
-import { withoutSystemFields, type CoordinationDoc, type CoordinationDocuments } from '../backend';
-import { statusOf, toStoreError } from './errors';
+import type { CoordinationDoc, CoordinationDocuments } from '../backend';
+import { create, query, read, remove, replace } from './requests';
 
 const COORDINATION_CONTAINER = 'coordination';
 
@@ -18,36 +19,12 @@ export async function openCosmosCoordination(database: Database): Promise<Coordi
 }
 
 function cosmosCoordination(c: Container): CoordinationDocuments {
-  const call = async <T>(fn: () => Promise<T>, absent: number[] = []): Promise<T | undefined> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (absent.includes(statusOf(err) ?? 0)) return undefined;
-      throw toStoreError(err);
-    }
-  };
   return {
-    get: <T extends CoordinationDoc>(id: string) =>
-      call(async () => ((await c.item(id, id).read<T>()).resource as T | undefined) ?? undefined, [404]),
-    create: <T extends CoordinationDoc>(doc: T) =>
-      call(async () => (await c.items.create<T>(withoutSystemFields(doc))).resource as T, [409]),
-    replace: <T extends CoordinationDoc>(doc: T, etag: string) =>
-      call(
-        async () =>
-          (
-            await c
-              .item(doc.id, doc.id)
-              .replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } })
-          ).resource as T,
-        [404, 412],
-      ),
-    list: async <T extends CoordinationDoc>(kind: CoordinationDoc['kind']) =>
-      (await call(async () => {
-        const q = { query: 'SELECT * FROM c WHERE c.kind = @kind', parameters: [{ name: '@kind', value: kind }] };
-        return (await c.items.query<T>(q).fetchAll()).resources;
-      })) ?? [],
-    remove: async (id: string) => {
-      await call(() => c.item(id, id).delete(), [404]);
-    },
+    get: <T extends CoordinationDoc>(id: string) => read<T>(c, id),
+    create: (doc) => create(c, doc),
+    replace: (doc, etag) => replace(c, doc, etag),
+    list: <T extends CoordinationDoc>(kind: CoordinationDoc['kind']) =>
+      query<T>(c, 'SELECT * FROM c WHERE c.kind = @kind', { '@kind': kind }),
+    remove: (id) => remove(c, id),
   };
 }

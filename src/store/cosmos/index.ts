@@ -24,8 +24,9 @@ import {
   type StoreBackend,
   type StoredEvent,
 } from '../backend';
-import { statusOf, toStoreError } from './errors';
+import { toStoreError } from './errors';
 import { openCosmosCoordination } from './coordination';
+import { create, query, read, remove, replace } from './requests';
 
 const PARTITION_KEYS: Record<ContainerName, string> = {
   leads: '/id',
@@ -86,36 +87,11 @@ function cosmosLeads(c: Record<ContainerName, Container>): LeadDocuments {
     get: (id) => read<Lead>(c.leads, id),
     create: (lead) => create(c.leads, lead),
     replace: (lead, etag) => replace(c.leads, lead, etag),
-    dueForDelivery: async (nowIso, limit, dead = []) =>
-      (
-        await query<{ id: string }>(
-          c.leads,
-          "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.delivery.state = 'pending' AND c.delivery.nextAttemptAt <= @now " +
-            'AND (NOT IS_DEFINED(c.delivery.lease) OR c.delivery.lease.until <= @now OR ARRAY_CONTAINS(@dead, c.delivery.lease.owner)) ' +
-            'ORDER BY c.delivery.nextAttemptAt ASC',
-          { '@limit': limit, '@now': nowIso, '@dead': dead },
-        )
-      ).map((r) => r.id),
-    dueForFollowUp: async (nowIso, limit, dead = []) =>
-      (
-        await query<{ id: string }>(
-          c.leads,
-          "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.followUp.dueAt <= @now " +
-            'AND (NOT IS_DEFINED(c.followUp.lease) OR c.followUp.lease.until <= @now OR ARRAY_CONTAINS(@dead, c.followUp.lease.owner)) ' +
-            'ORDER BY c.followUp.dueAt ASC',
-          { '@limit': limit, '@now': nowIso, '@dead': dead },
-        )
-      ).map((r) => r.id),
-    dueForCrm: async (nowIso, limit, dead = []) =>
-      (
-        await query<{ id: string }>(
-          c.leads,
-          "SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND c.crm.state = 'pending' AND c.crm.nextAttemptAt <= @now " +
-            'AND (NOT IS_DEFINED(c.crm.lease) OR c.crm.lease.until <= @now OR ARRAY_CONTAINS(@dead, c.crm.lease.owner)) ' +
-            'ORDER BY c.crm.nextAttemptAt ASC',
-          { '@limit': limit, '@now': nowIso, '@dead': dead },
-        )
-      ).map((r) => r.id),
+    dueForDelivery: (nowIso, limit, dead = []) =>
+      dueIds(c.leads, "c.delivery.state = 'pending'", 'delivery', 'nextAttemptAt', { nowIso, limit, dead }),
+    dueForFollowUp: (nowIso, limit, dead = []) => dueIds(c.leads, 'true', 'followUp', 'dueAt', { nowIso, limit, dead }),
+    dueForCrm: (nowIso, limit, dead = []) =>
+      dueIds(c.leads, "c.crm.state = 'pending'", 'crm', 'nextAttemptAt', { nowIso, limit, dead }),
     openOwnedBy: (ownerId, limit) =>
       query<Lead>(
         c.leads,
@@ -151,13 +127,7 @@ function cosmosInstalls(c: Record<ContainerName, Container>): InstallDocuments {
         throw toStoreError(err);
       }
     },
-    remove: async (id) => {
-      try {
-        await c.installs.item(id, id).delete();
-      } catch (err) {
-        if (statusOf(err) !== 404) throw toStoreError(err);
-      }
-    },
+    remove: (id) => remove(c.installs, id),
     channels: (teamId) =>
       query<ChannelRecord>(
         c.installs,
@@ -230,50 +200,30 @@ function cosmosBulk(c: Record<ContainerName, Container>): BulkDocuments {
   };
 }
 
+/**
+ * Ids of leads whose `part` (delivery, follow-up, CRM handoff) is due and, where `where` holds, not leased by a live
+ * worker: no lease, one that ran out, or one held by a `dead` instance. Oldest due first.
+ */
+async function dueIds(
+  c: Container,
+  where: string,
+  part: 'delivery' | 'followUp' | 'crm',
+  dueField: string,
+  at: { nowIso: string; limit: number; dead: readonly string[] },
+): Promise<string[]> {
+  const due = `c.${part}.${dueField}`;
+  const lease = `c.${part}.lease`;
+  const q =
+    `SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND ${where} AND ${due} <= @now ` +
+    `AND (NOT IS_DEFINED(${lease}) OR ${lease}.until <= @now OR ARRAY_CONTAINS(@dead, ${lease}.owner)) ORDER BY ${due} ASC`;
+  const rows = await query<{ id: string }>(c, q, { '@limit': at.limit, '@now': at.nowIso, '@dead': at.dead });
+  return rows.map((r) => r.id);
+}
+
 /** Ids of leads not yet erased matching `where` whose `field` is before `beforeIso`, oldest first (retention). */
 async function ids(c: Container, where: string, field: string, beforeIso: string, limit: number): Promise<string[]> {
   const q = `SELECT TOP @limit c.id FROM c WHERE c.type = 'lead' AND ${where} AND NOT IS_DEFINED(c.erasedAt) AND c.${field} < @before ORDER BY c.${field} ASC`;
   return (await query<{ id: string }>(c, q, { '@before': beforeIso, '@limit': limit })).map((r) => r.id);
-}
-
-async function query<T>(container: Container, q: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  try {
-    const parameters = Object.entries(params).map(([name, value]) => ({ name, value: value as string }));
-    const { resources } = await container.items.query<T>({ query: q, parameters }).fetchAll();
-    return resources;
-  } catch (err) {
-    throw toStoreError(err);
-  }
-}
-async function read<T>(container: Container, id: string, pk: string = id): Promise<T | undefined> {
-  try {
-    const { resource } = await container.item(id, pk).read();
-    return (resource as T | undefined) ?? undefined;
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw toStoreError(err);
-  }
-}
-async function create<T extends { id: string }>(container: Container, doc: T): Promise<T | undefined> {
-  try {
-    const { resource } = await container.items.create<T>(withoutSystemFields(doc));
-    return resource as T;
-  } catch (err) {
-    if (statusOf(err) === 409) return undefined;
-    throw toStoreError(err);
-  }
-}
-/** Replace if the stored etag is still `etag` (IfMatch); a 412 (or a 404: nothing to replace) is a conflict, undefined. */
-async function replace<T extends { id: string }>(container: Container, doc: T, etag: string): Promise<T | undefined> {
-  try {
-    const { resource } = await container
-      .item(doc.id, doc.id)
-      .replace<T>(withoutSystemFields(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
-    return resource as T;
-  } catch (err) {
-    if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
-    throw toStoreError(err);
-  }
 }
 
 function makeClient(endpoint: string, key: string | undefined): CosmosClient {
