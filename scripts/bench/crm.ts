@@ -26,6 +26,7 @@ export const crm: Section = {
   name: 'crm',
   title: 'qualify → Dynamics 365 record; 200 qualifications through 10 s of 429',
   standalone: true,
+  where: 'a bot of its own in the bench process with CRM=dynamics, local Entra ID and Dataverse stand-ins',
   budgetMs: 4 * 60_000,
   async run(ctx) {
     const entra = await new LocalEntra().start();

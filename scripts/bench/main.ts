@@ -200,15 +200,7 @@ async function main(): Promise<number> {
       inProcess
         ? `everything in one process on 127.0.0.1, ${inProcess.ctx.store.name === 'cosmos' ? 'Cosmos DB store (the local test server)' : 'embedded SQLite store'}, real Teams limits`
         : '',
-      chosen.some((s) => s.name.startsWith('store-') || s.name === 'soak')
-        ? 'store sections and the soak: the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process'
-        : '',
-      chosen.some((s) => s.standalone && !s.name.startsWith('store-') && s.name !== 'soak')
-        ? `${chosen
-            .filter((s) => s.standalone && !s.name.startsWith('store-') && s.name !== 'soak')
-            .map((s) => s.name)
-            .join(', ')}: a bot of their own in the bench process on a seeded store`
-        : '',
+      ...standaloneSettings(chosen),
     ].filter(Boolean);
     out(
       `Measured with \`npm run bench\`${QUICK ? ' --quick' : ''} (${os.cpus().length} CPU, node ${process.version}, ${where.join('; ')}).`,
@@ -226,6 +218,17 @@ async function main(): Promise<number> {
     clearTimeout(watchdog);
   }
   return failed ? 1 : 0;
+}
+
+/** What the standalone sections ran on, one phrase per setting with the sections that share it. */
+function standaloneSettings(chosen: Section[]): string[] {
+  const bySetting = new Map<string, string[]>();
+  for (const s of chosen) {
+    if (!s.standalone) continue;
+    const where = s.where ?? 'a bot of their own in the bench process on a seeded store';
+    bySetting.set(where, [...(bySetting.get(where) ?? []), s.name]);
+  }
+  return [...bySetting].map(([where, names]) => `${names.join(', ')}: ${where}`);
 }
 
 /**

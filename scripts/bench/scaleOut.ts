@@ -199,6 +199,8 @@ export const scaleOut: Section = {
   name: 'scale-out',
   title: '1, 2 and 3 instances on one store: Teams’ pace, windows, round trips; a crashed instance’s work',
   standalone: true,
+  where:
+    'the pace rounds: 1–3 instances in the bench process on one SQLite file; the crashes: bot child processes; local Teams channel in the bench process',
   budgetMs: 6 * 60_000,
   async run(ctx) {
     const rounds: Round[] = [];

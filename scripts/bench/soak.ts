@@ -184,6 +184,7 @@ export const soak: Section = {
   name: 'soak',
   title: 'soak: 10 min of mixed traffic (5 leads/s, 200 sellers, reminders, pipeline, health), errors, p99, RSS',
   standalone: true,
+  where: 'the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process',
   budgetMs: 13 * 60_000,
   async run(ctx) {
     const durationMs = ctx.quick ? 60_000 : 600_000;

@@ -79,6 +79,7 @@ export const storeCrash: Section = {
   name: 'store-crash',
   title: 'bot child SIGKILLed right after 20 × 202, restarted on the same DATA_DIR, the same 20 leads again',
   standalone: true,
+  where: 'the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process',
   budgetMs: 3 * 60_000,
   async run(ctx) {
     const n = 20;
@@ -291,6 +292,7 @@ export const storeGrowth: Section = {
   name: 'store-growth',
   title: 'bot child with 1,000 / 10,000 / 100,000 earlier leads: start, ack, webhook→card, memory, due query',
   standalone: true,
+  where: 'the bot as a child process (`node --import tsx src/main.ts`), local Teams channel in the bench process',
   budgetMs: 15 * 60_000,
   async run(ctx) {
     const sizes = ctx.quick ? SIZES.quick : SIZES.full;

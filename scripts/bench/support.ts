@@ -142,7 +142,12 @@ export interface Ctx extends BaseCtx {
  */
 export type Section = { name: string; title: string; budgetMs?: number } & (
   | { standalone?: false; run(ctx: Ctx): Promise<void> }
-  | { standalone: true; run(ctx: BaseCtx): Promise<void> }
+  | {
+      standalone: true;
+      /** What it runs on, for the README line (default: a bot of its own in the bench process on a seeded store). */
+      where?: string;
+      run(ctx: BaseCtx): Promise<void>;
+    }
 );
 
 export interface LatencyResult {
