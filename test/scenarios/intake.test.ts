@@ -3,7 +3,6 @@
  * channel; nothing is lost or posted twice. Real parts: embedded Cosmos via @azure/cosmos, the local Teams channel.
  */
 import assert from 'node:assert/strict';
-import type { App } from '../../src/main';
 import {
   contactMePayload,
   docSamplePayload,
@@ -12,99 +11,92 @@ import {
   dncPayload,
   tableEntityPayload,
 } from '../support/payloads';
-import { LocalTeams, install, postLead, startBot, waitFor } from '../support/harness';
+import { postLead, useBot, waitFor } from '../support/harness';
 
 describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
-  let teams: LocalTeams;
-  let app: App;
-
-  beforeEach(async () => {
-    teams = await new LocalTeams().start();
-    app = await startBot();
-    await install(app, teams);
-  });
-  afterEach(async () => {
-    await app.stop();
-    await teams.stop();
-  });
+  const scenario = useBot();
 
   it('installing the app subscribes the General channel and posts one welcome card there', async () => {
     const welcome = await waitFor('welcome card', () =>
-      teams.cards(teams.team.id).find((c) => JSON.stringify(c.card).includes('Lead Desk')),
+      scenario.teams.cards(scenario.teams.team.id).find((c) => JSON.stringify(c.card).includes('Lead Desk')),
     );
     assert.ok(welcome);
-    const general = await app.installs.getChannel(teams.team.id);
+    const general = await scenario.app.installs.getChannel(scenario.teams.team.id);
     assert.equal(general?.subscribed, true);
-    assert.equal(teams.posts().length, 1, 'two install events, one welcome');
+    assert.equal(scenario.teams.posts().length, 1, 'two install events, one welcome');
   });
 
   it('a Contact me lead is stored before the webhook answers and appears as a card in General', async () => {
-    const res = await postLead(app, contactMePayload);
+    const res = await postLead(scenario.app, contactMePayload);
     assert.equal(res.status, 202);
     assert.equal(res.body.status, 'accepted');
-    const stored = await app.leads.get(res.body.id);
+    const stored = await scenario.app.leads.get(res.body.id);
     assert.ok(stored, 'stored in Cosmos when the webhook answered');
     assert.equal(stored.status, 'new');
 
     const card = await waitFor('lead card', () =>
-      teams.cards(teams.team.id).find((c) => JSON.stringify(c.card).includes(res.body.id)),
+      scenario.teams.cards(scenario.teams.team.id).find((c) => JSON.stringify(c.card).includes(res.body.id)),
     );
     const text = JSON.stringify(card.card);
     assert.match(text, /Contact me/);
     assert.match(text, /"verb":"claim"/);
     const posted = await waitFor('posted state', async () =>
-      (await app.leads.get(res.body.id))?.delivery.state === 'posted' ? await app.leads.get(res.body.id) : undefined,
+      (await scenario.app.leads.get(res.body.id))?.delivery.state === 'posted'
+        ? await scenario.app.leads.get(res.body.id)
+        : undefined,
     );
     assert.equal(posted.delivery.targets?.[0].activityId, card.activityId, 'the activity id is kept on the lead');
   });
 
   it('a retried webhook does not duplicate: same id, 200, one card', async () => {
-    const first = await postLead(app, docSamplePayload);
-    await waitFor('card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(first.body.id)));
-    const again = await postLead(app, docSamplePayload);
+    const first = await postLead(scenario.app, docSamplePayload);
+    await waitFor('card', () => scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(first.body.id)));
+    const again = await postLead(scenario.app, docSamplePayload);
     assert.equal(again.status, 200);
     assert.equal(again.body.id, first.body.id);
-    await app.outbox.tick();
-    assert.equal(teams.cards().filter((c) => JSON.stringify(c.card).includes(first.body.id)).length, 1);
+    await scenario.app.outbox.tick();
+    assert.equal(scenario.teams.cards().filter((c) => JSON.stringify(c.card).includes(first.body.id)).length, 1);
   });
 
   it('a free trial after Contact me merges into the open lead and updates its card', async () => {
-    const first = await postLead(app, contactMePayload);
-    const card = await waitFor('card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(first.body.id)));
-    const second = await postLead(app, freeTrialPayload);
+    const first = await postLead(scenario.app, contactMePayload);
+    const card = await waitFor('card', () =>
+      scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(first.body.id)),
+    );
+    const second = await postLead(scenario.app, freeTrialPayload);
     assert.equal(second.status, 202);
     assert.equal(second.body.id, first.body.id);
     assert.equal(second.body.status, 'merged');
-    const updated = await waitFor('card update', () => teams.updates(card.activityId)[0]);
+    const updated = await waitFor('card update', () => scenario.teams.updates(card.activityId)[0]);
     const text = JSON.stringify(updated.body);
     assert.match(text, /Contact me/);
     assert.match(text, /Free trial/);
-    const lead = await app.leads.get(first.body.id);
+    const lead = await scenario.app.leads.get(first.body.id);
     assert.equal(lead?.signals.length, 2);
     assert.equal(
-      teams.cards().filter((c) => JSON.stringify(c.card).includes(first.body.id)).length,
+      scenario.teams.cards().filter((c) => JSON.stringify(c.card).includes(first.body.id)).length,
       1,
       'no second card',
     );
   });
 
   it('a Partner Center test lead is stored, marked and posted once as a note without buttons', async () => {
-    const res = await postLead(app, testLeadPayload);
+    const res = await postLead(scenario.app, testLeadPayload);
     assert.equal(res.status, 202);
-    const lead = await app.leads.get(res.body.id);
+    const lead = await scenario.app.leads.get(res.body.id);
     assert.equal(lead?.isTest, true);
     const note = await waitFor('test note', () =>
-      teams.cards().find((c) => /test lead received/i.test(JSON.stringify(c.card))),
+      scenario.teams.cards().find((c) => /test lead received/i.test(JSON.stringify(c.card))),
     );
     assert.equal(JSON.stringify(note.card).includes('Action.'), false, 'no buttons on the test note');
   });
 
   it('a do-not-contact notice is stored and shown without a Claim button', async () => {
-    const res = await postLead(app, dncPayload);
-    const lead = await app.leads.get(res.body.id);
+    const res = await postLead(scenario.app, dncPayload);
+    const lead = await scenario.app.leads.get(res.body.id);
     assert.equal(lead?.doNotContact, true);
     const card = await waitFor('dnc card', () =>
-      teams
+      scenario.teams
         .cards()
         .find((c) => JSON.stringify(c.card).includes(res.body.id) || /do not contact/i.test(JSON.stringify(c.card))),
     );
@@ -112,8 +104,8 @@ describe('lead intake: a Partner Center lead becomes a card in Teams', () => {
   });
 
   it('an Azure Table lead entity (CustomerInfo as a JSON string) is accepted', async () => {
-    const res = await postLead(app, tableEntityPayload);
+    const res = await postLead(scenario.app, tableEntityPayload);
     assert.equal(res.status, 202);
-    await waitFor('card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(res.body.id)));
+    await waitFor('card', () => scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(res.body.id)));
   });
 });

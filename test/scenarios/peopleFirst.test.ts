@@ -4,9 +4,8 @@
  * is answered without waiting for it.
  */
 import assert from 'node:assert/strict';
-import type { App } from '../../src/main';
 import { contactMePayload } from '../support/payloads';
-import { LocalTeams, install, postLead, sendActivity, startBot, waitFor } from '../support/harness';
+import { postLead, sendActivity, useBot, waitFor } from '../support/harness';
 import { seller } from '../support/localTeams';
 
 const BURST = 40;
@@ -19,51 +18,44 @@ const LEAD_ID = /\bL[0-9a-f]{24}\b/;
 
 describe('scenario: people before backlog', function () {
   this.timeout(60_000);
-  let app: App;
-  let teams: LocalTeams;
+  const scenario = useBot();
   beforeEach(async () => {
-    teams = await new LocalTeams().start();
-    app = await startBot();
-    await install(app, teams);
     await Promise.all(
       Array.from({ length: BURST }, (_, i) =>
-        postLead(app, {
+        postLead(scenario.app, {
           ...contactMePayload,
           UserDetails: { ...contactMePayload.UserDetails, Email: `burst-${i}-${Date.now()}@example.com` },
         }),
       ),
     );
-    await waitFor('the first cards of the burst', () => teams.posts().length >= 9, 20_000);
-  });
-  afterEach(async () => {
-    await app.stop();
-    await teams.stop();
+    await waitFor('the first cards of the burst', () => scenario.teams.posts().length >= 9, 20_000);
   });
 
   /** New-lead cards Teams received after `at`, up to the moment of `until`. */
-  const postsBetween = (at: number, until: number) => teams.posts().filter((p) => p.at > at && p.at <= until).length;
+  const postsBetween = (at: number, until: number) =>
+    scenario.teams.posts().filter((p) => p.at > at && p.at <= until).length;
 
   it('a seller’s command in the busy channel is answered ahead of the queued cards', async () => {
-    const asked = teams.mentionActivity('help');
+    const asked = scenario.teams.mentionActivity('help');
     const sentAt = Date.now();
-    const answer = await sendActivity(app, asked);
+    const answer = await sendActivity(scenario.app, asked);
     assert.ok(answer.status < 300);
-    assert.ok(teams.posts().length < BURST, 'Teams’ request was answered before the queue ran out');
+    assert.ok(scenario.teams.posts().length < BURST, 'Teams’ request was answered before the queue ran out');
     const reply = await waitFor('the answer', () =>
-      teams.requests.find((r) => r.at >= sentAt && r.conversationId?.includes(asked.id) && r.status < 300),
+      scenario.teams.requests.find((r) => r.at >= sentAt && r.conversationId?.includes(asked.id) && r.status < 300),
     );
     assert.ok(postsBetween(sentAt, reply.at) <= WINDOW, `${postsBetween(sentAt, reply.at)} queued cards went first`);
-    assert.ok(teams.posts().length < BURST, 'the queue was still there when the answer went out');
+    assert.ok(scenario.teams.posts().length < BURST, 'the queue was still there when the answer went out');
   });
 
   it('a card a seller claims is updated for everyone ahead of the queued cards', async () => {
-    const card = teams.cards().find((c) => LEAD_ID.test(JSON.stringify(c.card)))!;
+    const card = scenario.teams.cards().find((c) => LEAD_ID.test(JSON.stringify(c.card)))!;
     const leadId = JSON.stringify(card.card).match(LEAD_ID)![0];
-    await waitFor('posted', async () => (await app.leads.get(leadId))?.delivery.state === 'posted');
+    await waitFor('posted', async () => (await scenario.app.leads.get(leadId))?.delivery.state === 'posted');
     const clickedAt = Date.now();
     const res = await sendActivity(
-      app,
-      teams.invokeActivity({
+      scenario.app,
+      scenario.teams.invokeActivity({
         verb: 'claim',
         data: { leadId },
         conversationId: card.conversationId,
@@ -73,12 +65,12 @@ describe('scenario: people before backlog', function () {
     );
     assert.equal(res.status, 200);
     const update = await waitFor('the shared card updated', () =>
-      teams.updates(card.activityId).find((u) => u.at >= clickedAt),
+      scenario.teams.updates(card.activityId).find((u) => u.at >= clickedAt),
     );
     assert.ok(
       postsBetween(clickedAt, update.at) <= WINDOW,
       `${postsBetween(clickedAt, update.at)} queued cards went first`,
     );
-    assert.ok(teams.posts().length < BURST, 'the queue was still there when the update went out');
+    assert.ok(scenario.teams.posts().length < BURST, 'the queue was still there when the update went out');
   });
 });

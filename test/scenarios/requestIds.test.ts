@@ -4,9 +4,8 @@
  * instances in Log Analytics. The request id comes from the platform when it sends one and is echoed back.
  */
 import assert from 'node:assert/strict';
-import type { App } from '../../src/main';
 import { contactMePayload } from '../support/payloads';
-import { LocalTeams, install, logLines, postLead, sendActivity, startBot, waitFor } from '../support/harness';
+import { logLines, postLead, sendActivity, useBot, waitFor } from '../support/harness';
 import { seller } from '../support/localTeams';
 
 interface Line {
@@ -20,35 +19,24 @@ interface Line {
 const parse = (from: number): Line[] => logLines.slice(from).map((l) => JSON.parse(l) as Line);
 
 describe('request ids: one lead followed across log lines', () => {
-  let teams: LocalTeams;
-  let app: App;
-
-  beforeEach(async () => {
-    teams = await new LocalTeams().start();
-    app = await startBot();
-    await install(app, teams);
-  });
-  afterEach(async () => {
-    await app.stop();
-    await teams.stop();
-  });
+  const scenario = useBot();
 
   it('from the webhook to its posted card and a claim: every line carries a request id, and those about the lead its id', async () => {
     const from = logLines.length;
-    const res = await postLead(app, contactMePayload, { headers: { 'x-request-id': 'pc-7f3a-0001' } });
+    const res = await postLead(scenario.app, contactMePayload, { headers: { 'x-request-id': 'pc-7f3a-0001' } });
     assert.equal(res.status, 202);
     assert.equal(res.headers.get('x-request-id'), 'pc-7f3a-0001', 'echoed back');
     const id = res.body.id as string;
-    const card = await waitFor('card', () => teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
-    await waitFor('posted', async () => (await app.leads.get(id))?.delivery.state === 'posted');
-    const click = teams.invokeActivity({
+    const card = await waitFor('card', () => scenario.teams.cards().find((c) => JSON.stringify(c.card).includes(id)));
+    await waitFor('posted', async () => (await scenario.app.leads.get(id))?.delivery.state === 'posted');
+    const click = scenario.teams.invokeActivity({
       verb: 'claim',
       data: { leadId: id },
       conversationId: card.conversationId,
       replyToId: card.activityId,
       user: seller('Ana'),
     });
-    assert.equal((await sendActivity(app, click)).status, 200);
+    assert.equal((await sendActivity(scenario.app, click)).status, 200);
     await waitFor('card updated', () =>
       parse(from).some((l) => l.leadId === id && l.module === 'jobs:outbox' && /updated/.test(l.msg)),
     );
@@ -74,7 +62,7 @@ describe('request ids: one lead followed across log lines', () => {
 
   it("takes the platform's request id (x-request-id, x-ms-request-id, a traceparent's trace id), makes one otherwise, and never echoes a forged one", async () => {
     const health = (headers: Record<string, string> = {}) =>
-      fetch(`${app.url}/api/health`, { headers }).then((r) => r.headers.get('x-request-id'));
+      fetch(`${scenario.app.url}/api/health`, { headers }).then((r) => r.headers.get('x-request-id'));
     assert.equal(await health({ 'x-ms-request-id': 'azure-123' }), 'azure-123');
     const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
     assert.equal(await health({ traceparent: `00-${trace}-00f067aa0ba902b7-01` }), trace);

@@ -2,7 +2,8 @@
  * Renders expanded Adaptive Cards the way the Teams client lays them out: the official adaptivecards renderer with
  * the Teams light host config and container CSS (vendored in ./teams-host), in headless Chromium, served from a
  * throwaway http server on 127.0.0.1. Every request that leaves 127.0.0.1 is aborted. Used by
- * scripts/renderCards.ts (PNGs for docs/cards) and by test/teams/cardRender.test.ts (layout checks).
+ * scripts/renderCards.ts (PNGs for docs/cards) and, through `useCardRenderer`, by the layout checks in
+ * test/teams/views/cardRender.test.ts and localizedRender.test.ts.
  * No Segoe UI here, so use it for layout, not for pixel-exact comparisons.
  */
 import fs from 'node:fs';
@@ -176,6 +177,27 @@ export async function startCardRenderer(): Promise<CardRenderer> {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/**
+ * Call inside a mocha `describe`: one renderer for its tests, closed after them; the tests are skipped (with a note
+ * on stderr) where Chromium is not installed. The getter answers the renderer once `before` has run.
+ */
+export function useCardRenderer(): () => CardRenderer {
+  let renderer: CardRenderer | undefined;
+  before(async function () {
+    if (!chromiumAvailable()) {
+      process.stderr.write(
+        `    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the card rendering tests\n`,
+      );
+      this.skip();
+    }
+    renderer = await startCardRenderer();
+  });
+  after(async () => {
+    await renderer?.close();
+  });
+  return () => renderer!;
 }
 
 export interface CardView {

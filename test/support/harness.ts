@@ -134,6 +134,27 @@ export async function install(app: { url: string }, teams: LocalTeams): Promise<
   }
 }
 
+/**
+ * Call inside a `describe`: before each test a fresh local Teams channel and a bot started with `opts` (as
+ * `startBot`), installed in the channel's team unless `install` is false; both are stopped after each test.
+ */
+export function useBot(opts: Parameters<typeof startBot>[0] & { install?: boolean } = {}): {
+  readonly teams: LocalTeams;
+  readonly app: App;
+} {
+  const s = {} as { teams: LocalTeams; app: App };
+  beforeEach(async () => {
+    s.teams = await new LocalTeams().start();
+    s.app = await startBot(opts);
+    if (opts.install !== false) await install(s.app, s.teams);
+  });
+  afterEach(async () => {
+    await s.app.stop();
+    await s.teams.stop();
+  });
+  return s;
+}
+
 export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 8000): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: T | undefined;

@@ -8,8 +8,8 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LocalEntra } from './entra';
+import { closeLocal, listenLocal, localUrl } from './localServer';
 
 export interface Row {
   id: string;
@@ -52,7 +52,7 @@ export class LocalDataverse {
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return localUrl(this.server);
   }
 
   /** Answers 429 + Retry-After: `retryAfterS` to everything for `ms`. */
@@ -71,14 +71,12 @@ export class LocalDataverse {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.server = await listenLocal(http.createServer((req, res) => void this.handle(req, res)));
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await closeLocal(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -9,8 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { DefaultAzureCredentialOptions } from '@azure/identity';
+import { closeLocal, listenLocal, localUrl } from './localServer';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'localhost-cert.pem'), 'utf8');
 const KEY = fs.readFileSync(path.join(__dirname, 'localhost-key.pem'), 'utf8');
@@ -29,7 +29,7 @@ export class LocalEntra {
   lifetimeS = 3599;
 
   get authorityHost(): string {
-    return `https://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return localUrl(this.server, 'https');
   }
 
   /** The variables DefaultAzureCredential's EnvironmentCredential reads. */
@@ -43,14 +43,14 @@ export class LocalEntra {
   }
 
   async start(): Promise<this> {
-    this.server = https.createServer({ cert: CERT, key: KEY }, (req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.server = await listenLocal(
+      https.createServer({ cert: CERT, key: KEY }, (req, res) => void this.handle(req, res)),
+    );
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await closeLocal(this.server);
   }
 
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeLocal, listenLocal, localUrl } from './localServer';
 
 export const SF_CLIENT_ID = '3MVG9local.consumer.key';
 export const SF_CLIENT_SECRET = 'local-consumer-secret-0123456789';
@@ -45,7 +45,7 @@ export class LocalSalesforce {
   constructor(readonly externalIdField = 'LeadDeskId__c') {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return localUrl(this.server);
   }
 
   throttle(ms: number): void {
@@ -58,14 +58,12 @@ export class LocalSalesforce {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.server = await listenLocal(http.createServer((req, res) => void this.handle(req, res)));
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await closeLocal(this.server);
   }
 
   private id(prefix: string): string {

@@ -6,13 +6,7 @@
 import assert from 'node:assert/strict';
 import { leadCard } from '../../../src/teams/views/cards';
 import { ownerView } from '../../../src/teams/views/leadViews';
-import {
-  cardViews,
-  chromiumAvailable,
-  CHROMIUM_PATH,
-  startCardRenderer,
-  type CardRenderer,
-} from '../../support/cardRenderer';
+import { cardViews, useCardRenderer } from '../../support/cardRenderer';
 import { FIXTURE_NOW, MAYA, TEAM, claimedByAna, makeLead } from '../../support/leadFixtures';
 
 interface Layout {
@@ -36,24 +30,10 @@ const measure = (): Layout => ({
 });
 
 describe('teams/cards rendered in Chromium', function () {
-  let renderer: CardRenderer | undefined;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      process.stderr.write(
-        `    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the card rendering tests\n`,
-      );
-      this.skip();
-    }
-    renderer = await startCardRenderer();
-  });
-
-  after(async () => {
-    await renderer?.close();
-  });
+  const renderer = useCardRenderer();
 
   it('shows a new lead on a 360 px phone without horizontal scrolling and with Claim inside the screen', async () => {
-    const page = await renderer!.open(leadCard(makeLead(), FIXTURE_NOW), 360);
+    const page = await renderer().open(leadCard(makeLead(), FIXTURE_NOW), 360);
     const layout = await page.evaluate(measure);
     assert.ok(
       layout.scrollWidth <= layout.clientWidth,
@@ -74,7 +54,7 @@ describe('teams/cards rendered in Chromium', function () {
 
   it('sends verb claim with the lead id when the seller taps Claim', async () => {
     const lead = makeLead();
-    const page = await renderer!.open(leadCard(lead, FIXTURE_NOW), 360);
+    const page = await renderer().open(leadCard(lead, FIXTURE_NOW), 360);
     await page.getByRole('button', { name: 'Claim' }).click();
     const actions = await page.evaluate(() => (window as unknown as { __actions: unknown[] }).__actions);
     assert.deepEqual(actions, [{ type: 'Action.Execute', verb: 'claim', data: { leadId: lead.id } }]);
@@ -83,7 +63,7 @@ describe('teams/cards rendered in Chromium', function () {
 
   it('fits every documented card view, forms opened, into a 360 px phone width with every button on screen', async () => {
     for (const view of cardViews()) {
-      const page = await renderer!.open(view.card, 360);
+      const page = await renderer().open(view.card, 360);
       if (view.click) await page.getByRole('button', { name: view.click, exact: true }).click();
       const layout = await page.evaluate(measure);
       assert.ok(
@@ -106,7 +86,7 @@ describe('teams/cards rendered in Chromium', function () {
       ownerView(claimedByAna({ owner: MAYA }), { now: FIXTURE_NOW, role: 'manager', members: TEAM, viewerId: MAYA.id }),
     ];
     for (const card of cards) {
-      const page = await renderer!.open(card, 360);
+      const page = await renderer().open(card, 360);
       const seen = await page.evaluate(() =>
         Array.from(document.querySelectorAll('button'))
           .filter((b) => b.getBoundingClientRect().width > 0)
@@ -133,7 +113,7 @@ describe('teams/cards rendered in Chromium', function () {
 
   it('opens the Qualify form in place and sends verb qualify with the lead id and the typed inputs', async () => {
     const lead = claimedByAna();
-    const page = await renderer!.open(ownerView(lead, { now: FIXTURE_NOW, role: 'owner' }), 360);
+    const page = await renderer().open(ownerView(lead, { now: FIXTURE_NOW, role: 'owner' }), 360);
     await page.getByRole('button', { name: 'Qualify', exact: true }).click();
     await page.getByRole('textbox', { name: 'Budget' }).fill('40k EUR');
     await page.getByRole('radio', { name: 'Warm' }).check();

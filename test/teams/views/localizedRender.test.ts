@@ -8,14 +8,7 @@ import assert from 'node:assert/strict';
 import { SUPPORTED_LOCALES, t, type Locale } from '../../../src/i18n';
 import { subscriptionCard } from '../../../src/teams/views/cards';
 import { errorView } from '../../../src/teams/views/leadViews';
-import {
-  cardViews,
-  chromiumAvailable,
-  CHROMIUM_PATH,
-  startCardRenderer,
-  type CardRenderer,
-  type CardView,
-} from '../../support/cardRenderer';
+import { cardViews, useCardRenderer, type CardView } from '../../support/cardRenderer';
 import { FIXTURE_NOW } from '../../support/leadFixtures';
 import { overflows } from '../../support/cardLayout';
 
@@ -35,27 +28,13 @@ function views(locale: Locale): CardView[] {
 }
 
 describe('teams/cards in every language, rendered at 360 px', function () {
-  let renderer: CardRenderer | undefined;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      process.stderr.write(
-        `    skipped: no Chromium at ${CHROMIUM_PATH}; install it to run the card rendering tests\n`,
-      );
-      this.skip();
-    }
-    renderer = await startCardRenderer();
-  });
-
-  after(async () => {
-    await renderer?.close();
-  });
+  const renderer = useCardRenderer();
 
   for (const locale of SUPPORTED_LOCALES) {
     for (const view of views(locale)) {
       it(`shows ${view.name} in ${locale} with no text cut off or sticking out of the card`, async () => {
         assert.equal(view.card.lang, locale);
-        const page = await renderer!.open(view.card, 360);
+        const page = await renderer().open(view.card, 360);
         if (view.click) await page.getByRole('button', { name: view.click, exact: true }).click();
         const problems = (await page.evaluate(overflows)).map((o) => `${o.what} “${o.text}”: ${o.detail}`);
         await page.close();
@@ -66,7 +45,7 @@ describe('teams/cards in every language, rendered at 360 px', function () {
 
   it('formats card dates in the card language (Turkish month names on a Turkish card)', async () => {
     const lead = cardViews(FIXTURE_NOW, 'tr').find((v) => v.name === 'lead-new')!;
-    const page = await renderer!.open(lead.card, 360);
+    const page = await renderer().open(lead.card, 360);
     const text = await page.evaluate(() => document.querySelector('.ac-adaptiveCard')?.textContent ?? '');
     await page.close();
     assert.doesNotMatch(text, /\{\{(DATE|TIME)\(/, 'an unformatted DATE/TIME');
