@@ -93,6 +93,7 @@ export function wordsOf(locale: Locale, prefix: string): Readonly<Record<string,
 
 export {
   formatDate,
+  ianaZone,
   formatDuration,
   formatMonth,
   formatNumber,

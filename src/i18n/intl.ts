@@ -33,15 +33,17 @@ export function formatDuration(locale: Locale, ms: number): string {
   return t(locale, 'duration.days', { days: Math.floor(hours / 24) });
 }
 
-function validZone(zone: string | undefined): string {
-  if (!zone) return DEFAULT_ZONE;
+/** `zone` as the IANA name Intl knows it by, or undefined when it is none (a Teams client's `timezone`, a setting). */
+export function ianaZone(zone: unknown): string | undefined {
+  if (typeof zone !== 'string' || !zone.trim() || zone.length > 64) return undefined;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
+    return new Intl.DateTimeFormat('en', { timeZone: zone.trim() }).resolvedOptions().timeZone;
   } catch {
-    return DEFAULT_ZONE;
+    return undefined;
   }
 }
+
+const validZone = (zone: string | undefined): string => ianaZone(zone) ?? DEFAULT_ZONE;
 
 function formatted(locale: Locale, iso: string, zone: string | undefined, options: Intl.DateTimeFormatOptions): string {
   const d = new Date(iso);

@@ -1,6 +1,7 @@
 /**
  * Which Teams channels a lead goes to, and the `subscribe …` filter language channels use to say what they want.
- * Pure: channels come in as values, the lead's source and contact decide.
+ * Pure: channels come in as values, the lead's source and contact decide. A filter in the reader's words, and the
+ * reader's sentence for a filter refused here, are in src/teams (views/filterWords.ts, commands/channelCommands.ts).
  */
 import type { Contact, LeadSource, Storefront } from './lead';
 
@@ -94,12 +95,22 @@ const USAGE =
   'Expected: subscribe [appsource | azure | all] [offer TEXT] [country CODE], ' +
   'for example “subscribe azure offer contoso.crm country US”.';
 
+/** What is wrong with a `subscribe` filter: the key of the reader's sentence (`command.subscribeProblem.<problem>`). */
+type SubscriptionProblem = 'unknown-word' | 'offer-twice' | 'country-twice' | 'offer-empty' | 'country-empty';
+
+/** `message` is the English sentence (logs, tests); `problem` and `word` are what the reader's sentence is made of. */
+export type SubscriptionRefusal = { ok: false; message: string; problem: SubscriptionProblem; word?: string };
+
+function refused(problem: SubscriptionProblem, message: string, word?: string): SubscriptionRefusal {
+  return { ok: false, message: `${message} ${USAGE}`, problem, word };
+}
+
 /**
  * Parses the text after `subscribe`: storefront words (appsource, azure, all; none = all), then optionally
  * `offer <text>` (up to `country`) and `country <code or name>` (up to `offer`). Words are case-insensitive;
  * quotes around the offer are dropped.
  */
-export function parseSubscription(args: string): { ok: true; filter: ChannelFilter } | { ok: false; message: string } {
+export function parseSubscription(args: string): { ok: true; filter: ChannelFilter } | SubscriptionRefusal {
   const words = args.trim().split(/\s+/).filter(Boolean);
   const groups = new Set<StorefrontGroup>();
   let all = false;
@@ -109,7 +120,7 @@ export function parseSubscription(args: string): { ok: true; filter: ChannelFilt
   for (const word of words) {
     const lower = word.toLowerCase();
     if (lower === 'offer' || lower === 'country') {
-      if (clauses[lower]) return { ok: false, message: `“${lower}” appears twice; give it once. ${USAGE}` };
+      if (clauses[lower]) return refused(`${lower}-twice`, `“${lower}” appears twice; give it once.`);
       current = clauses[lower] = [];
     } else if (current) {
       current.push(word);
@@ -118,7 +129,7 @@ export function parseSubscription(args: string): { ok: true; filter: ChannelFilt
     } else if (lower === 'appsource' || lower === 'azure') {
       groups.add(lower);
     } else {
-      return { ok: false, message: `I don't know “${word}” here. ${USAGE}` };
+      return refused('unknown-word', `I don't know “${word}” here.`, word);
     }
   }
 
@@ -128,24 +139,13 @@ export function parseSubscription(args: string): { ok: true; filter: ChannelFilt
       .join(' ')
       .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
       .trim();
-    if (!offer) return { ok: false, message: `“offer” needs the text to look for, e.g. “offer contoso.crm”. ${USAGE}` };
+    if (!offer) return refused('offer-empty', '“offer” needs the text to look for, e.g. “offer contoso.crm”.');
     filter.offer = offer;
   }
   if (clauses.country) {
     const country = clauses.country.join(' ');
-    if (!country) return { ok: false, message: `“country” needs a country code, e.g. “country US”. ${USAGE}` };
+    if (!country) return refused('country-empty', '“country” needs a country code, e.g. “country US”.');
     filter.country = country.length <= 3 ? country.toUpperCase() : country;
   }
   return { ok: true, filter };
-}
-
-const GROUP_WORDS: Readonly<Record<StorefrontGroup, string>> = { appsource: 'AppSource', azure: 'Azure Marketplace' };
-
-/** The filter in words: “all AppSource leads for offers matching “crm” from US”. */
-export function describeFilter(f: ChannelFilter): string {
-  const groups = f.storefronts === 'all' ? [] : f.storefronts.map((g) => GROUP_WORDS[g]);
-  let text = groups.length === 0 ? 'all leads' : `all ${groups.join(' and ')} leads`;
-  if (f.offer) text += ` for offers matching “${f.offer}”`;
-  if (f.country) text += ` from ${f.country}`;
-  return text;
 }

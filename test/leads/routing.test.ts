@@ -1,11 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  describeFilter,
-  parseSubscription,
-  routeLead,
-  type ChannelFilter,
-  type RoutableChannel,
-} from '../../src/leads/routing';
+import { parseSubscription, routeLead, type ChannelFilter, type RoutableChannel } from '../../src/leads/routing';
 import type { Contact, LeadSource, Storefront } from '../../src/leads/lead';
 
 // ─── builders ───────────────────────────────────────────────────────────────
@@ -147,25 +141,13 @@ describe('parseSubscription', () => {
       assert.match(r.message, /Expected: subscribe \[appsource \| azure \| all\] \[offer TEXT\] \[country CODE\]/);
     });
   }
-});
 
-describe('describeFilter', () => {
-  it('says a filter in words', () => {
-    assert.equal(describeFilter({ storefronts: 'all' }), 'all leads');
-    assert.equal(
-      describeFilter({ storefronts: ['appsource'], offer: 'crm', country: 'US' }),
-      'all AppSource leads for offers matching “crm” from US',
+  it('names the problem, the key of the reader sentence (command.subscribeProblem.*)', () => {
+    assert.deepEqual(
+      [parseSubscription('appsorce'), parseSubscription('offer a offer b'), parseSubscription('azure country')].map(
+        (r) => (r.ok ? 'ok' : `${r.problem} ${r.word ?? ''}`.trim()),
+      ),
+      ['unknown-word appsorce', 'offer-twice', 'country-empty'],
     );
-    assert.equal(describeFilter({ storefronts: ['azure'] }), 'all Azure Marketplace leads');
-    assert.equal(
-      describeFilter({ storefronts: ['appsource', 'azure'], country: 'DE' }),
-      'all AppSource and Azure Marketplace leads from DE',
-    );
-  });
-
-  it('describes what parseSubscription read', () => {
-    const r = parseSubscription('appsource offer crm country us');
-    assert.ok(r.ok);
-    assert.equal(describeFilter(r.filter), 'all AppSource leads for offers matching “crm” from US');
   });
 });

@@ -212,6 +212,15 @@ describe('the Turkish seller’s story', () => {
     assert.ok(!help.body.text.includes('yardım'));
   });
 
+  it('a subscribe the bot cannot read is answered in Turkish, with the Turkish syntax and example', async () => {
+    const app = await scenario.bot();
+    await installAs(app, ZEYNEP, 'tr-TR');
+    const answer = await ask(app, ZEYNEP, 'tr-TR', 'abone ol herşey');
+    const text = String(answer.body.text);
+    assert.ok(text.startsWith(t('tr', 'command.subscribeProblem.unknown-word', { word: 'herşey' })), text);
+    assert.ok(text.includes(t('tr', 'command.list.subscribe.usage')), text);
+  });
+
   it('her reminders keep her own business hours when the team’s office is in another zone', async () => {
     // The team works London hours; Ayşe's Teams client says Istanbul (two hours ahead).
     const app = await scenario.bot({ TIMEZONE: 'Europe/London' });

@@ -73,7 +73,8 @@ function parseData(
     const v = data[field];
     if (v === undefined || v === null || v === '') continue;
     const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-    if (text === undefined) return fail('action.invalid-input', { detail: `${field} must be text.` });
+    if (text === undefined)
+      return fail('action.invalid-input', { field, problem: 'notText', detail: `${field} must be text.` });
     if (text.length > MAX_INPUT) return fail('action.input-too-long', { field, max: MAX_INPUT });
     if (text.trim()) inputs[field] = text.trim();
   }

@@ -4,7 +4,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { InstallStore } from '../../store/installStore';
-import { parseSubscription } from '../../leads/routing';
+import { parseSubscription, type SubscriptionRefusal } from '../../leads/routing';
 import { t, type Locale } from '../../i18n';
 import { filterInWords } from '../views/filterWords';
 import { channelRecordOf } from '../installs/installTracker';
@@ -28,6 +28,14 @@ export function channelOf(ctx: TurnContext): { teamId?: string; channelId: strin
   return { teamId: cd.team?.id, channelId: cd.channel?.id ?? activity.conversation.id.split(';messageid=')[0] };
 }
 
+/** A `subscribe` filter routing.ts refused, in the reader's words, with the command's syntax and an example. */
+function subscriptionProblemText(refusal: SubscriptionRefusal, locale: Locale): string {
+  const usage = t(locale, 'command.list.subscribe.usage');
+  const example = t(locale, 'command.list.subscribe.example');
+  const problem = t(locale, `command.subscribeProblem.${refusal.problem}`, { word: refusal.word });
+  return `${problem} ${t(locale, 'command.subscribeExpected', { usage, example })}`;
+}
+
 export class ChannelCommands {
   constructor(private readonly d: ChannelCommandDeps) {}
 
@@ -35,7 +43,7 @@ export class ChannelCommands {
     const channel = channelOf(ctx);
     if (!channel?.teamId) return replyText(this.d.messenger, ctx, t(locale, 'command.subscribeNotInChannel'));
     const parsed = parseSubscription(args);
-    if (!parsed.ok) return replyText(this.d.messenger, ctx, parsed.message);
+    if (!parsed.ok) return replyText(this.d.messenger, ctx, subscriptionProblemText(parsed, locale));
     const { installs } = this.d;
     if (!(await installs.getChannel(channel.channelId))) {
       const now = this.d.now?.() ?? new Date();

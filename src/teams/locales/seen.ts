@@ -4,6 +4,7 @@
  * the boundary: a tag that is no BCP-47 tag or a zone Intl does not know is left out, never stored.
  */
 import type { Activity } from 'botbuilder';
+import { ianaZone } from '../../i18n';
 
 export interface Seen {
   /** Canonical BCP-47 tag (`tr-TR`). */
@@ -16,15 +17,6 @@ function bcp47(tag: unknown): string | undefined {
   if (typeof tag !== 'string' || !tag.trim() || tag.length > 35) return undefined;
   try {
     return Intl.getCanonicalLocales(tag.trim())[0];
-  } catch {
-    return undefined;
-  }
-}
-
-function ianaZone(zone: unknown): string | undefined {
-  if (typeof zone !== 'string' || !zone.trim() || zone.length > 64) return undefined;
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: zone.trim() }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }

@@ -17,8 +17,8 @@ import { logger } from '../../log';
 import { cardActivity } from '../views/activities';
 import type { Messenger } from './messenger';
 import { reminderCards, reminderSummary } from '../views/reminderViews';
-import { escalationText, followUpText, salesManagerWord } from '../views/followUpTexts';
-import type { Locale } from '../../i18n';
+import { escalationText, followUpText } from '../views/followUpTexts';
+import { t, type Locale } from '../../i18n';
 import type { Locales } from '../locales/locales';
 import type { TeamManager } from '../../leads/managers';
 
@@ -55,17 +55,19 @@ function threadsOf(lead: Lead) {
  * lead's card is in that are not among them (named as kept when they were added).
  */
 async function managerMentions(deps: ReminderSenderDeps, lead: Lead, locale: Locale): Promise<Mention[]> {
-  const t = threadsOf(lead)[0];
-  const fallbackName = salesManagerWord(locale);
+  const thread = threadsOf(lead)[0];
+  const fallbackName = t(locale, 'reminder.salesManager');
   const configured = await Promise.all(
     deps.managerIds.map(async (id) => ({
       id,
       name:
-        (await deps.messenger.memberName({ serviceUrl: t.serviceUrl, conversationId: t.channelId }, id)) ??
+        (await deps.messenger.memberName({ serviceUrl: thread.serviceUrl, conversationId: thread.channelId }, id)) ??
         fallbackName,
     })),
   );
-  const own = ((await deps.teamManagers?.(t.channelId)) ?? []).filter((m) => !configured.some((c) => c.id === m.id));
+  const own = ((await deps.teamManagers?.(thread.channelId)) ?? []).filter(
+    (m) => !configured.some((c) => c.id === m.id),
+  );
   return [...configured, ...own.map((m) => ({ id: m.id, name: m.name || fallbackName }))];
 }
 

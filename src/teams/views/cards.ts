@@ -8,7 +8,7 @@
  * src/i18n), the code binds data already in words, and the card's `lang` makes DATE()/TIME() speak it too.
  */
 import * as ACData from 'adaptivecards-templating';
-import { formatDuration, t, wordsOf, type Locale } from '../../i18n';
+import { t, wordsOf, type Locale } from '../../i18n';
 import type { Lead } from '../../leads/lead';
 import type { ChannelFilter } from '../../leads/routing';
 import leadTemplate from '../../../cards/lead.json';
@@ -72,11 +72,6 @@ export function localTimeText(iso: string, locale: Locale = 'en'): string {
 export function cardDate(iso: string, locale: Locale = 'en'): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? t(locale, 'time.unknownDate') : `{{DATE(${cardInstant(d)}, SHORT)}}`;
-}
-
-/** "3 min", "2 h 5 min", "4 d"; "under 1 min" for less than a minute (and for clock skew); in `locale`. */
-export function durationText(ms: number, locale: Locale = 'en'): string {
-  return formatDuration(locale, ms);
 }
 
 /**

@@ -38,8 +38,3 @@ export function escalationText(
   const text = followUpText(kind, lead, now, locale);
   return t(locale, hasManagers ? 'reminder.askManagers' : 'reminder.noManagers', { text });
 }
-
-/** The name shown for a manager Teams does not name. */
-export function salesManagerWord(locale: Locale = 'en'): string {
-  return t(locale, 'reminder.salesManager');
-}

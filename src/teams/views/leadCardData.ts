@@ -3,12 +3,12 @@
  * pre-formatted data (status sentence, fact rows, rating) for the templates. Words come from the catalogs
  * (src/i18n); points in time are Adaptive Card DATE()/TIME() functions the reader's Teams formats.
  */
-import { t, type Locale } from '../../i18n';
+import { formatDuration, t, type Locale } from '../../i18n';
 import type { Lead, Rating } from '../../leads/lead';
 import { displayName } from '../../leads/lead';
 import { cardText, shorten } from './cardText';
 import { crmCardData } from './crmViews';
-import { cardDate, durationText, localTimeText, type Fact } from './cards';
+import { cardDate, localTimeText, type Fact } from './cards';
 
 export interface LeadCardData {
   leadId: string;
@@ -72,7 +72,7 @@ export function authorityInWords(answer: string, locale: Locale = 'en'): string 
 
 function since(fromIso: string | undefined, to: Date, locale: Locale): string {
   const from = fromIso ? Date.parse(fromIso) : NaN;
-  return Number.isNaN(from) ? t(locale, 'time.unknown') : durationText(to.getTime() - from, locale);
+  return Number.isNaN(from) ? t(locale, 'time.unknown') : formatDuration(locale, to.getTime() - from);
 }
 
 /** The one-line status under the card: what happened and who owns it. */

@@ -3,11 +3,11 @@
  * phone, in the reader's language. Hot leads nobody owns link to their cards; times are durations ("4 min"), shares
  * are percentages, counts are formatted for the reader's locale; the range's days are the team's (`zone`).
  */
-import { formatDate, formatMonth, formatNumber, formatPercent, t, type Locale } from '../../i18n';
+import { formatDate, formatDuration, formatMonth, formatNumber, formatPercent, t, type Locale } from '../../i18n';
 import type { Lead } from '../../leads/lead';
 import type { DateRange } from '../../leads/ranges';
 import type { PipelineAnswer } from '../../reports/pipeline';
-import { durationText, expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
+import { expandTemplate, localTimeText, type AdaptiveCard, type Fact } from './cards';
 import { reasonInWords } from './leadCardData';
 import { leadLink } from './reminderViews';
 
@@ -32,7 +32,7 @@ export function rangeInWords(range: DateRange, locale: Locale = 'en', zone = 'UT
 }
 
 function speedFacts(s: PipelineAnswer['summary'], locale: Locale): Fact[] {
-  const dur = (v?: number) => (v === undefined ? '—' : durationText(v, locale));
+  const dur = (v?: number) => (v === undefined ? '—' : formatDuration(locale, v));
   const spread = (m: { n: number; p50?: number; p90?: number }) =>
     m.n ? t(locale, 'pipeline.medianWithin', { median: dur(m.p50), p90: dur(m.p90) }) : '—';
   return [
