@@ -10,16 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config';
 import { createApp, type App } from '../../src/main';
 import { LocalTeams, seller } from '../../test/support/localTeams';
 import { LocalEntra, identityOptions } from '../../test/support/crm/entra';
 import { LocalDataverse } from '../../test/support/crm/dataverse';
 import { contactMePayload } from '../../test/support/payloads';
 import { dot, mark, ms, out, percentile, sleep, table, waitUntil, type Section } from './support';
-import { sendActivity } from './fixtures';
+import { benchConfig, postJson, SECRET, sendActivity } from './fixtures';
 
-const SECRET = 'bench-webhook-secret-0123456789';
 const QUALIFY = { budget: '40k EUR', need: 'Reporting', timeframe: 'Q1', authority: 'yes', rating: 'hot' };
 
 export const crm: Section = {
@@ -35,15 +33,7 @@ export const crm: Section = {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaddesk-bench-crm-'));
     Object.assign(process.env, entra.environment);
     const app = await createApp(
-      loadConfig({
-        PORT: '0',
-        LEAD_WEBHOOK_SECRET: SECRET,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        CRM: 'dynamics',
-        DYNAMICS_URL: dataverse.url,
-        AZURE_AUTHORITY_HOST: entra.authorityHost,
-      }),
+      benchConfig(dataDir, { CRM: 'dynamics', DYNAMICS_URL: dataverse.url, AZURE_AUTHORITY_HOST: entra.authorityHost }),
       { crm: { identity: identityOptions() } },
     );
     ctx.cleanups.push(async () => {
@@ -138,15 +128,11 @@ async function claimed(
   click: (leadId: string, verb: string, data?: Record<string, unknown>) => Promise<number>,
   tag: string,
 ): Promise<string> {
-  const res = await fetch(`${app.url}/api/leads?code=${SECRET}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      ...contactMePayload,
-      UserDetails: { ...contactMePayload.UserDetails, Email: `${tag}-${Date.now()}@fabrikam.example` },
-    }),
+  const { leadId } = await postJson(`${app.url}/api/leads?code=${SECRET}`, {
+    ...contactMePayload,
+    UserDetails: { ...contactMePayload.UserDetails, Email: `${tag}-${Date.now()}@fabrikam.example` },
   });
-  const { id } = (await res.json()) as { id: string };
-  await click(id, 'claim');
-  return id;
+  if (!leadId) throw new Error(`the webhook did not take lead ${tag}`);
+  await click(leadId, 'claim');
+  return leadId;
 }

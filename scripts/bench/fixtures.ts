@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { loadConfig, type Config } from '../../src/config';
 import type { App } from '../../src/main';
 import type { LocalTeams, Recorded, TeamModel } from '../../test/support/localTeams';
 import { contactMePayload } from '../../test/support/payloads';
@@ -13,6 +14,11 @@ import { dot, ms, out, sleep, stats, table, waitUntil, type Ctx, type LatencyRes
 
 /** The in-process bot's webhook secret. */
 export const SECRET = 'bench-webhook-secret-0123456789';
+
+/** An in-process bot's config: any port, the bench's webhook secret, its store in `dataDir`, no logs; plus `env`. */
+export function benchConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+}
 /** Tags this run: in the leads' e-mail addresses and the minimal path's container name. */
 export const RUN = crypto.randomBytes(3).toString('hex');
 

@@ -20,7 +20,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/log';
 import { createApp } from '../../src/main';
 import { LocalTeams } from '../../test/support/localTeams';
@@ -29,6 +28,7 @@ import { countCosmosRoundTrips, countSqliteCommits } from './storeOps';
 import { dot, lagMonitor, mark, ms, out, runCleanups, type BaseCtx, type Ctx, type Section } from './support';
 import {
   arrivals,
+  benchConfig,
   benchTeam,
   CardTracker,
   channelId,
@@ -253,13 +253,10 @@ async function startInProcess(base: BaseCtx): Promise<{ ctx: Ctx; stop(): Promis
   const ops = cosmos ? countCosmosRoundTrips(cosmos.server) : countSqliteCommits();
   own.push(async () => ops.stop());
   const app = await createApp(
-    loadConfig({
-      PORT: '0',
-      LEAD_WEBHOOK_SECRET: SECRET,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      ...(cosmos ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `bench${RUN}` } : {}),
-    }),
+    benchConfig(
+      dataDir,
+      cosmos ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `bench${RUN}` } : {},
+    ),
   );
   out(`Store: ${cosmos ? `Cosmos DB (local server, ${cosmos.endpoint})` : 'embedded SQLite'}; counting ${ops.unit}`);
   own.unshift(() => app.stop());

@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/main';
 import { dayOf } from '../../src/leads/pipeline';
 import { bucketOf } from '../../src/store/statsStore';
@@ -31,7 +30,7 @@ import {
   type Section,
   type Stats,
 } from './support';
-import { SECRET, sendActivity } from './fixtures';
+import { benchConfig, sendActivity } from './fixtures';
 import { seedPipeline } from './seed';
 
 const SIZES = { full: [1_000, 100_000], quick: [1_000, 10_000] };
@@ -96,14 +95,7 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
     const seed = await seedPipeline(dir, total);
     const seedMs = performance.now() - t;
     dot(`(${ms(seedMs)}, ${seed.days} rollup docs); bot `);
-    const config = loadConfig({
-      PORT: '0',
-      LEAD_WEBHOOK_SECRET: SECRET,
-      DATA_DIR: dir,
-      LOG_LEVEL: 'silent',
-      MANAGER_IDS: `${MANAGER.aadObjectId},${MANAGER.id}`,
-      PIPELINE_DIGEST: '',
-    });
+    const config = benchConfig(dir, { MANAGER_IDS: `${MANAGER.aadObjectId},${MANAGER.id}`, PIPELINE_DIGEST: '' });
     const app = await createApp(config, { jobs: false });
     own.unshift(() => app.stop());
     for (const a of teams.installActivities()) {

@@ -16,7 +16,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/main';
 import { Reminders, type PassResult } from '../../src/jobs/reminders';
 import type { FollowUpPolicy } from '../../src/leads/followUp';
@@ -37,7 +36,7 @@ import {
   type BaseCtx,
   type Section,
 } from './support';
-import { LEAD_ID, SECRET, sendActivity } from './fixtures';
+import { benchConfig, LEAD_ID, sendActivity } from './fixtures';
 import { openLeadStore, seedDueReminders, seedLeads } from './seed';
 
 const DUE = 1_000;
@@ -151,7 +150,7 @@ async function runAt(ctx: BaseCtx, total: number): Promise<Row> {
     });
     const seedMs = performance.now() - t;
     dot(`(${ms(seedMs)}); store-only passes `);
-    const config = loadConfig({ PORT: '0', LEAD_WEBHOOK_SECRET: SECRET, DATA_DIR: dirA, LOG_LEVEL: 'silent' });
+    const config = benchConfig(dirA);
 
     // Store work alone: the same pass on fresh copies of the store, the median of STORE_RUNS.
     const runs: StorePass[] = [];

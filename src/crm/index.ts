@@ -1,20 +1,15 @@
 /** The CRM client for the configured target (config/crm.ts); main.ts hands it to the handoff job. */
 import type { DefaultAzureCredentialOptions } from '@azure/identity';
 import type { CrmClient } from '../jobs/crmHandoff';
-import { DynamicsClient } from './dynamics';
-import { SalesforceClient } from './salesforce';
-import { WebhookClient } from './webhook';
+import { DynamicsClient, type DynamicsOptions } from './dynamics';
+import { SalesforceClient, type SalesforceOptions } from './salesforce';
+import { WebhookClient, type WebhookOptions } from './webhook';
 
+/** config/crm.ts `CrmSettings` (which crm/ may not import): each client's options but the test seams. */
 export type CrmClientSettings =
-  | {
-      target: 'dynamics';
-      url: string;
-      leadKey: string;
-      columns: Partial<Record<'offer' | 'storefront' | 'action', string>>;
-      authorityHost?: string;
-    }
-  | { target: 'salesforce'; url: string; clientId: string; clientSecret: string; leadKey: string }
-  | { target: 'webhook'; url: string; secret: string };
+  | ({ target: 'dynamics' } & Omit<DynamicsOptions, 'identity' | 'credential'>)
+  | ({ target: 'salesforce' } & SalesforceOptions)
+  | ({ target: 'webhook' } & Omit<WebhookOptions, 'now'>);
 
 export interface CrmClientOverrides {
   /** Tests: more options for DefaultAzureCredential (a pipeline policy that trusts a local token endpoint). */

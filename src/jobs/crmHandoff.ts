@@ -135,20 +135,15 @@ export class CrmHandoffJob extends PeriodicJob<void> {
       recordId: crm.record?.id,
     });
     const now = this.now();
+    // The History event is written with the outcome (in its transaction on SQLite).
     const recorded = await this.o.leads.update(
       id,
       (current) => {
         const step = crmAttempted(current, { round: crm.round, me }, outcome, now, this.policy);
-        return step ? { lead: step.lead, result: step.event } : { result: undefined };
+        return step ? { lead: step.lead, result: undefined, events: [step.event] } : { result: undefined };
       },
       lead,
     );
-    const event = recorded?.result;
-    if (event) {
-      await this.o.events
-        .append(event)
-        .catch((err) => log.error({ leadId: id, code: (err as LeadDeskError).code }, 'audit event not written'));
-    }
     if (recorded?.written && outcome.kind !== 'retry') this.o.updateCardSoon(id, recorded.lead);
   }
 

@@ -1,7 +1,8 @@
 /**
  * A job that runs one pass every interval (and once at start), with a tick that joins a pass already running instead
  * of starting a second one, and a stop that waits for the pass in flight. A failed pass is logged and answers
- * `fallback`; the next interval tries again. The outbox, the reminders and the weekly digest are all this.
+ * `fallback`; the next interval tries again. The outbox, the CRM handoff, the reminders, the weekly digest and
+ * retention are all this.
  */
 import type { LeadDeskError } from '../leads/errors';
 import type { Logger } from 'pino';

@@ -1,8 +1,8 @@
 /**
  * A queue of ids worked on by at most `concurrency` workers at once, each id at most once at a time (queued or
- * running), with a promise for "nothing queued or running". The outbox runs its deliveries on it. A worker that
- * fails is the worker's business (the outbox logs it); the queue carries on. Each piece of work runs in a log
- * context of its own: a fresh request id and the id as `leadId` (the outbox's ids are lead ids).
+ * running), with a promise for "nothing queued or running". The outbox and the CRM handoff run on it. A worker that
+ * fails is the worker's business (each job logs it); the queue carries on. Each piece of work runs in a log
+ * context of its own: a fresh request id and the id as `leadId` (the jobs' ids are lead ids).
  */
 import { withLogContext } from '../log';
 

@@ -15,8 +15,7 @@
  * the record it made the first time. The delivery id (`<lead id>.<round>`) is the same for every attempt of one
  * round: a receiver that sees it twice has seen a replay.
  */
-import { cardChanged } from './delivery';
-import type { Lease } from './delivery';
+import { cardChanged, deliveryLease, mayDeliver, retryBackoffMs, type Lease } from './delivery';
 import { LEAD_DESK, type Lead, type LeadEvent } from './lead';
 
 export type CrmTarget = 'dynamics' | 'salesforce' | 'webhook';
@@ -62,13 +61,6 @@ export function crmKey(lead: Lead): string {
   return lead.id;
 }
 
-/** Due, pending, and not leased by another live worker (a lease of a dead instance ends at once: `dead`). */
-function mayAttemptCrm(c: CrmHandoff | undefined, now: Date, me: string, dead?: ReadonlySet<string>): c is CrmHandoff {
-  const nowIso = now.toISOString();
-  if (c?.state !== 'pending' || c.nextAttemptAt > nowIso) return false;
-  return !c.lease || c.lease.until <= nowIso || c.lease.owner === me || Boolean(dead?.has(c.lease.owner));
-}
-
 /** Qualified (`next` is the lifecycle's clone): the lead is owed to the CRM, as a new round of the same record. */
 export function crmOwed(next: Lead, target: CrmTarget, now: Date): void {
   const round = (next.crm?.round ?? 0) + 1;
@@ -102,10 +94,10 @@ export function takeCrmLease(
   lead: Lead,
   at: { me: string; now: Date; leaseMs: number; target: CrmTarget; dead?: ReadonlySet<string> },
 ): Lead | undefined {
-  if (!mayAttemptCrm(lead.crm, at.now, at.me, at.dead)) return undefined;
+  // Due, pending, and not leased by another live worker (a lease of a dead instance ends at once), as a delivery.
+  if (!lead.crm || !mayDeliver(lead.crm, at.now, at.me, at.dead)) return undefined;
   if (lead.status !== 'qualified' || lead.erasedAt) return undefined;
-  const lease = { owner: at.me, until: new Date(at.now.getTime() + at.leaseMs).toISOString() };
-  return { ...lead, crm: { ...lead.crm, target: at.target, lease } };
+  return { ...lead, crm: { ...lead.crm, target: at.target, lease: deliveryLease(at.me, at.now, at.leaseMs) } };
 }
 
 /**
@@ -142,8 +134,10 @@ export function crmAttempted(
   } else if (outcome.kind === 'retry') {
     c.attempts += 1;
     c.lastError = outcome.code;
-    const backoff = Math.min(policy.baseRetryMs * 2 ** (c.attempts - 1), policy.maxRetryMs);
-    const wait = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, policy.maxRetryMs) : backoff;
+    const wait =
+      outcome.retryAfterMs !== undefined
+        ? Math.min(outcome.retryAfterMs, policy.maxRetryMs)
+        : retryBackoffMs(c.attempts, policy);
     c.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
   } else {
     c.state = 'refused';

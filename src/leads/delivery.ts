@@ -64,9 +64,14 @@ export function needsDelivery(lead: Lead): boolean {
 /**
  * Due, pending, and not leased by another live worker: a lease ends at its `until`, or as soon as its owner is one of
  * `dead` (instances whose heartbeat stopped; src/jobs/instances.ts), which is how a crashed instance's work moves on
- * within seconds while a live one's leases may be long.
+ * within seconds while a live one's leases may be long. The CRM handoff (crmHandoff.ts) is leased the same way.
  */
-export function mayDeliver(d: Delivery, now: Date, me: string, dead: ReadonlySet<string> = NONE): boolean {
+export function mayDeliver(
+  d: { state: string; nextAttemptAt: string; lease?: Lease },
+  now: Date,
+  me: string,
+  dead: ReadonlySet<string> = NONE,
+): boolean {
   const nowIso = now.toISOString();
   if (d.state !== 'pending' || d.nextAttemptAt > nowIso) return false;
   return !d.lease || d.lease.until <= nowIso || d.lease.owner === me || dead.has(d.lease.owner);
@@ -151,13 +156,11 @@ export function deliveryFinished(lead: Lead, outcome: DeliveryOutcome, now: Date
       d.state = 'failed';
       d.lastError = outcome.error;
       break;
-    case 'retry': {
+    case 'retry':
       d.attempts += 1;
       d.lastError = outcome.error;
-      const wait = Math.min(policy.baseRetryMs * 2 ** (d.attempts - 1), policy.maxRetryMs);
-      d.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
+      d.nextAttemptAt = new Date(now.getTime() + retryBackoffMs(d.attempts, policy)).toISOString();
       break;
-    }
     case 'deferred':
       d.nextAttemptAt = new Date(now.getTime() + outcome.inMs).toISOString();
       break;
@@ -174,6 +177,11 @@ export function deliveryFinished(lead: Lead, outcome: DeliveryOutcome, now: Date
       break;
   }
   return { ...lead, delivery: d };
+}
+
+/** The wait after the `attempts`-th failed attempt: `baseRetryMs`, doubled per attempt, at most `maxRetryMs`. */
+export function retryBackoffMs(attempts: number, policy: { baseRetryMs: number; maxRetryMs: number }): number {
+  return Math.min(policy.baseRetryMs * 2 ** (attempts - 1), policy.maxRetryMs);
 }
 
 /** Something the card shows changed: every channel's card is to be updated, from now. */

@@ -3,13 +3,14 @@
  * a conflict re-reads and re-applies the caller's decision (which may now decide differently).
  * Every lead write takes its pipeline rollup entry (statsStore.ts) and the decision's audit events along: in the same
  * transaction where the backend can (SQLite: one commit per step of a lead), else right after the lead write, in
- * parallel; there a rollup failure is logged and never fails the lead write, which has happened already
+ * parallel; there a rollup or event failure is logged and never fails the lead write, which has happened already
  * (`npm run store -- rebuild-stats` repairs the rollups).
  */
 import { randomUUID } from 'node:crypto';
 import type { Lead, LeadEvent } from '../leads/lead';
 import { isOpen } from '../leads/lead';
-import { LeadDeskError } from '../leads/errors';
+import { LeadDeskError, toCoded } from '../leads/errors';
+import { logger } from '../log';
 import type { EventDocuments, LeadDocuments, LeadSideWrites, StatsChange, StoredEvent } from './backend';
 import { rollupFailed, type StatsStore } from './statsStore';
 
@@ -28,6 +29,7 @@ export interface LeadWriteParts {
 }
 
 const MAX_CONFLICT_RETRIES = 25;
+const log = logger('store:leads');
 
 export class LeadStore {
   constructor(
@@ -124,10 +126,8 @@ export class LeadStore {
   private async write(lead: Lead, before?: Lead, events?: LeadEvent[]): Promise<Lead | undefined> {
     const also: LeadSideWrites = { stats: this.rollupOf(lead, before) };
     if (events?.length) also.events = events.map((e) => ({ id: randomUUID(), ...e }));
-    const atomic = before ? this.docs.replaceWith : this.docs.createWith;
-    if (atomic && (also.stats || also.events)) {
-      return before ? this.docs.replaceWith!(lead, before._etag!, also) : this.docs.createWith!(lead, also);
-    }
+    if (this.docs.createWith && this.docs.replaceWith && (also.stats || also.events))
+      return before ? this.docs.replaceWith(lead, before._etag!, also) : this.docs.createWith(lead, also);
     const written = before ? await this.docs.replace(lead, before._etag!) : await this.docs.create(lead);
     if (written)
       await Promise.all([this.recorded(written, before), ...(also.events ?? []).map((e) => this.appended(e))]);
@@ -143,9 +143,14 @@ export class LeadStore {
     }
   }
 
-  private appended(event: StoredEvent): Promise<void> {
-    if (!this.parts.events) throw new LeadDeskError('store.failed', { detail: 'no event store' });
-    return this.parts.events.append(event);
+  /** After the lead write (no shared transaction): an event not written is logged; the lead write stands. */
+  private async appended(event: StoredEvent): Promise<void> {
+    try {
+      if (!this.parts.events) throw new LeadDeskError('store.failed', { detail: 'no event store' });
+      await this.parts.events.append(event);
+    } catch (err) {
+      log.error({ leadId: event.leadId, verb: event.verb, code: toCoded(err).code }, 'audit event not written');
+    }
   }
 
   /** `before`: the version this write replaced (its etag matched), when it was an update. */

@@ -3,8 +3,9 @@
  * `{ id: 'day:2026-12-02', type: 'day', day: '2026-12-02', entries: { [leadId]: PipelineEntry } }`, so a summary reads
  * the documents of its days and never the leads (src/leads/pipeline.ts turns the entries into numbers).
  *
- * Every lead write that changes what the pipeline shows of the lead records it (LeadStore's `onWritten`, wired in
- * index.ts; a write that leaves the entry as it was skips the day's document): read the day, set the lead's entry,
+ * Every lead write that changes what the pipeline shows of the lead records it (LeadStore, wired in index.ts, with
+ * `change`: in the lead's own transaction on SQLite, else through `record`, where the changes of one day share a write,
+ * statsWriter.ts; a write that leaves the entry as it was skips the day's document): read the day, set the lead's entry,
  * write it back conditional on the etag read (create when the day is new); on a conflict, read again and retry. Why this
  * is safe under concurrent writers and retries:
  *   - the entry is *set*, never added to: a retried write leaves the same entry, so a lead counts once;
@@ -86,10 +87,10 @@ const LAST_DAY_ID = 'day:\uffff';
 const MAX_CONFLICT_RETRIES = 100;
 
 export class StatsStore {
-  /** `current`: reads a lead as it is now, so `rebuild` keeps the entry of a lead that arrived after its scan. */
   /** Concurrent `record`s of one day share a write (statsWriter.ts). */
   private readonly writer: StatsWriter;
 
+  /** `current`: reads a lead as it is now, so `rebuild` keeps the entry of a lead that arrived after its scan. */
   constructor(
     private readonly docs: StatsDocuments,
     private readonly current?: (id: string) => Promise<Lead | undefined>,

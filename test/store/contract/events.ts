@@ -1,9 +1,9 @@
-/** A lead's audit trail: appended once, read newest first. */
+/** A lead's audit trail: appended once, or written with the lead change it records; read newest first. */
 import assert from 'node:assert/strict';
-import type { LeadEvent } from '../../../src/leads/lead';
+import type { Lead, LeadEvent } from '../../../src/leads/lead';
 import type { StoredEvent } from '../../../src/store/eventStore';
 import { ANA, BEN } from '../../support/leadFixtures';
-import { at, useStores, type StoreFactory } from './context';
+import { at, leadOf, useStores, type StoreFactory } from './context';
 
 const LEAD = 'L-events-of-this-lead';
 const OTHER = 'L-events-of-another-lead';
@@ -64,6 +64,57 @@ export function eventTrail(factory: StoreFactory): void {
 
     it('lists no events for a lead that has none', async () => {
       assert.deepEqual(await s.store.events.forLead('L-quiet', 20), []);
+    });
+  });
+
+  describe('events of a lead change (LeadStore.update `events`)', () => {
+    const claim = (lead: Lead): LeadEvent => ({
+      leadId: lead.id,
+      at: at(60_000),
+      verb: 'claim',
+      from: 'new',
+      to: 'claimed',
+    });
+    const claimed = (lead: Lead) => ({
+      lead: { ...lead, rev: lead.rev + 1, status: 'claimed' as const },
+      result: undefined,
+      events: [claim(lead)],
+    });
+
+    it('writes the change’s events with the lead, each with an id of its own', async () => {
+      const lead = (await s.store.leads.create(leadOf(1)))!;
+      assert.equal((await s.store.leads.update(lead.id, claimed))?.written, true);
+      const [event, ...more] = await s.store.events.forLead(lead.id, 10);
+      assert.deepEqual(more, []);
+      const { id, ...rest } = event;
+      assert.ok(id);
+      assert.deepEqual(rest, claim(lead));
+    });
+
+    it('writes none when the decision writes no lead', async () => {
+      const lead = (await s.store.leads.create(leadOf(2)))!;
+      await s.store.leads.update(lead.id, (l) => ({ result: undefined, events: [claim(l)] }));
+      assert.deepEqual(await s.store.events.forLead(lead.id, 10), []);
+    });
+
+    it('writes them once when the first attempt met a conflict and the change was decided again', async () => {
+      const stale = (await s.store.leads.create(leadOf(3)))!;
+      await s.store.leads.update(stale.id, (l) => ({ lead: { ...l, description: 'moved on' }, result: undefined }));
+      let decided = 0;
+      const out = await s.store.leads.update(
+        stale.id,
+        (l) => {
+          decided++;
+          return claimed(l);
+        },
+        stale,
+      );
+      assert.equal(decided, 2, 'the stale copy conflicted, the fresh one was written');
+      assert.equal(out?.lead.description, 'moved on');
+      assert.deepEqual(
+        (await s.store.events.forLead(stale.id, 10)).map((e) => e.verb),
+        ['claim'],
+      );
     });
   });
 }
